@@ -1,0 +1,62 @@
+using System.Collections.Immutable;
+using Collections.Domain;
+using Collections.Domain.Accounts;
+
+namespace Collections.Contracts;
+
+/// <summary>The outcome of a command on an account: its view, or why the command was refused.</summary>
+[GenerateSerializer, Immutable, Alias("collections.CommandResult")]
+public sealed record CommandResult(
+    [property: Id(0)] AccountView? View,
+    [property: Id(1)] RejectionKind? RejectionKind = null,
+    [property: Id(2)] string? Error = null)
+{
+    public static CommandResult Rejected(Rejection rejection) => new(null, rejection.Kind, rejection.Message);
+}
+
+/// <summary>A page of the audit trail: each item the stored JSON of one event, in sequence order.</summary>
+[GenerateSerializer, Immutable, Alias("collections.EventPage")]
+public sealed record EventPage(
+    [property: Id(0)] ImmutableArray<string> Items,
+    [property: Id(1)] long? Next);
+
+/// <summary>
+/// One delinquent account, keyed <c>{lenderId}/{accountRef}</c> (see <see cref="AccountKey"/>). It owns
+/// the account's lifecycle: every change is an event in its audit trail, and one wake reminder drives
+/// escalation. Non-reentrant: commands run one at a time; only reads interleave.
+/// </summary>
+[Alias("collections.IAccountGrain")]
+public interface IAccountGrain : IGrainWithStringKey
+{
+    /// <summary>Opens the account from a lender record, or updates it without resetting its lifecycle.</summary>
+    [Alias("Upsert")]
+    Task<UpsertOutcome> UpsertAsync(AccountRecord record, string actor);
+
+    /// <summary>The current view, or null when the account does not exist.</summary>
+    [Alias("GetView"), Orleans.Concurrency.ReadOnly]
+    Task<AccountView?> GetViewAsync();
+
+    /// <summary>Records a payment, idempotently by <paramref name="paymentId"/>.</summary>
+    [Alias("Pay")]
+    Task<CommandResult> PayAsync(string paymentId, decimal amount, DateTimeOffset? paidAt, string actor);
+
+    /// <summary>The lender closes the account (Recalled, WrittenOff, Sold).</summary>
+    [Alias("Close")]
+    Task<CommandResult> CloseAsync(ClosedReason reason, string actor);
+
+    /// <summary>Events with a sequence number above <paramref name="after"/>; null when the account does not exist.</summary>
+    [Alias("GetEvents"), Orleans.Concurrency.ReadOnly]
+    Task<EventPage?> GetEventsAsync(long after, int limit);
+}
+
+/// <summary>The grain key of an account: one lender's reference, scoped by lender.</summary>
+public static class AccountKey
+{
+    public static string For(string lenderId, string accountRef) => $"{lenderId}/{accountRef}";
+
+    public static (string LenderId, string AccountRef) Parse(string key)
+    {
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        return (key[..slash], key[(slash + 1)..]);
+    }
+}

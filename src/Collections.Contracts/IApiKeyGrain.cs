@@ -1,0 +1,35 @@
+namespace Collections.Contracts;
+
+public enum ApiRole
+{
+    Admin,
+    Lender,
+    Agency,
+}
+
+/// <summary>Who an API key speaks for.</summary>
+[GenerateSerializer, Immutable, Alias("collections.ApiPrincipal")]
+public sealed record ApiPrincipal(
+    [property: Id(0)] ApiRole Role,
+    [property: Id(1)] string? LenderId,
+    [property: Id(2)] string? AgencyId);
+
+/// <summary>
+/// One issued API key, keyed by its id. Only the key's SHA-256 hash is stored; a key is 256 random
+/// bits, so a fast hash is enough (no password stretching needed). One grain per key keeps
+/// authentication off any single hot grain, and revocation takes effect on the next request.
+/// </summary>
+[Alias("collections.IApiKeyGrain")]
+public interface IApiKeyGrain : IGrainWithStringKey
+{
+    [Alias("Create")]
+    Task CreateAsync(byte[] keyHash, ApiPrincipal principal);
+
+    /// <summary>The principal when <paramref name="keyHash"/> matches a key that is not revoked.</summary>
+    [Alias("Verify"), Orleans.Concurrency.ReadOnly]
+    Task<ApiPrincipal?> VerifyAsync(byte[] keyHash);
+
+    /// <summary>Revokes the key; false when there was no such key.</summary>
+    [Alias("Revoke")]
+    Task<bool> RevokeAsync();
+}

@@ -1,0 +1,16 @@
+namespace Collections.Domain.Accounts;
+
+/// <summary>Why a command was refused; the kind maps to an HTTP status, the message says what to do.</summary>
+public enum RejectionKind
+{
+    /// <summary>The input itself is wrong (400).</summary>
+    Invalid,
+
+    /// <summary>The input contradicts what is already recorded (409).</summary>
+    Conflict,
+
+    /// <summary>Well-formed but outside what the strategy allows (422).</summary>
+    Unprocessable,
+}
+
+public sealed record Rejection(RejectionKind Kind, string Message);

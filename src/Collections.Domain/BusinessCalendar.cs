@@ -1,0 +1,28 @@
+namespace Collections.Domain;
+
+/// <summary>Business dates in the debtor's own time zone, so that a day starts at local midnight (DST included).</summary>
+public static class BusinessCalendar
+{
+    public static TimeZoneInfo Zone(string timeZoneId) =>
+        TimeZoneInfo.TryFindSystemTimeZoneById(timeZoneId, out var zone) ? zone : TimeZoneInfo.Utc;
+
+    public static DateOnly LocalDate(DateTimeOffset instant, TimeZoneInfo zone) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, zone).DateTime);
+
+    /// <summary>Days past due: business date minus the oldest unpaid due date (negative before it).</summary>
+    public static int DaysPastDue(DateOnly dueDate, DateTimeOffset now, TimeZoneInfo zone) =>
+        LocalDate(now, zone).DayNumber - dueDate.DayNumber;
+
+    /// <summary>The instant a local date begins; on a DST gap day, the first valid local time after midnight.</summary>
+    public static DateTimeOffset StartOfDay(DateOnly date, TimeZoneInfo zone)
+    {
+        var local = date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        while (zone.IsInvalidTime(local))
+        {
+            local = local.AddMinutes(15);
+        }
+
+        var offset = zone.IsAmbiguousTime(local) ? zone.GetAmbiguousTimeOffsets(local).Max() : zone.GetUtcOffset(local);
+        return new DateTimeOffset(local, offset).ToUniversalTime();
+    }
+}

@@ -1,0 +1,7 @@
+namespace Collections.Domain.Events;
+
+/// <summary>The account left collections.</summary>
+public sealed record AccountClosed(ClosedReason Reason) : AccountEventData
+{
+    public override string TypeName => nameof(AccountClosed);
+}

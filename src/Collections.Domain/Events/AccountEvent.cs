@@ -1,0 +1,29 @@
+using System.Text.Json.Serialization;
+
+namespace Collections.Domain.Events;
+
+/// <summary>
+/// One immutable entry of an account's audit trail: what happened (<see cref="Data"/>), when in
+/// business time, by whom, and its position in the account's gap-free sequence.
+/// </summary>
+public sealed record AccountEvent(long Seq, DateTimeOffset At, string Actor, AccountEventData Data)
+{
+    public string Type => Data.TypeName;
+}
+
+/// <summary>
+/// The facts an account records. Stored as JSON with a <c>type</c> discriminator (never a .NET type
+/// name), so renaming a class never orphans stored history: the discriminator is the contract.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "type", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
+[JsonDerivedType(typeof(AccountOpened), nameof(AccountOpened))]
+[JsonDerivedType(typeof(AccountUpdated), nameof(AccountUpdated))]
+[JsonDerivedType(typeof(AccountReopened), nameof(AccountReopened))]
+[JsonDerivedType(typeof(StageEntered), nameof(StageEntered))]
+[JsonDerivedType(typeof(PaymentReceived), nameof(PaymentReceived))]
+[JsonDerivedType(typeof(AccountClosed), nameof(AccountClosed))]
+public abstract record AccountEventData
+{
+    [JsonIgnore]
+    public abstract string TypeName { get; }
+}

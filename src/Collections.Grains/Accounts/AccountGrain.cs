@@ -1,0 +1,255 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Collections.Contracts;
+using Collections.Domain;
+using Collections.Domain.Accounts;
+using Collections.Domain.Events;
+using Collections.Grains.Lenders;
+using Collections.Grains.Storage;
+using Collections.Grains.Time;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Collections.Grains.Accounts;
+
+/// <summary>
+/// One delinquent account. Decisions come from <see cref="AccountLifecycle"/> (pure); this grain
+/// persists their events with the new snapshot in one atomic append, then applies them, and keeps one
+/// wake reminder due at the next business event. Every tick recomputes what is due from the stored
+/// state, so a lost or failed tick is harmless: the reminder's period retries it.
+/// </summary>
+public sealed partial class AccountGrain(
+    IAccountEventStore store,
+    StrategyProvider strategies,
+    BusinessClock clock,
+    IOptions<WakeOptions> wakeOptions,
+    ILogger<AccountGrain> logger) : Grain, IAccountGrain, IRemindable
+{
+    private const string WakeReminder = "wake";
+
+    private AccountState? state;
+
+    /// <summary>The business instant the wake reminder is registered for in this activation; unknown after activation.</summary>
+    private (bool Known, DateTimeOffset? At) registeredWake;
+
+    private string Key => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = await store.LoadAsync(Key);
+        state = snapshot is null ? null : JsonSerializer.Deserialize<AccountState>(snapshot.StateJson, DomainJson.Options);
+        if (state is not null && state.Version != snapshot!.Version)
+        {
+            throw new InvalidOperationException($"Account {Key}: snapshot version {state.Version} does not match the log ({snapshot.Version}).");
+        }
+    }
+
+    public async Task<UpsertOutcome> UpsertAsync(AccountRecord record, string actor)
+    {
+        var (lenderId, accountRef) = AccountKey.Parse(Key);
+        if (record.AccountRef != accountRef)
+        {
+            throw new ArgumentException($"Record {record.AccountRef} sent to account {accountRef}.", nameof(record));
+        }
+
+        var latest = await strategies.LatestAsync(lenderId, accountRef, state?.Strategy.Variant);
+        var (outcome, decision) = AccountLifecycle.Upsert(state, lenderId, record, clock.Now, latest);
+        await CommitAsync(decision.Events, actor);
+        return outcome;
+    }
+
+    public async Task<AccountView?> GetViewAsync() =>
+        state is null ? null : await ViewAsync(state);
+
+    public async Task<CommandResult> PayAsync(string paymentId, decimal amount, DateTimeOffset? paidAt, string actor)
+    {
+        if (state is null)
+        {
+            return new CommandResult(null);
+        }
+
+        var now = clock.Now;
+        var decision = AccountLifecycle.Pay(state, paymentId, amount, paidAt ?? now, now);
+        return await ResultAsync(decision, actor);
+    }
+
+    public async Task<CommandResult> CloseAsync(ClosedReason reason, string actor)
+    {
+        if (state is null)
+        {
+            return new CommandResult(null);
+        }
+
+        return await ResultAsync(AccountLifecycle.Close(state, reason), actor);
+    }
+
+    public async Task<EventPage?> GetEventsAsync(long after, int limit)
+    {
+        if (state is null)
+        {
+            return null;
+        }
+
+        var items = await store.ReadEventsAsync(Key, after, limit);
+        var last = after + items.Count;
+        return new EventPage([.. items], items.Count == limit && last < state.Version ? last : null);
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != WakeReminder)
+        {
+            return;
+        }
+
+        if (state is null)
+        {
+            // The account's first append failed after its reminder was registered: nothing to wake.
+            await ScheduleWakeAsync(null);
+            return;
+        }
+
+        var events = AccountLifecycle.Advance(state, clock.Now, await AssignedRulesAsync(state), await LatestAsync(state));
+        if (events.IsEmpty)
+        {
+            // Nothing was due (a tick a moment early, or a retry after a tick that did the work):
+            // make sure the reminder points at the next wake rather than repeating every period.
+            registeredWake = default;
+            await ScheduleWakeAsync(state);
+        }
+        else
+        {
+            LogEscalated(logger, Key, events.Length);
+            await CommitAsync(events, "system");
+        }
+    }
+
+    private async Task<CommandResult> ResultAsync(Decision decision, string actor)
+    {
+        if (decision.Rejection is { } rejection)
+        {
+            return CommandResult.Rejected(rejection);
+        }
+
+        await CommitAsync(decision.Events, actor);
+        return new CommandResult(await ViewAsync(state!));
+    }
+
+    /// <summary>
+    /// Appends events and the new snapshot atomically, then applies them. The reminder is moved earlier
+    /// before the append (a crash in between leaves an early wake, which recomputes and finds nothing
+    /// new) and later only after it (a crash in between leaves the old, earlier wake).
+    /// </summary>
+    private async Task CommitAsync(ImmutableArray<AccountEventData> events, string actor)
+    {
+        if (events.IsEmpty)
+        {
+            return;
+        }
+
+        var now = clock.Now;
+        var expected = state?.Version ?? 0;
+        var next = state;
+        var serialized = new List<string>(events.Length);
+        foreach (var data in events)
+        {
+            var e = new AccountEvent((next?.Version ?? 0) + 1, now, actor, data);
+            next = AccountLifecycle.Apply(next, e);
+            serialized.Add(AccountEventJson.Serialize(e));
+        }
+
+        var wake = await NextWakeAsync(next!);
+        var earlier = !registeredWake.Known || (wake is not null && (registeredWake.At is null || wake.At < registeredWake.At));
+        if (earlier)
+        {
+            await ScheduleWakeAsync(next, wake);
+        }
+
+        var snapshot = JsonSerializer.Serialize(next, DomainJson.Options);
+        if (!await store.AppendAsync(Key, expected, serialized, snapshot))
+        {
+            // Another activation wrote first (possible only around a silo failure): start over from storage.
+            DeactivateOnIdle();
+            throw new EventStoreConcurrencyException(Key, expected);
+        }
+
+        state = next;
+        if (!earlier)
+        {
+            await ScheduleWakeAsync(next, wake);
+        }
+    }
+
+    private async Task ScheduleWakeAsync(AccountState? account) =>
+        await ScheduleWakeAsync(account, account is null ? null : await NextWakeAsync(account));
+
+    private async Task ScheduleWakeAsync(AccountState? account, Wake? wake)
+    {
+        if (registeredWake.Known && registeredWake.At == wake?.At)
+        {
+            return;
+        }
+
+        if (account is null || wake is null)
+        {
+            if (await this.GetReminder(WakeReminder) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+        }
+        else
+        {
+            await this.RegisterOrUpdateReminder(WakeReminder, clock.RealDelayUntil(wake.At), wakeOptions.Value.RetryPeriod);
+        }
+
+        registeredWake = (true, wake?.At);
+    }
+
+    private async Task<Wake?> NextWakeAsync(AccountState account) =>
+        AccountLifecycle.NextWake(account, await AssignedRulesAsync(account));
+
+    private ValueTask<Domain.Strategies.Strategy> AssignedRulesAsync(AccountState account) =>
+        strategies.RulesAsync(account.LenderId, account.Strategy);
+
+    private ValueTask<StrategyInForce> LatestAsync(AccountState account) =>
+        strategies.LatestAsync(account.LenderId, account.AccountRef, account.Strategy.Variant);
+
+    private async Task<AccountView> ViewAsync(AccountState account)
+    {
+        var rules = await AssignedRulesAsync(account);
+        var now = clock.Now;
+        var active = account.Status == AccountStatus.Active;
+        var dpd = Math.Max(0, account.DaysPastDue(now));
+        var wake = AccountLifecycle.NextWake(account, rules);
+        var debtor = account.Record.Debtor;
+        return new AccountView
+        {
+            LenderId = account.LenderId,
+            AccountRef = account.AccountRef,
+            Status = account.Status,
+            Stage = account.Stage,
+            Bucket = active ? rules.BucketAt(dpd) : null,
+            DaysPastDue = dpd,
+            RiskTier = RiskTiers.Assess(dpd, account.Balance.Total, account.Record.Score),
+            Currency = account.Record.Currency,
+            Balance = BalanceView.From(account.Balance),
+            Strategy = new StrategyRefView(account.Strategy.Name, account.Strategy.Version, account.Strategy.Variant.ToString().ToLowerInvariant()),
+            NextWakeAt = wake?.At,
+            NextWakeReason = wake?.Reason,
+            ClosedReason = account.ClosedReason,
+            EventCount = account.Version,
+            Product = account.Record.Product,
+            DueDate = account.Record.DueDate,
+            Arrears = account.Arrears,
+            Collected = account.Collected,
+            Overpaid = account.Overpaid,
+            OpenedAt = account.OpenedAt,
+            StageEnteredAt = account.StageEnteredAt,
+            ClosedAt = account.ClosedAt,
+            Contact = new ContactView(debtor.BorrowerName, debtor.Phone, debtor.Email, debtor.TimeZone, debtor.Region),
+        };
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Account {AccountKey} escalated through {Count} stage(s)")]
+    private static partial void LogEscalated(ILogger logger, string accountKey, int count);
+}
