@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using Orleans;
 
 namespace Collections.Domain.Accounts;
@@ -32,6 +33,7 @@ public sealed record AccountRecord(
     /// What must be paid to cure: the lender's <c>pastDueAmount</c> when given, else one installment,
     /// else the whole balance (a card or cash loan whose arrears the lender did not split out).
     /// </summary>
+    [JsonIgnore]
     public decimal Arrears => Math.Min(Balance.Total, PastDueAmount ?? InstallmentAmount ?? Balance.Total);
 }
 

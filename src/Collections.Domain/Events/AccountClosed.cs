@@ -1,7 +1,4 @@
 namespace Collections.Domain.Events;
 
 /// <summary>The account left collections.</summary>
-public sealed record AccountClosed(ClosedReason Reason) : AccountEventData
-{
-    public override string TypeName => nameof(AccountClosed);
-}
+public sealed record AccountClosed(ClosedReason Reason) : AccountEventData;

@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+using System.Reflection;
 using System.Text.Json.Serialization;
 
 namespace Collections.Domain.Events;
@@ -24,6 +26,11 @@ public sealed record AccountEvent(long Seq, DateTimeOffset At, string Actor, Acc
 [JsonDerivedType(typeof(AccountClosed), nameof(AccountClosed))]
 public abstract record AccountEventData
 {
+    private static readonly FrozenDictionary<Type, string> Discriminators = typeof(AccountEventData)
+        .GetCustomAttributes<JsonDerivedTypeAttribute>()
+        .ToFrozenDictionary(a => a.DerivedType, a => (string)a.TypeDiscriminator!);
+
+    /// <summary>The stored discriminator of this event, as declared above.</summary>
     [JsonIgnore]
-    public abstract string TypeName { get; }
+    public string TypeName => Discriminators[GetType()];
 }

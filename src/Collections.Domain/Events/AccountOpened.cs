@@ -4,7 +4,4 @@ using Collections.Domain.Strategies;
 namespace Collections.Domain.Events;
 
 /// <summary>A lender's record opened a new account in collections.</summary>
-public sealed record AccountOpened(string LenderId, AccountRecord Record, StrategyRef Strategy) : AccountEventData
-{
-    public override string TypeName => nameof(AccountOpened);
-}
+public sealed record AccountOpened(string LenderId, AccountRecord Record, StrategyRef Strategy) : AccountEventData;

@@ -4,7 +4,4 @@ using Collections.Domain.Accounts;
 namespace Collections.Domain.Events;
 
 /// <summary>The lender sent new balances, due date or contact data; the lifecycle carries on.</summary>
-public sealed record AccountUpdated(AccountRecord Record, ImmutableArray<string> ChangedFields) : AccountEventData
-{
-    public override string TypeName => nameof(AccountUpdated);
-}
+public sealed record AccountUpdated(AccountRecord Record, ImmutableArray<string> ChangedFields) : AccountEventData;

@@ -6,7 +6,4 @@ namespace Collections.Domain.Events;
 /// The account reached a stage's threshold. <see cref="Strategy"/> is the version adopted on entry:
 /// an account keeps its strategy version until it leaves a stage.
 /// </summary>
-public sealed record StageEntered(Stage Stage, int DaysPastDue, int ThresholdDpd, StrategyRef Strategy) : AccountEventData
-{
-    public override string TypeName => nameof(StageEntered);
-}
+public sealed record StageEntered(Stage Stage, int DaysPastDue, int ThresholdDpd, StrategyRef Strategy) : AccountEventData;

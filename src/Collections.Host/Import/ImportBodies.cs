@@ -1,0 +1,37 @@
+using Microsoft.Net.Http.Headers;
+
+namespace Collections.Host.Import;
+
+/// <summary>Chooses the reader for an import body by its content type, and shapes the response.</summary>
+public static class ImportBodies
+{
+    public static IAsyncEnumerable<ImportLine>? Read(HttpRequest request, IReadOnlyCollection<string> csvColumns, CancellationToken cancellationToken)
+    {
+        var mediaType = MediaTypeHeaderValue.TryParse(request.ContentType, out var parsed) ? parsed.MediaType.Value : null;
+        return mediaType switch
+        {
+            "application/x-ndjson" or "application/jsonl" or "application/ndjson" => NdjsonReader.ReadAsync(request.BodyReader, cancellationToken),
+            "text/csv" => CsvRecordReader.ReadAsync(request.Body, csvColumns, cancellationToken),
+            _ => null,
+        };
+    }
+
+    public static IResult UnsupportedMediaType(string? contentType) =>
+        TypedResults.Problem(
+            $"Content-Type '{contentType}' is not an import format; send application/x-ndjson (one JSON object per line) or text/csv (header row first).",
+            statusCode: StatusCodes.Status415UnsupportedMediaType,
+            title: "Unsupported media type");
+
+    /// <summary>200 with the summary, or 400 when the body stopped being readable (what was read before it still counts).</summary>
+    public static IResult Respond(ImportSummary summary)
+    {
+        var body = summary.ToResponse();
+        if (summary.FormatError is not { } error)
+        {
+            return TypedResults.Ok(body);
+        }
+
+        return TypedResults.Problem(error, statusCode: StatusCodes.Status400BadRequest, title: "The import body could not be read",
+            extensions: body.ToDictionary(p => p.Key, p => (object?)p.Value));
+    }
+}
