@@ -222,7 +222,7 @@ public static partial class AccountRecordParser
 
     private static string Truncate(string text) => text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 40), "…");
 
-    [GeneratedRegex("^[A-Za-z0-9._:-]{1,64}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9._:-]{1,64}\z")]
     private static partial Regex AccountRefPattern();
 
     [GeneratedRegex(@"^\+[1-9][0-9]{6,14}$")]

@@ -187,7 +187,7 @@ public static class StrategyDocument
                 Percent(negotiationSection, "maxWaiverPercent", np),
                 Percent(negotiationSection, "approvalAboveWaiverPercent", np),
                 Percent(negotiationSection, "minSettlementPercent", np));
-            if (negotiation.ApprovalAboveWaiverPercent > negotiation.MaxWaiverPercent)
+            if (negotiation.ApprovalAboveWaiverPercent > negotiation.MaxWaiverPercent && !errors.ContainsKey(np + ".maxWaiverPercent"))
             {
                 Error(np + ".approvalAboveWaiverPercent", $"must not exceed maxWaiverPercent ({negotiation.MaxWaiverPercent})");
             }

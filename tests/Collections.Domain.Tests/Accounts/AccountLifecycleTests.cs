@@ -7,7 +7,7 @@ namespace Collections.Domain.Tests.Accounts;
 
 public class AccountLifecycleTests
 {
-    private static readonly StrategyRef Standard = Strategies.Standard.Ref;
+    private static readonly StrategyRef Standard = InForce.Standard.Ref;
 
     [Fact]
     public void An_account_imported_at_dpd_95_enters_every_stage_up_to_Legal_in_order()
@@ -87,7 +87,7 @@ public class AccountLifecycleTests
         Assert.Equal(UpsertOutcome.Updated, outcome);
         var updated = Assert.IsType<AccountUpdated>(Assert.Single(decision.Events));
         Assert.Equal(lowerBalance, updated.Record);
-        Assert.Equal(["balance"], updated.ChangedFields);
+        Assert.Equal(["balance"], updated.ChangedFields.AsEnumerable());
         Assert.Equal(Stage.Legal, account.State.Stage);
         Assert.Equal(openedAt, account.State.StageEnteredAt);
         Assert.Equal(new Balance(900.00m, 20.00m, 0m, 5.00m), account.State.Balance);
@@ -104,7 +104,7 @@ public class AccountLifecycleTests
         var (_, decision) = account.Upsert(changed, record.AtDpd(11));
 
         var updated = Assert.IsType<AccountUpdated>(Assert.Single(decision.Events));
-        Assert.Equal(["installmentAmount", "contact", "score"], updated.ChangedFields);
+        Assert.Equal(["installmentAmount", "contact", "score"], updated.ChangedFields.AsEnumerable());
     }
 
     [Fact]

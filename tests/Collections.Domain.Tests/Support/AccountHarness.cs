@@ -14,7 +14,7 @@ public sealed class AccountHarness(StrategyInForce? strategy = null)
     private readonly List<AccountEvent> history = [];
     private AccountState? state;
 
-    public StrategyInForce Strategy { get; } = strategy ?? Strategies.Standard;
+    public StrategyInForce Strategy { get; } = strategy ?? InForce.Standard;
 
     public AccountState State => state ?? throw new InvalidOperationException("The account has not been opened.");
 

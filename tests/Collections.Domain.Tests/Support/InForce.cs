@@ -3,7 +3,7 @@ using Collections.Domain.Strategies;
 
 namespace Collections.Domain.Tests.Support;
 
-public static class Strategies
+public static class InForce
 {
     /// <summary>The default strategy (Notice 1, Early 4, Mid 31, Legal 91, ChargedOff 181), version 1, champion.</summary>
     public static StrategyInForce Standard { get; } =

@@ -1,0 +1,123 @@
+using Collections.Grains;
+using Collections.Grains.Accounts;
+using Collections.Grains.Storage;
+using Collections.Grains.Time;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Reminders;
+using Orleans.TestingHost;
+
+namespace Collections.Grains.Tests;
+
+/// <summary>
+/// A three-silo in-process cluster on fake time. Reminders and the business clock share one
+/// <see cref="FakeTimeProvider"/>; Orleans' own background areas keep real time (replacing the unkeyed
+/// provider would hang the silo). The event store is one in-memory instance shared by every silo, as
+/// Redis would be.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public static readonly TimeSpan RetryPeriod = TimeSpan.FromMinutes(1);
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 1, 2, 0, 0, TimeSpan.Zero));
+
+    public FaultyEventStore Store { get; } = new(new InMemoryAccountEventStore());
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IClusterClient Client => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(3);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(GrainStorage.Name);
+            silo.UseInMemoryReminderService();
+            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+            silo.Services.AddKeyedSingleton<TimeProvider>(ReminderTimeProviderNames.Reminders, Time);
+            silo.Services.AddSingleton<IAccountEventStore>(Store);
+            silo.Services.AddSingleton(new BusinessClock(Time, Time.GetUtcNow(), Time.GetUtcNow(), 1));
+            silo.Services.AddCollectionsGrains();
+            silo.Services.Configure<WakeOptions>(o => o.RetryPeriod = RetryPeriod);
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    /// <summary>Business today in UTC.</summary>
+    public DateOnly Today => DateOnly.FromDateTime(Time.GetUtcNow().UtcDateTime);
+
+    /// <summary>
+    /// Waits for a condition that a reminder tick makes true, nudging fake time by a second per poll:
+    /// Orleans delivers a tick that is already due after a short delay on the reminder clock, which
+    /// only passes when time moves.
+    /// </summary>
+    public async Task Eventually(Func<Task<bool>> condition, string because, int timeoutMs = 15_000)
+    {
+        var deadline = Environment.TickCount64 + timeoutMs;
+        while (!await condition())
+        {
+            if (Environment.TickCount64 > deadline)
+            {
+                Assert.Fail($"Timed out waiting until {because}.");
+            }
+
+            Time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(25);
+        }
+    }
+
+    /// <summary>
+    /// Moves fake time forward in steps no longer than <paramref name="step"/>, letting reminders that
+    /// fall due fire and finish before time moves again.
+    /// </summary>
+    public async Task AdvanceAsync(TimeSpan by, TimeSpan? step = null)
+    {
+        var remaining = by;
+        var increment = step ?? TimeSpan.FromHours(6);
+        while (remaining > TimeSpan.Zero)
+        {
+            var delta = remaining < increment ? remaining : increment;
+            Time.Advance(delta);
+            remaining -= delta;
+            await Task.Delay(20);
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}
+
+/// <summary>An event store that can be told to fail an account's next appends, to show that a failed tick is retried.</summary>
+public sealed class FaultyEventStore(IAccountEventStore inner) : IAccountEventStore
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> failures = new();
+
+    public void FailNextAppends(string accountKey, int count) => failures[accountKey] = count;
+
+    public int FailuresLeft(string accountKey) => failures.GetValueOrDefault(accountKey);
+
+    public Task<StoredSnapshot?> LoadAsync(string accountKey) => inner.LoadAsync(accountKey);
+
+    public Task<bool> AppendAsync(string accountKey, long expectedVersion, IReadOnlyList<string> events, string snapshotJson)
+    {
+        if (failures.TryGetValue(accountKey, out var left) && left > 0)
+        {
+            failures[accountKey] = left - 1;
+            throw new IOException("Injected storage failure.");
+        }
+
+        return inner.AppendAsync(accountKey, expectedVersion, events, snapshotJson);
+    }
+
+    public Task<IReadOnlyList<string>> ReadEventsAsync(string accountKey, long afterSeq, int limit) =>
+        inner.ReadEventsAsync(accountKey, afterSeq, limit);
+}
