@@ -2,7 +2,9 @@ using System.Text.Json.Serialization;
 using Collections.Host.Api;
 using Collections.Host.Auth;
 using Collections.Host.Configuration;
+using Collections.Host;
 using Collections.Host.Hosting;
+using Microsoft.AspNetCore.WebUtilities;
 using Orleans.Dashboard;
 using Scalar.AspNetCore;
 
@@ -27,7 +29,14 @@ builder.Services.AddHealthChecks().AddCheck<ReadinessHealthCheck>("cluster", tag
 var app = builder.Build();
 
 app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseStatusCodePages(context => context.HttpContext.Response.StatusCode switch
+{
+    // Routing answers 415 before any endpoint runs; say what to send instead.
+    StatusCodes.Status415UnsupportedMediaType => Problems.Write(context.HttpContext, StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+        $"Content-Type '{context.HttpContext.Request.ContentType}' is not accepted here. Imports take application/x-ndjson (one JSON object per line) or text/csv (header row first); other bodies are application/json. See /openapi/v1.json."),
+    var status => Problems.Write(context.HttpContext, status, ReasonPhrases.GetReasonPhrase(status),
+        $"{context.HttpContext.Request.Method} {context.HttpContext.Request.Path} answered {status}; see /openapi/v1.json for the API."),
+});
 app.UseAuthentication();
 app.UseAuthorization();
 
