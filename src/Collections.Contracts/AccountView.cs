@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Collections.Domain;
+using Collections.Domain.Accounts;
 
 namespace Collections.Contracts;
 
@@ -39,6 +40,81 @@ public sealed record PlacementView(
     [property: Id(1)] DateTimeOffset PlacedAt,
     [property: Id(2)] DateTimeOffset ExpiresAt);
 
+/// <summary>An open promise to pay; decided kept or broken at <see cref="DecidedAt"/> (when <see cref="LastDay"/> ends).</summary>
+[GenerateSerializer, Immutable, Alias("collections.PromiseView")]
+public sealed record PromiseView(
+    [property: Id(0)] decimal Amount,
+    [property: Id(1)] DateOnly DueDate,
+    [property: Id(2)] DateOnly LastDay,
+    [property: Id(3)] DateTimeOffset DecidedAt,
+    [property: Id(4)] decimal Paid,
+    [property: Id(5)] DateTimeOffset MadeAt);
+
+/// <summary>One installment of a plan and how much of it the payments so far cover.</summary>
+[GenerateSerializer, Immutable, Alias("collections.InstallmentView")]
+public sealed record InstallmentView(
+    [property: Id(0)] DateOnly DueDate,
+    [property: Id(1)] decimal Amount,
+    [property: Id(2)] decimal Paid);
+
+/// <summary>Amounts forgiven if the plan is completed.</summary>
+[GenerateSerializer, Immutable, Alias("collections.WaiverView")]
+public sealed record WaiverView(
+    [property: Id(0)] decimal Interest,
+    [property: Id(1)] decimal Fees,
+    [property: Id(2)] decimal Penalty,
+    [property: Id(3)] decimal Total);
+
+/// <summary>A payment plan in force (<c>Active</c>) or waiting for the lender's approval (<c>PendingApproval</c>).</summary>
+[GenerateSerializer, Immutable, Alias("collections.PlanView")]
+public sealed record PlanView(
+    [property: Id(0)] ApprovalStatus Status,
+    [property: Id(1)] ImmutableArray<InstallmentView> Installments,
+    [property: Id(2)] WaiverView Waive,
+    [property: Id(3)] decimal Total,
+    [property: Id(4)] decimal Paid,
+    [property: Id(5)] decimal Remaining,
+    [property: Id(6)] DateOnly? NextDueDate,
+    [property: Id(7)] DateTimeOffset SubmittedAt,
+    [property: Id(8)] int GraceDays);
+
+/// <summary>A settlement offer: paying <see cref="Amount"/> by the end of <see cref="ExpiresOn"/> closes the account as Settled.</summary>
+[GenerateSerializer, Immutable, Alias("collections.SettlementView")]
+public sealed record SettlementView(
+    [property: Id(0)] ApprovalStatus Status,
+    [property: Id(1)] decimal Amount,
+    [property: Id(2)] DateOnly ExpiresOn,
+    [property: Id(3)] decimal Paid,
+    [property: Id(4)] decimal Forgiven,
+    [property: Id(5)] DateTimeOffset OfferedAt);
+
+/// <summary>An open dispute and the validation window counted from the first notice.</summary>
+[GenerateSerializer, Immutable, Alias("collections.DisputeView")]
+public sealed record DisputeView(
+    [property: Id(0)] string Reason,
+    [property: Id(1)] DateTimeOffset OpenedAt,
+    [property: Id(2)] DateTimeOffset? FirstNoticeAt,
+    [property: Id(3)] DateOnly? ValidationWindowEndsOn,
+    [property: Id(4)] bool WithinValidationWindow);
+
+/// <summary>A hold on the account and the collection activities it stops.</summary>
+[GenerateSerializer, Immutable, Alias("collections.HoldView")]
+public sealed record HoldView(
+    [property: Id(0)] HoldType Type,
+    [property: Id(1)] string? Note,
+    [property: Id(2)] DateTimeOffset PlacedAt,
+    [property: Id(3)] ImmutableArray<string> Stops);
+
+/// <summary>The account's lawsuit: case reference, filing and judgment dates, and the latest step.</summary>
+[GenerateSerializer, Immutable, Alias("collections.LitigationView")]
+public sealed record LitigationView(
+    [property: Id(0)] string? CaseReference,
+    [property: Id(1)] DateOnly FiledOn,
+    [property: Id(2)] DateOnly? JudgmentOn,
+    [property: Id(3)] LitigationStep LastStep,
+    [property: Id(4)] DateOnly LastStepOn,
+    [property: Id(5)] int Steps);
+
 /// <summary>
 /// The account as the API shows it (<c>GET …/accounts/{accountRef}</c>). Negotiation, dispute and
 /// placement fields are part of the contract and are null while the account has none.
@@ -56,11 +132,11 @@ public sealed record AccountView
     [Id(6)] public RiskTier RiskTier { get; init; }
     [Id(7)] public required string Currency { get; init; }
     [Id(8)] public required BalanceView Balance { get; init; }
-    [Id(9)] public ImmutableArray<string> Holds { get; init; } = [];
-    [Id(10)] public object? Dispute { get; init; }
-    [Id(11)] public object? Promise { get; init; }
-    [Id(12)] public object? Plan { get; init; }
-    [Id(13)] public object? Settlement { get; init; }
+    [Id(9)] public ImmutableArray<HoldView> Holds { get; init; } = [];
+    [Id(10)] public DisputeView? Dispute { get; init; }
+    [Id(11)] public PromiseView? Promise { get; init; }
+    [Id(12)] public PlanView? Plan { get; init; }
+    [Id(13)] public SettlementView? Settlement { get; init; }
     [Id(14)] public PlacementView? Placement { get; init; }
     [Id(15)] public required StrategyRefView Strategy { get; init; }
     [Id(16)] public DateTimeOffset? NextWakeAt { get; init; }
@@ -77,4 +153,15 @@ public sealed record AccountView
     [Id(26)] public DateTimeOffset? ClosedAt { get; init; }
     [Id(27)] public string? NextWakeReason { get; init; }
     [Id(28)] public required ContactView Contact { get; init; }
+    /// <summary>The lawsuit, once filed (Legal stage).</summary>
+    [Id(29)] public LitigationView? Litigation { get; init; }
+    /// <summary>Why escalation waits: <c>dispute</c>, <c>hold:{type}</c>, <c>promise</c>, <c>plan</c> or <c>settlement</c>; null when it proceeds.</summary>
+    [Id(30)] public string? EscalationHeldBy { get; init; }
+    [Id(31)] public int PromisesKept { get; init; }
+    /// <summary>Broken promises so far; at the strategy's <c>maxBrokenPromises</c> no new promise is accepted.</summary>
+    [Id(32)] public int PromisesBroken { get; init; }
+    /// <summary>What completed plans and paid settlements forgave.</summary>
+    [Id(33)] public decimal Forgiven { get; init; }
+    /// <summary>When the first notice went out: the start of the dispute validation window.</summary>
+    [Id(34)] public DateTimeOffset? FirstNoticeAt { get; init; }
 }

@@ -44,6 +44,46 @@ public interface IAccountGrain : IGrainWithStringKey
     [Alias("Close")]
     Task<CommandResult> CloseAsync(ClosedReason reason, string actor);
 
+    /// <summary>The debtor promises <paramref name="amount"/> by <paramref name="dueDate"/>; kept or broken is decided when its grace ends.</summary>
+    [Alias("MakePromise")]
+    Task<CommandResult> MakePromiseAsync(decimal amount, DateOnly dueDate, string actor);
+
+    /// <summary>Submits a payment plan: in force at once, or pending approval when its waiver is above the approval limit.</summary>
+    [Alias("SubmitPlan")]
+    Task<CommandResult> SubmitPlanAsync(PlanTerms terms, string actor);
+
+    /// <summary>Activates the plan pending approval.</summary>
+    [Alias("ApprovePlan")]
+    Task<CommandResult> ApprovePlanAsync(string actor);
+
+    /// <summary>Offers to settle for <paramref name="amount"/> (below the balance) paid by the end of <paramref name="expiresOn"/>.</summary>
+    [Alias("OfferSettlement")]
+    Task<CommandResult> OfferSettlementAsync(decimal amount, DateOnly expiresOn, string actor);
+
+    /// <summary>Activates the settlement offer pending approval.</summary>
+    [Alias("ApproveSettlement")]
+    Task<CommandResult> ApproveSettlementAsync(string actor);
+
+    /// <summary>Opens a dispute: every collection activity stops until it is resolved.</summary>
+    [Alias("OpenDispute")]
+    Task<CommandResult> OpenDisputeAsync(string reason, string actor);
+
+    /// <summary>Resolves the open dispute: Verified resumes collection, Upheld closes as WrittenOff.</summary>
+    [Alias("ResolveDispute")]
+    Task<CommandResult> ResolveDisputeAsync(DisputeOutcome outcome, string actor);
+
+    /// <summary>Puts a hold on the account.</summary>
+    [Alias("PlaceHold")]
+    Task<CommandResult> PlaceHoldAsync(HoldType type, string? note, string actor);
+
+    /// <summary>Lifts a hold; escalation resumes at the stage the DPD calls for unless something else stops it.</summary>
+    [Alias("ReleaseHold")]
+    Task<CommandResult> ReleaseHoldAsync(HoldType type, string actor);
+
+    /// <summary>Records a litigation step (filed, hearing, judgment, enforcement) in the Legal stage.</summary>
+    [Alias("RecordLitigationStep")]
+    Task<CommandResult> RecordLitigationStepAsync(LitigationStep step, DateOnly? on, string? caseReference, string? note, string actor);
+
     /// <summary>Events with a sequence number above <paramref name="after"/>; null when the account does not exist.</summary>
     [Alias("GetEvents"), Orleans.Concurrency.ReadOnly]
     Task<EventPage?> GetEventsAsync(long after, int limit);

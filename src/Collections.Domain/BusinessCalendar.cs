@@ -13,6 +13,12 @@ public static class BusinessCalendar
     public static int DaysPastDue(DateOnly dueDate, DateTimeOffset now, TimeZoneInfo zone) =>
         LocalDate(now, zone).DayNumber - dueDate.DayNumber;
 
+    /// <summary>The first instant after the local date <paramref name="lastDay"/> ends: when a deadline "by <paramref name="lastDay"/>" has passed.</summary>
+    public static DateTimeOffset EndOfDay(DateOnly lastDay, TimeZoneInfo zone) => StartOfDay(lastDay.AddDays(1), zone);
+
+    /// <summary>A date as <c>yyyy-MM-dd</c>, for messages and wake reasons.</summary>
+    public static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The instant a local date begins; on a DST gap day, the first valid local time after midnight.</summary>
     public static DateTimeOffset StartOfDay(DateOnly date, TimeZoneInfo zone)
     {

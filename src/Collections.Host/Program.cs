@@ -10,9 +10,7 @@ using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-builder.Services.AddOptions<Collections.Host.Configuration.ClusterOptions>().BindConfiguration(Collections.Host.Configuration.ClusterOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-builder.AddBusinessClock().AddWakeRetry().AddCollectionsSilo();
+builder.AddBusinessClock().AddWakeRetry().AddCollectionsOrleans();
 
 builder.Services.ConfigureHttpJsonOptions(options =>
 {
@@ -23,7 +21,12 @@ builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadReq
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ExceptionProblems>();
 builder.Services.AddApiKeyAuth();
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+{
+    document.Info.Title = "Collections.Orleans API";
+    document.Info.Description = "Accounts, payments, strategy and audit trail of the collections engine. Send the X-Api-Key header.";
+    return Task.CompletedTask;
+}));
 builder.Services.AddHealthChecks().AddCheck<ReadinessHealthCheck>("cluster", tags: ["ready"]);
 
 var app = builder.Build();
@@ -52,6 +55,7 @@ app.MapSystemApi();
 app.MapAdminApi();
 app.MapStrategyApi();
 app.MapAccountsApi();
+app.MapAgenciesApi();
 
 if (app.Environment.IsDevelopment())
 {
@@ -60,7 +64,18 @@ if (app.Environment.IsDevelopment())
         $"Embedded default: admin API key '{ApiKeys.DevelopmentAdminKey}' (Development only); API docs at /docs, dashboard at /dashboard"));
 }
 
-app.Run();
+try
+{
+    app.Run();
+}
+catch (Exception ex) when (StartupFailureException.Find(ex) is { } failure)
+{
+    // Already logged; repeated on stderr so that it is the last thing an operator sees.
+    Console.Error.WriteLine($"Collections.Host cannot start: {failure.Message}");
+    return 1;
+}
+
+return 0;
 
 /// <summary>Entry point; public so API tests can host it.</summary>
 public partial class Program;

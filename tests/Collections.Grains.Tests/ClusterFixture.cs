@@ -1,5 +1,6 @@
 using Collections.Grains;
 using Collections.Grains.Accounts;
+using Collections.Grains.Agencies;
 using Collections.Grains.Storage;
 using Collections.Grains.Time;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,9 +22,15 @@ public sealed class ClusterFixture : IAsyncLifetime
 {
     public static readonly TimeSpan RetryPeriod = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long a silo's allocation cache keeps its copy of the agencies (real time).</summary>
+    public static readonly TimeSpan AgencyCatalogTtl = TimeSpan.FromMilliseconds(300);
+
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 1, 2, 0, 0, TimeSpan.Zero));
 
     public FaultyEventStore Store { get; } = new(new InMemoryAccountEventStore());
+
+    /// <summary>The agencies' placement store, shared by every silo as Redis would be.</summary>
+    public InMemoryAgencyPlacementStore AgencyStore { get; } = new();
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
@@ -39,6 +46,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
             silo.Services.AddKeyedSingleton<TimeProvider>(ReminderTimeProviderNames.Reminders, Time);
             silo.Services.AddSingleton<IAccountEventStore>(Store);
+            silo.Services.AddSingleton<IAgencyPlacementStore>(AgencyStore);
+            silo.Services.Configure<AgencyOptions>(o => o.CatalogTtl = AgencyCatalogTtl);
             silo.Services.AddSingleton(new BusinessClock(Time, Time.GetUtcNow(), Time.GetUtcNow(), 1));
             silo.Services.AddCollectionsGrains();
             silo.Services.Configure<WakeOptions>(o => o.RetryPeriod = RetryPeriod);

@@ -26,11 +26,25 @@ public sealed record Decision(ImmutableArray<AccountEventData> Events, Rejection
 public sealed record Wake(DateTimeOffset At, string Reason);
 
 /// <summary>
+/// A command run by <see cref="AccountLifecycle.Execute"/>: what the engine found due before it
+/// (<see cref="Due"/>), the command's own events, and the escalation it released (<see cref="Released"/>).
+/// The engine's events are recorded as the system's, the command's as its actor's.
+/// </summary>
+public sealed record Execution(
+    ImmutableArray<AccountEventData> Due,
+    ImmutableArray<AccountEventData> Commanded,
+    ImmutableArray<AccountEventData> Released,
+    Rejection? Rejection)
+{
+    public bool IsEmpty => Due.IsEmpty && Commanded.IsEmpty && Released.IsEmpty;
+}
+
+/// <summary>
 /// The collection lifecycle as pure functions of (state, business time, strategy): each command is
 /// decided into events, and state is only ever changed by applying events. The grain persists the
 /// events and schedules <see cref="NextWake"/>; nothing here knows about Orleans or the clock.
 /// </summary>
-public static class AccountLifecycle
+public static partial class AccountLifecycle
 {
     /// <summary>Applies a lender record: opens a new account, updates a known one, or changes nothing.</summary>
     public static (UpsertOutcome Outcome, Decision Decision) Upsert(
@@ -78,10 +92,12 @@ public static class AccountLifecycle
     }
 
     /// <summary>
-    /// The stage entries due at <paramref name="now"/>, in order and each with its own event, however
-    /// many thresholds were crossed since the last look (an account imported at DPD 95 enters Notice,
-    /// Early, Mid and Legal). The account's own strategy decides when it leaves its stage; the stage it
-    /// enters is run under the latest version.
+    /// Everything due at <paramref name="now"/>, in order: follow-up of the open arrangement (a settlement
+    /// that expired, a promise whose last day ended, an installment missed after its grace, a pending plan
+    /// never approved), then the stage entries due — each crossed threshold with its own event, however
+    /// many were crossed since the last look (an account imported at DPD 95 enters Notice, Early, Mid and
+    /// Legal) — unless something holds escalation (<see cref="EscalationHeldBy"/>). The account's own
+    /// strategy decides when it leaves its stage; the stage it enters is run under the latest version.
     /// </summary>
     public static ImmutableArray<AccountEventData> Advance(AccountState state, DateTimeOffset now, Strategy assigned, StrategyInForce latest)
     {
@@ -90,30 +106,80 @@ public static class AccountLifecycle
             return [];
         }
 
-        var dpd = state.DaysPastDue(now);
-        var events = ImmutableArray.CreateBuilder<AccountEventData>();
-        var stage = state.Stage;
-        var rules = assigned;
-        while (NextStage(stage) is { } next && dpd >= rules.Stages.For(next))
+        var pending = new Pending(state, now);
+        FollowUp(pending, now);
+        if (pending.State.Status == AccountStatus.Closed || EscalationHeldBy(pending.State) is not null)
         {
-            events.Add(new StageEntered(next, dpd, rules.Stages.For(next), latest.Ref));
-            stage = next;
+            return pending.Events;
+        }
+
+        var dpd = pending.State.DaysPastDue(now);
+        var rules = assigned;
+        while (NextStage(pending.State.Stage) is { } next && dpd >= rules.Stages.For(next))
+        {
+            pending.Add(new StageEntered(next, dpd, rules.Stages.For(next), latest.Ref));
             rules = latest.Rules;
         }
 
-        return events.ToImmutable();
+        return pending.Events;
     }
 
-    /// <summary>The next moment something is due for this account under its strategy, or null if nothing is.</summary>
+    /// <summary>
+    /// The next moment something is due for this account under its strategy, or null if nothing is: the
+    /// open arrangement's deadline, and the next stage threshold unless escalation is held.
+    /// </summary>
     public static Wake? NextWake(AccountState state, Strategy assigned)
     {
-        if (state.Status == AccountStatus.Closed || NextStage(state.Stage) is not { } next)
+        if (state.Status == AccountStatus.Closed)
         {
             return null;
         }
 
-        var date = state.Record.DueDate.AddDays(assigned.Stages.For(next));
-        return new Wake(BusinessCalendar.StartOfDay(date, state.Zone), $"enter {next}");
+        Wake? earliest = null;
+        void Consider(DateTimeOffset at, string reason)
+        {
+            if (earliest is null || at < earliest.At)
+            {
+                earliest = new Wake(at, reason);
+            }
+        }
+
+        if (FollowUpDue(state) is { } followUp)
+        {
+            Consider(followUp.At, followUp.Reason);
+        }
+
+        if (EscalationHeldBy(state) is null && NextStage(state.Stage) is { } next)
+        {
+            var date = state.Record.DueDate.AddDays(assigned.Stages.For(next));
+            Consider(BusinessCalendar.StartOfDay(date, state.Zone), $"enter {next}");
+        }
+
+        return earliest;
+    }
+
+    /// <summary>
+    /// Runs a command as the grain does: first whatever is due at <paramref name="now"/> (so that a
+    /// command and a wake tick racing each other give the same outcome whichever runs first: it depends
+    /// on business time only), then the command on that state under the rules then in force, then any
+    /// escalation the command released (a dispute verified, a hold lifted). A rejected command records
+    /// nothing at all.
+    /// </summary>
+    public static Execution Execute(
+        AccountState state, DateTimeOffset now, Strategy assigned, StrategyInForce latest, Func<AccountState, Strategy, Decision> command)
+    {
+        var before = Advance(state, now, assigned, latest);
+        var pending = new Pending(state, now);
+        pending.AddRange(before);
+        var decision = command(pending.State, RulesOf(pending.State, state, assigned, latest));
+        if (decision.Rejection is { } rejection)
+        {
+            return new Execution([], [], [], rejection);
+        }
+
+        pending.AddRange(decision.Events);
+        var after = Advance(pending.State, now, RulesOf(pending.State, state, assigned, latest), latest);
+        return new Execution(before, decision.Events, after, null);
     }
 
     /// <summary>Records a payment, idempotently by its id; paying the arrears cures, paying everything closes as Paid.</summary>
@@ -142,21 +208,39 @@ public static class AccountLifecycle
             return Decision.Reject(RejectionKind.Invalid, $"paidAt {paidAt:O} is in the future; the business time is {now:O}");
         }
 
-        var (after, allocated, overpaid) = state.Balance.ApplyPayment(amount);
-        ImmutableArray<AccountEventData> events = [new PaymentReceived(paymentId, amount, paidAt, allocated, overpaid)];
+        var (_, allocated, overpaid) = state.Balance.ApplyPayment(amount);
+        var pending = new Pending(state, now);
+        pending.Add(new PaymentReceived(paymentId, amount, paidAt, allocated, overpaid));
         if (state.Status == AccountStatus.Active)
         {
-            if (after.Total == 0)
+            var paid = pending.State;
+            if (paid.Balance.Total == 0)
             {
-                events = events.Add(new AccountClosed(ClosedReason.Paid));
+                if (paid.Plan is { Status: ApprovalStatus.Active } plan)
+                {
+                    pending.Add(new PlanCompleted(plan.Paid, Balance.Zero));
+                }
+
+                CloseWith(pending, ClosedReason.Paid);
             }
-            else if (state.Arrears <= amount)
+            else if (paid.Settlement is { Status: ApprovalStatus.Active } offer && offer.Paid >= offer.Amount)
             {
-                events = events.Add(new AccountClosed(ClosedReason.Cured));
+                pending.Add(new SettlementPaid(offer.Amount, offer.Paid, paid.Balance));
+                CloseWith(pending, ClosedReason.Settled);
+            }
+            else if (paid.Plan is { Status: ApprovalStatus.Active } plan && plan.Paid >= plan.Terms.Total)
+            {
+                pending.Add(new PlanCompleted(plan.Paid, paid.Balance));
+                CloseWith(pending, ClosedReason.Paid);
+            }
+            else if (paid.Plan is not { Status: ApprovalStatus.Active } && paid.Settlement is not { Status: ApprovalStatus.Active } && state.Arrears <= amount)
+            {
+                // A plan or a settlement in force replaces the arrears: only completing it closes the account.
+                CloseWith(pending, ClosedReason.Cured);
             }
         }
 
-        return new Decision(events);
+        return new Decision(pending.Events);
     }
 
     /// <summary>The lender takes the account out of collections.</summary>
@@ -172,8 +256,8 @@ public static class AccountLifecycle
             : new Decision([new AccountClosed(reason)]);
     }
 
-    /// <summary>The state after one event: the only way state changes.</summary>
-    public static AccountState Apply(AccountState? state, AccountEvent e) => e.Data switch
+    /// <summary>The state after one event of the lifecycle (outsourcing's own are applied by <see cref="Apply"/>).</summary>
+    private static AccountState ApplyFact(AccountState? state, AccountEvent e) => e.Data switch
     {
         AccountOpened opened => new AccountState
         {
@@ -213,6 +297,7 @@ public static class AccountLifecycle
             Stage = entered.Stage,
             StageEnteredAt = e.At,
             Strategy = entered.Strategy,
+            FirstNoticeAt = Existing(state).FirstNoticeAt ?? (entered.Stage == Stage.Notice ? e.At : null),
         },
         PaymentReceived paid => Existing(state) with
         {
@@ -222,6 +307,11 @@ public static class AccountLifecycle
             Collected = Existing(state).Collected + paid.Amount,
             Overpaid = Existing(state).Overpaid + paid.Overpaid,
             Payments = Existing(state).Payments.SetItem(paid.PaymentId, paid.Amount),
+
+            // Every payment recorded while an arrangement is open counts towards it.
+            Promise = Existing(state).Promise is { } promise ? promise with { Paid = promise.Paid + paid.Amount } : null,
+            Plan = Existing(state).Plan is { } plan ? plan with { Paid = plan.Paid + paid.Amount } : null,
+            Settlement = Existing(state).Settlement is { } offer ? offer with { Paid = offer.Paid + paid.Amount } : null,
         },
         AccountClosed closed => Existing(state) with
         {
@@ -229,8 +319,15 @@ public static class AccountLifecycle
             Status = AccountStatus.Closed,
             ClosedReason = closed.Reason,
             ClosedAt = e.At,
+
+            // Arrangements end with the account; holds and an open dispute are facts about the debtor
+            // and stay, so that a reopened account is still protected.
+            Promise = null,
+            Plan = null,
+            Settlement = null,
         },
-        _ => throw new InvalidOperationException($"No rule applies event {e.Type}."),
+        _ => ApplyArrangement(Existing(state), e) ?? ApplyProtection(Existing(state), e)
+            ?? throw new InvalidOperationException($"No rule applies event {e.Type}."),
     };
 
     public static Stage? NextStage(Stage? stage) => stage switch
@@ -239,6 +336,45 @@ public static class AccountLifecycle
         Stage.ChargedOff => null,
         { } s => s + 1,
     };
+
+    /// <summary>Closes the account; an open promise whose amount was paid is recorded as kept first.</summary>
+    private static void CloseWith(Pending pending, ClosedReason reason)
+    {
+        if (pending.State.Promise is { } promise && promise.Paid >= promise.Amount)
+        {
+            pending.Add(new PromiseKept(promise.Amount, promise.Paid));
+        }
+
+        pending.Add(new AccountClosed(reason));
+    }
+
+    /// <summary>The rules the account follows now: its assigned ones, or the latest once it entered a stage (or reopened) under them.</summary>
+    private static Strategy RulesOf(AccountState now, AccountState before, Strategy assigned, StrategyInForce latest) =>
+        now.Strategy == before.Strategy ? assigned : latest.Rules;
+
+    /// <summary>Events decided in sequence, each applied to the state the next one is decided on.</summary>
+    private sealed class Pending(AccountState state, DateTimeOffset at)
+    {
+        private readonly ImmutableArray<AccountEventData>.Builder events = ImmutableArray.CreateBuilder<AccountEventData>();
+
+        public AccountState State { get; private set; } = state;
+
+        public ImmutableArray<AccountEventData> Events => events.ToImmutable();
+
+        public void Add(AccountEventData data)
+        {
+            events.Add(data);
+            State = Apply(State, new AccountEvent(State.Version + 1, at, "", data));
+        }
+
+        public void AddRange(ImmutableArray<AccountEventData> range)
+        {
+            foreach (var data in range)
+            {
+                Add(data);
+            }
+        }
+    }
 
     private static AccountState Existing(AccountState? state) =>
         state ?? throw new InvalidOperationException("The first event of an account must be AccountOpened.");

@@ -48,6 +48,38 @@ public sealed record AccountState
 
     public DateTimeOffset? ClosedAt { get; init; }
 
+    /// <summary>When the account first entered Notice: the start of the dispute validation window.</summary>
+    public DateTimeOffset? FirstNoticeAt { get; init; }
+
+    /// <summary>The open promise to pay, until it is decided kept or broken.</summary>
+    public PromiseToPay? Promise { get; init; }
+
+    public int PromisesKept { get; init; }
+
+    /// <summary>Broken promises over the account's life; at the strategy's maximum no new promise is taken.</summary>
+    public int PromisesBroken { get; init; }
+
+    /// <summary>The payment plan in force or pending approval.</summary>
+    public PaymentPlan? Plan { get; init; }
+
+    /// <summary>The settlement offer in force or pending approval.</summary>
+    public SettlementOffer? Settlement { get; init; }
+
+    /// <summary>What plans and settlements forgave (all components together).</summary>
+    public decimal Forgiven { get; init; }
+
+    /// <summary>The open dispute, until it is resolved.</summary>
+    public Dispute? Dispute { get; init; }
+
+    /// <summary>Holds on the account, at most one of each type, in the order they were placed.</summary>
+    public ImmutableArray<Hold> Holds { get; init; } = [];
+
+    /// <summary>The account's lawsuit, once filed.</summary>
+    public LitigationCase? Litigation { get; init; }
+
+    /// <summary>Placements with collection agencies: the current one, the last one, the wait for capacity.</summary>
+    public Outsourcing Outsourcing { get; init; } = Outsourcing.None;
+
     [JsonIgnore]
     public TimeZoneInfo Zone => BusinessCalendar.Zone(Record.Debtor.TimeZone);
 

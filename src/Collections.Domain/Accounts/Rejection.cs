@@ -11,6 +11,9 @@ public enum RejectionKind
 
     /// <summary>Well-formed but outside what the strategy allows (422).</summary>
     Unprocessable,
+
+    /// <summary>The thing the command is about does not exist on the account (404), e.g. a hold to release.</summary>
+    NotFound,
 }
 
 public sealed record Rejection(RejectionKind Kind, string Message);

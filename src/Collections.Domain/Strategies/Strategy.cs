@@ -55,6 +55,11 @@ public sealed record PlacementPolicy([property: Id(0)] int DurationDays, [proper
 [GenerateSerializer, Immutable, Alias("collections.LegalPolicy")]
 public sealed record LegalPolicy([property: Id(0)] decimal MinBalance);
 
+/// <summary>
+/// Limits of negotiation. Waivers and the part of a settlement below the balance are percentages of the
+/// balance; above <see cref="ApprovalAboveWaiverPercent"/> the lender must approve. A promise's date and
+/// a settlement's expiry are at most <see cref="MaxPromiseDays"/> ahead, since they hold escalation.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("collections.NegotiationPolicy")]
 public sealed record NegotiationPolicy(
     [property: Id(0)] int PromiseGraceDays,
@@ -62,7 +67,11 @@ public sealed record NegotiationPolicy(
     [property: Id(2)] int MaxInstallments,
     [property: Id(3)] decimal MaxWaiverPercent,
     [property: Id(4)] decimal ApprovalAboveWaiverPercent,
-    [property: Id(5)] decimal MinSettlementPercent);
+    [property: Id(5)] decimal MinSettlementPercent,
+    [property: Id(6)] int MaxPromiseDays = NegotiationPolicy.DefaultMaxPromiseDays)
+{
+    public const int DefaultMaxPromiseDays = 30;
+}
 
 [GenerateSerializer, Immutable, Alias("collections.CompliancePolicy")]
 public sealed record CompliancePolicy([property: Id(0)] ComplianceProfile Profile);

@@ -30,7 +30,7 @@ public static class StrategyDocument
           "legal": { "minBalance": 0 },
           "negotiation": { "promiseGraceDays": 2, "maxBrokenPromises": 3, "maxInstallments": 12,
                            "maxWaiverPercent": 30, "approvalAboveWaiverPercent": 10,
-                           "minSettlementPercent": 60 },
+                           "minSettlementPercent": 60, "maxPromiseDays": 30 },
           "compliance": { "profile": "CN" },
           "challenger": { "percent": 0, "overrides": { } }
         }
@@ -179,14 +179,15 @@ public static class StrategyDocument
             var negotiationSection = Object(doc, "negotiation", prefix);
             var np = prefix + "negotiation";
             RejectUnknown(negotiationSection, np, "promiseGraceDays", "maxBrokenPromises", "maxInstallments",
-                "maxWaiverPercent", "approvalAboveWaiverPercent", "minSettlementPercent");
+                "maxWaiverPercent", "approvalAboveWaiverPercent", "minSettlementPercent", "maxPromiseDays");
             var negotiation = new NegotiationPolicy(
                 Int(negotiationSection, "promiseGraceDays", np, 0, 60) ?? 0,
                 Int(negotiationSection, "maxBrokenPromises", np, 1, 100) ?? 0,
                 Int(negotiationSection, "maxInstallments", np, 1, 120) ?? 0,
                 Percent(negotiationSection, "maxWaiverPercent", np),
                 Percent(negotiationSection, "approvalAboveWaiverPercent", np),
-                Percent(negotiationSection, "minSettlementPercent", np));
+                Percent(negotiationSection, "minSettlementPercent", np),
+                Int(negotiationSection, "maxPromiseDays", np, 1, 365) ?? 0);
             if (negotiation.ApprovalAboveWaiverPercent > negotiation.MaxWaiverPercent && !errors.ContainsKey(np + ".maxWaiverPercent"))
             {
                 Error(np + ".approvalAboveWaiverPercent", $"must not exceed maxWaiverPercent ({negotiation.MaxWaiverPercent})");

@@ -27,6 +27,9 @@ public sealed partial class AccountGrain(
 {
     private const string WakeReminder = "wake";
 
+    /// <summary>The actor of what the engine decides by itself (follow-up, escalation).</summary>
+    private const string System = "system";
+
     private AccountState? state;
 
     /// <summary>The business instant the wake reminder is registered for in this activation; unknown after activation.</summary>
@@ -61,27 +64,41 @@ public sealed partial class AccountGrain(
     public async Task<AccountView?> GetViewAsync() =>
         state is null ? null : await ViewAsync(state);
 
-    public async Task<CommandResult> PayAsync(string paymentId, decimal amount, DateTimeOffset? paidAt, string actor)
-    {
-        if (state is null)
-        {
-            return new CommandResult(null);
-        }
+    public Task<CommandResult> PayAsync(string paymentId, decimal amount, DateTimeOffset? paidAt, string actor) =>
+        ExecuteAsync((account, _, now) => AccountLifecycle.Pay(account, paymentId, amount, paidAt ?? now, now), actor);
 
-        var now = clock.Now;
-        var decision = AccountLifecycle.Pay(state, paymentId, amount, paidAt ?? now, now);
-        return await ResultAsync(decision, actor);
-    }
+    public Task<CommandResult> CloseAsync(ClosedReason reason, string actor) =>
+        ExecuteAsync((account, _, _) => AccountLifecycle.Close(account, reason), actor);
 
-    public async Task<CommandResult> CloseAsync(ClosedReason reason, string actor)
-    {
-        if (state is null)
-        {
-            return new CommandResult(null);
-        }
+    public Task<CommandResult> MakePromiseAsync(decimal amount, DateOnly dueDate, string actor) =>
+        ExecuteAsync((account, rules, now) => AccountLifecycle.MakePromise(account, amount, dueDate, now, rules), actor);
 
-        return await ResultAsync(AccountLifecycle.Close(state, reason), actor);
-    }
+    public Task<CommandResult> SubmitPlanAsync(PlanTerms terms, string actor) =>
+        ExecuteAsync((account, rules, now) => AccountLifecycle.SubmitPlan(account, terms, now, rules), actor);
+
+    public Task<CommandResult> ApprovePlanAsync(string actor) =>
+        ExecuteAsync((account, _, _) => AccountLifecycle.ApprovePlan(account), actor);
+
+    public Task<CommandResult> OfferSettlementAsync(decimal amount, DateOnly expiresOn, string actor) =>
+        ExecuteAsync((account, rules, now) => AccountLifecycle.OfferSettlement(account, amount, expiresOn, now, rules), actor);
+
+    public Task<CommandResult> ApproveSettlementAsync(string actor) =>
+        ExecuteAsync((account, _, _) => AccountLifecycle.ApproveSettlement(account), actor);
+
+    public Task<CommandResult> OpenDisputeAsync(string reason, string actor) =>
+        ExecuteAsync((account, _, now) => AccountLifecycle.OpenDispute(account, reason, now), actor);
+
+    public Task<CommandResult> ResolveDisputeAsync(DisputeOutcome outcome, string actor) =>
+        ExecuteAsync((account, _, _) => AccountLifecycle.ResolveDispute(account, outcome), actor);
+
+    public Task<CommandResult> PlaceHoldAsync(HoldType type, string? note, string actor) =>
+        ExecuteAsync((account, _, _) => AccountLifecycle.PlaceHold(account, type, note), actor);
+
+    public Task<CommandResult> ReleaseHoldAsync(HoldType type, string actor) =>
+        ExecuteAsync((account, _, _) => AccountLifecycle.ReleaseHold(account, type), actor);
+
+    public Task<CommandResult> RecordLitigationStepAsync(LitigationStep step, DateOnly? on, string? caseReference, string? note, string actor) =>
+        ExecuteAsync((account, _, now) => AccountLifecycle.RecordLitigationStep(account, step, on, caseReference, note, now), actor);
 
     public async Task<EventPage?> GetEventsAsync(long after, int limit)
     {
@@ -119,20 +136,46 @@ public sealed partial class AccountGrain(
         }
         else
         {
-            LogEscalated(logger, Key, events.Length);
-            await CommitAsync(events, "system");
+            if (logger.IsEnabled(LogLevel.Debug))
+            {
+                var types = string.Join(",", events.Select(e => e.TypeName));
+                LogWoke(logger, Key, events.Length, types);
+            }
+
+            await CommitAsync([.. events.Select(e => (e, System))]);
         }
+
+        await OutsourceOnWakeAsync();
     }
 
-    private async Task<CommandResult> ResultAsync(Decision decision, string actor)
+    /// <summary>
+    /// Runs a command through <see cref="AccountLifecycle.Execute"/>: what is due first (recorded as the
+    /// system's), then the command (as <paramref name="actor"/>'s), then the escalation it released. A
+    /// rejection records nothing. The turn-based grain makes a command and a tick, or two commands, one
+    /// after the other; the due-first rule makes the outcome depend on business time, not on their order.
+    /// </summary>
+    private async Task<CommandResult> ExecuteAsync(Func<AccountState, Domain.Strategies.Strategy, DateTimeOffset, Decision> command, string actor)
     {
-        if (decision.Rejection is { } rejection)
+        if (state is null)
         {
+            return new CommandResult(null);
+        }
+
+        var now = clock.Now;
+        var execution = AccountLifecycle.Execute(state, now, await AssignedRulesAsync(state), await LatestAsync(state), (account, rules) => command(account, rules, now));
+        if (execution.Rejection is { } rejection)
+        {
+            LogRejected(logger, Key, rejection.Kind);
             return CommandResult.Rejected(rejection);
         }
 
-        await CommitAsync(decision.Events, actor);
-        return new CommandResult(await ViewAsync(state!));
+        await CommitAsync(
+        [
+            .. execution.Due.Select(e => (e, System)),
+            .. execution.Commanded.Select(e => (e, actor)),
+            .. execution.Released.Select(e => (e, System)),
+        ]);
+        return new CommandResult(await ViewAsync(state));
     }
 
     /// <summary>
@@ -140,7 +183,10 @@ public sealed partial class AccountGrain(
     /// before the append (a crash in between leaves an early wake, which recomputes and finds nothing
     /// new) and later only after it (a crash in between leaves the old, earlier wake).
     /// </summary>
-    private async Task CommitAsync(ImmutableArray<AccountEventData> events, string actor)
+    private async Task CommitAsync(ImmutableArray<AccountEventData> events, string actor) =>
+        await CommitAsync([.. events.Select(e => (e, actor))]);
+
+    private async Task CommitAsync(ImmutableArray<(AccountEventData Data, string Actor)> events)
     {
         if (events.IsEmpty)
         {
@@ -149,15 +195,17 @@ public sealed partial class AccountGrain(
 
         var now = clock.Now;
         var expected = state?.Version ?? 0;
+        var previous = state;
         var next = state;
         var serialized = new List<string>(events.Length);
-        foreach (var data in events)
+        foreach (var (data, actor) in events)
         {
             var e = new AccountEvent((next?.Version ?? 0) + 1, now, actor, data);
             next = AccountLifecycle.Apply(next, e);
             serialized.Add(AccountEventJson.Serialize(e));
         }
 
+        next = AppendPlacementEnds(next!, serialized, now);
         var wake = await NextWakeAsync(next!);
         var earlier = !registeredWake.Known || (wake is not null && (registeredWake.At is null || wake.At < registeredWake.At));
         if (earlier)
@@ -178,6 +226,8 @@ public sealed partial class AccountGrain(
         {
             await ScheduleWakeAsync(next, wake);
         }
+
+        await AfterCommitOutsourcingAsync(previous);
     }
 
     private async Task ScheduleWakeAsync(AccountState? account) =>
@@ -206,7 +256,7 @@ public sealed partial class AccountGrain(
     }
 
     private async Task<Wake?> NextWakeAsync(AccountState account) =>
-        AccountLifecycle.NextWake(account, await AssignedRulesAsync(account));
+        AccountLifecycle.Earliest(AccountLifecycle.NextWake(account, await AssignedRulesAsync(account)), await PlacementWakeAsync(account));
 
     private ValueTask<Domain.Strategies.Strategy> AssignedRulesAsync(AccountState account) =>
         strategies.RulesAsync(account.LenderId, account.Strategy);
@@ -220,7 +270,7 @@ public sealed partial class AccountGrain(
         var now = clock.Now;
         var active = account.Status == AccountStatus.Active;
         var dpd = Math.Max(0, account.DaysPastDue(now));
-        var wake = AccountLifecycle.NextWake(account, rules);
+        var wake = AccountLifecycle.Earliest(AccountLifecycle.NextWake(account, rules), VisiblePlacementWake(account, rules));
         var debtor = account.Record.Debtor;
         return new AccountView
         {
@@ -247,9 +297,24 @@ public sealed partial class AccountGrain(
             StageEnteredAt = account.StageEnteredAt,
             ClosedAt = account.ClosedAt,
             Contact = new ContactView(debtor.BorrowerName, debtor.Phone, debtor.Email, debtor.TimeZone, debtor.Region),
+            Holds = [.. account.Holds.Select(AccountViews.Hold)],
+            Dispute = AccountViews.Dispute(account),
+            Promise = AccountViews.Promise(account),
+            Plan = AccountViews.Plan(account),
+            Settlement = AccountViews.Settlement(account),
+            Litigation = AccountViews.Litigation(account),
+            EscalationHeldBy = active ? AccountLifecycle.EscalationHeldBy(account) : null,
+            PromisesKept = account.PromisesKept,
+            PromisesBroken = account.PromisesBroken,
+            Forgiven = account.Forgiven,
+            FirstNoticeAt = account.FirstNoticeAt,
+            Placement = PlacementViewOf(account),
         };
     }
 
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Account {AccountKey} escalated through {Count} stage(s)")]
-    private static partial void LogEscalated(ILogger logger, string accountKey, int count);
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Account {AccountKey} woke and recorded {Count} event(s): {EventTypes}")]
+    private static partial void LogWoke(ILogger logger, string accountKey, int count, string eventTypes);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Debug, Message = "Account {AccountKey} refused a command ({Kind})")]
+    private static partial void LogRejected(ILogger logger, string accountKey, RejectionKind kind);
 }

@@ -33,7 +33,18 @@ public sealed class LenderGrain(
     {
         var created = new StrategyVersion(state.State.Strategies.Count + 2, normalizedDocument, clock.Now);
         state.State.Strategies.Add(created);
-        await state.WriteStateAsync();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Storage failed (e.g. Redis down): whether the write landed is unknown, so this activation's
+            // state is not to be trusted. Read it again from storage on the next call.
+            DeactivateOnIdle();
+            throw;
+        }
+
         return created;
     }
 }

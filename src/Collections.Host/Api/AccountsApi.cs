@@ -40,6 +40,9 @@ public static class AccountsApi
         group.MapGet("/{accountRef}/events", EventsAsync).WithSummary("The complete audit trail, in order, paged by sequence number");
         group.MapPost("/{accountRef}/payments", PayAsync).WithSummary("Record a payment (idempotent by paymentId)");
         group.MapPost("/{accountRef}/close", CloseAsync).WithSummary("Close the account (Recalled, WrittenOff or Sold)");
+        group.MapNegotiationApi();
+        group.MapProtectionApi();
+        group.MapLegalApi();
         return group;
     }
 
@@ -183,13 +186,8 @@ public static class AccountsApi
         return Respond(result, lenderId, accountRef);
     }
 
-    private static IResult Respond(CommandResult result, string lenderId, string accountRef) => result switch
-    {
-        { RejectionKind: { } kind, Error: var error } => Problems.Rejected(kind, error ?? kind.ToString()),
-        { View: { } view } => TypedResults.Ok(view),
-        _ => UnknownAccount(lenderId, accountRef),
-    };
+    private static IResult Respond(CommandResult result, string lenderId, string accountRef) =>
+        AccountResults.Respond(result, lenderId, accountRef, TypedResults.Ok);
 
-    private static IResult UnknownAccount(string lenderId, string accountRef) =>
-        Problems.NotFound($"Lender '{lenderId}' has no account '{accountRef}'.");
+    private static IResult UnknownAccount(string lenderId, string accountRef) => AccountResults.UnknownAccount(lenderId, accountRef);
 }

@@ -45,14 +45,19 @@ public sealed class StorageOptions : IValidatableObject
 }
 
 /// <summary><c>Collections:Cluster</c>: Orleans identity and this silo's ports.</summary>
-public sealed class ClusterOptions
+public sealed class ClusterOptions : IValidatableObject
 {
     public const string Section = "Collections:Cluster";
 
-    [Required]
+    private const string IdPattern = "^[A-Za-z0-9._:-]{1,64}$";
+    private const string IdRule = "must be 1–64 characters of A–Z a–z 0–9 . _ : - (it prefixes every Redis key)";
+
+    /// <summary>The service's identity: every key in storage is under it, so it must not change over the service's life.</summary>
+    [Required, RegularExpression(IdPattern, ErrorMessage = "Collections:Cluster:ServiceId " + IdRule)]
     public string ServiceId { get; set; } = "collections";
 
-    [Required]
+    /// <summary>One deployment of the service: silos and clients with the same cluster id form one cluster.</summary>
+    [Required, RegularExpression(IdPattern, ErrorMessage = "Collections:Cluster:ClusterId " + IdRule)]
     public string ClusterId { get; set; } = "dev";
 
     [Range(1, 65535)]
@@ -60,6 +65,30 @@ public sealed class ClusterOptions
 
     [Range(1, 65535)]
     public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>
+    /// The IP address other silos and clients use to reach this silo. Unset: 127.0.0.1 when Redis is on
+    /// loopback (a cluster on one machine), otherwise an address of this host chosen by Orleans.
+    /// </summary>
+    public string? AdvertisedIP { get; set; }
+
+    /// <summary>Running as pods of a Kubernetes Deployment (Microsoft.Orleans.Hosting.Kubernetes): identity and address come from the pod.</summary>
+    public bool Kubernetes { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (SiloPort == GatewayPort)
+        {
+            yield return new ValidationResult(
+                $"Collections:Cluster:SiloPort and GatewayPort must differ (both are {SiloPort}).", [nameof(SiloPort), nameof(GatewayPort)]);
+        }
+
+        if (AdvertisedIP is not null && !System.Net.IPAddress.TryParse(AdvertisedIP, out _))
+        {
+            yield return new ValidationResult(
+                $"Collections:Cluster:AdvertisedIP '{AdvertisedIP}' is not an IP address.", [nameof(AdvertisedIP)]);
+        }
+    }
 }
 
 /// <summary><c>Collections:Clock</c>: the business clock.</summary>
@@ -74,7 +103,10 @@ public sealed class ClockOptions
     /// <summary>The business instant at start-up; now when not given.</summary>
     public DateTimeOffset? Start { get; set; }
 
-    /// <summary>The real instant at which business time was <see cref="Start"/>; this process's start when not given.</summary>
+    /// <summary>
+    /// The real instant at which business time was <see cref="Start"/>. When not given, the first process
+    /// of a Redis cluster sets it for all (the embedded default: this process's start).
+    /// </summary>
     public DateTimeOffset? Anchor { get; set; }
 }
 

@@ -20,7 +20,7 @@ public sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logger)
             case EventStoreConcurrencyException:
                 await Problems.Write(context, StatusCodes.Status409Conflict, "Concurrent change", exception.Message);
                 return true;
-            case TimeoutException or OrleansException or System.Net.Sockets.SocketException:
+            case var unavailable when Unavailability.IsTransient(unavailable):
                 LogUnavailable(logger, exception.GetType().Name, context.Request.Path);
                 context.Response.Headers.RetryAfter = "5";
                 await Problems.Write(context, StatusCodes.Status503ServiceUnavailable, "Service unavailable",

@@ -1,56 +1,87 @@
+using System.Net;
+using System.Text.Json.Serialization;
 using Collections.Grains;
 using Collections.Grains.Accounts;
+using Collections.Grains.Storage;
 using Collections.Grains.Time;
 using Collections.Host.Configuration;
 using Microsoft.Extensions.Options;
+using Orleans.Clustering.Redis;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using Orleans.Persistence;
+using Orleans.Serialization;
+using StackExchange.Redis;
 
 namespace Collections.Host.Hosting;
 
 public static class OrleansHosting
 {
     /// <summary>
-    /// Runs this process as a silo (the default) with the configured storage. The embedded default is
-    /// one silo on localhost with Orleans' in-memory grain storage and reminders and the in-memory event store.
+    /// Binds and validates <c>Collections:Role</c>, <c>Collections:Storage</c> and <c>Collections:Cluster</c>,
+    /// then runs this process as what they say:
+    /// <list type="bullet">
+    /// <item>a silo with the in-memory providers (the embedded default: one silo on localhost);</item>
+    /// <item>a silo of a Redis cluster: Redis clustering, grain storage (plain JSON), reminders and event store;</item>
+    /// <item>with <c>Role=Api</c>, an Orleans client of a Redis cluster serving the same HTTP API, no silo.</item>
+    /// </list>
     /// </summary>
-    public static WebApplicationBuilder AddCollectionsSilo(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddCollectionsOrleans(this WebApplicationBuilder builder)
     {
-        var cluster = builder.Configuration.GetSection(Configuration.ClusterOptions.Section).Get<Configuration.ClusterOptions>() ?? new();
+        var services = builder.Services;
+        services.AddOptions<Configuration.HostOptions>().BindConfiguration(Configuration.HostOptions.Section).ValidateOnStart();
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Configuration.ClusterOptions>().BindConfiguration(Configuration.ClusterOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+
+        var role = builder.Configuration.GetSection(Configuration.HostOptions.Section).Get<Configuration.HostOptions>()?.Role ?? HostRole.Silo;
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new();
-        if (storage.Provider != StorageProvider.Memory)
+        var cluster = builder.Configuration.GetSection(Configuration.ClusterOptions.Section).Get<Configuration.ClusterOptions>() ?? new();
+        if (role == HostRole.Api && storage.Provider != StorageProvider.Redis)
         {
-            throw new OptionsValidationException(StorageOptions.Section, typeof(StorageOptions),
-                [$"Collections:Storage:Provider '{storage.Provider}' is not supported by this build; use Memory."]);
+            throw new OptionsValidationException(Configuration.HostOptions.Section, typeof(Configuration.HostOptions),
+                ["Collections:Role=Api needs Collections:Storage:Provider=Redis: the API tier finds the silos through Redis clustering."]);
         }
 
-        builder.UseOrleans(silo =>
+        if (storage.Provider == StorageProvider.Redis)
         {
-            silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
-            silo.AddMemoryGrainStorage(GrainStorage.Name);
-            silo.UseInMemoryReminderService();
-            silo.Configure<ReminderOptions>(options =>
-            {
-                // The wake reminder's period is its retry interval; an accelerated clock wants retries
-                // within a business day, so allow periods down to a few seconds.
-                options.MinimumReminderPeriod = TimeSpan.FromSeconds(5);
-            });
-            silo.AddDashboard();
-            silo.Services.AddCollectionsGrains();
-        });
+            // Registered before Orleans so that it runs (and fails fast) before the silo or client starts.
+            services.AddSingleton<ClusterRedis>();
+            services.AddSingleton<ClusterClock>();
+            services.AddHostedService<RedisStartupCheck>();
+            services.AddHostedService<ShutdownWatchdog>();
+            services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        }
+
+        if (role == HostRole.Api)
+        {
+            builder.UseOrleansClient(client => ConfigureClient(client, cluster));
+        }
+        else
+        {
+            builder.UseOrleans(silo => ConfigureSilo(silo, storage.Provider, cluster));
+        }
+
         return builder;
     }
 
-    /// <summary>The business clock, anchored per <see cref="ClockOptions"/>.</summary>
+    /// <summary>
+    /// The business clock. On Redis it is the cluster's (see <see cref="ClusterClock"/>); in the embedded
+    /// default it is anchored at this process's start unless <c>Collections:Clock:Anchor</c> is given.
+    /// </summary>
     public static WebApplicationBuilder AddBusinessClock(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<ClockOptions>().BindConfiguration(ClockOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(sp =>
         {
+            if (sp.GetService<ClusterClock>() is { } shared)
+            {
+                return shared.Clock;
+            }
+
             var options = sp.GetRequiredService<IOptions<ClockOptions>>().Value;
             var real = TimeProvider.System;
-            var now = real.GetUtcNow();
-            return new BusinessClock(real, options.Start ?? now, options.Anchor ?? now, options.Speed);
+            var anchor = options.Anchor ?? real.GetUtcNow();
+            return new BusinessClock(real, options.Start ?? anchor, anchor, options.Speed);
         });
         return builder;
     }
@@ -68,4 +99,122 @@ public static class OrleansHosting
         });
         return builder;
     }
+
+    private static void ConfigureSilo(ISiloBuilder silo, StorageProvider provider, Configuration.ClusterOptions cluster)
+    {
+        if (provider == StorageProvider.Memory)
+        {
+            silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+            silo.AddMemoryGrainStorage(GrainStorage.Name);
+            silo.UseInMemoryReminderService();
+        }
+        else
+        {
+            silo.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (cluster.ServiceId, cluster.ClusterId));
+            silo.Services.AddOptions<EndpointOptions>().Configure<ClusterRedis>((endpoints, redis) =>
+            {
+                endpoints.SiloPort = cluster.SiloPort;
+                endpoints.GatewayPort = cluster.GatewayPort;
+                if (cluster.AdvertisedIP is { } advertised)
+                {
+                    endpoints.AdvertisedIPAddress = IPAddress.Parse(advertised);
+                }
+                else if (redis.IsLoopback)
+                {
+                    // A cluster on one machine: silos find each other on loopback, and listen only there.
+                    endpoints.AdvertisedIPAddress = IPAddress.Loopback;
+                }
+            });
+
+            silo.UseRedisClustering(_ => { });
+            silo.Services.AddOptions<RedisClusteringOptions>().Configure<ClusterRedis>((o, redis) =>
+                (o.ConfigurationOptions, o.CreateMultiplexer) = (redis.Options, _ => Shared(redis)));
+
+            // Grain state as plain JSON, without .NET type names; enums by name so that it reads well.
+            silo.UseSystemTextJsonGrainStorageSerializer();
+            silo.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o => o.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+            silo.AddRedisGrainStorage(GrainStorage.Name, options => options.Configure<ClusterRedis>((o, redis) =>
+                (o.ConfigurationOptions, o.CreateMultiplexer) = (redis.Options, _ => Shared(redis))));
+
+            silo.UseRedisReminderService(_ => { });
+            silo.Services.AddOptions<RedisReminderTableOptions>().Configure<ClusterRedis>((o, redis) =>
+                (o.ConfigurationOptions, o.CreateMultiplexer) = (redis.Options, _ => Shared(redis)));
+
+            silo.Services.AddSingleton<IAccountEventStore>(sp =>
+                new RedisAccountEventStore(sp.GetRequiredService<ClusterRedis>().ConnectAsync().GetAwaiter().GetResult(), cluster.ServiceId));
+            silo.Services.AddSingleton<Collections.Grains.Agencies.IAgencyPlacementStore>(sp =>
+                new Collections.Grains.Agencies.RedisAgencyPlacementStore(sp.GetRequiredService<ClusterRedis>().ConnectAsync().GetAwaiter().GetResult(), cluster.ServiceId));
+
+            if (cluster.Kubernetes)
+            {
+                // Pod name, IP and the service/cluster ids come from the pod's environment (see deploy/k8s).
+                silo.UseKubernetesHosting();
+            }
+        }
+
+        silo.Configure<ReminderOptions>(options =>
+        {
+            // The wake reminder's period is its retry interval; an accelerated clock wants retries
+            // within a business day, so allow periods down to a few seconds.
+            options.MinimumReminderPeriod = TimeSpan.FromSeconds(5);
+        });
+        silo.AddDashboard();
+        silo.Services.AddCollectionsGrains();
+        AddExceptionSerialization(silo.Services);
+    }
+
+    private static void ConfigureClient(IClientBuilder client, Configuration.ClusterOptions cluster)
+    {
+        client.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (cluster.ServiceId, cluster.ClusterId));
+        client.UseRedisClustering(_ => { });
+        client.Services.AddOptions<RedisClusteringOptions>().Configure<ClusterRedis>((o, redis) =>
+            (o.ConfigurationOptions, o.CreateMultiplexer) = (redis.Options, _ => Shared(redis)));
+        client.UseConnectionRetryFilter<GatewayRetryFilter>();
+        client.AddDashboard();
+        AddExceptionSerialization(client.Services);
+    }
+
+    /// <summary>
+    /// A grain's exception crosses silos only if Orleans may serialize its type. Without this, a Redis
+    /// failure (or an event-store conflict) in a grain on another silo reaches the API as a
+    /// CodecNotFoundException (a 500) instead of the exception that says what happened (503 or 409).
+    /// </summary>
+    private static void AddExceptionSerialization(IServiceCollection services) =>
+        services.Configure<ExceptionSerializationOptions>(options =>
+        {
+            options.SupportedNamespacePrefixes.Add("StackExchange.Redis");
+            options.SupportedNamespacePrefixes.Add("Collections");
+        });
+
+    /// <summary>Orleans' providers use this process's connection and must not dispose it.</summary>
+    private static async Task<(IConnectionMultiplexer Multiplexer, bool IsShared)> Shared(ClusterRedis redis) =>
+        (await redis.ConnectAsync(), true);
+}
+
+/// <summary>
+/// The API tier may start before any silo: it keeps looking for a gateway for a minute (not ready
+/// meanwhile), then stops with a message saying that no silo was found.
+/// </summary>
+public sealed partial class GatewayRetryFilter(ILogger<GatewayRetryFilter> logger) : IClientConnectionRetryFilter
+{
+    private const int MaxAttempts = 30;
+    private int attempts;
+
+    public async Task<bool> ShouldRetryConnectionAttempt(Exception exception, CancellationToken cancellationToken)
+    {
+        var attempt = Interlocked.Increment(ref attempts);
+        if (attempt > MaxAttempts)
+        {
+            throw new StartupFailureException(
+                $"No silo gateway answered after {MaxAttempts} attempts ({exception.GetType().Name}). Start silos of the same " +
+                "Collections:Cluster:ServiceId and ClusterId on the same Redis; this API process is stopping.", exception);
+        }
+
+        LogWaiting(logger, attempt, exception.GetType().Name);
+        await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
+        return true;
+    }
+
+    [LoggerMessage(EventId = 3031, Level = LogLevel.Warning, Message = "No silo gateway reachable yet (attempt {Attempt}, {ExceptionType}); retrying")]
+    private static partial void LogWaiting(ILogger logger, int attempt, string exceptionType);
 }

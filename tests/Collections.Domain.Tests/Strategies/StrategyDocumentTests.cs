@@ -45,6 +45,14 @@ public class StrategyDocumentTests
     }
 
     [Fact]
+    public void How_far_ahead_a_promise_or_settlement_may_run_is_30_days_by_default_and_configurable_from_1_to_365()
+    {
+        Assert.Equal(30, Valid("{}").Negotiation.MaxPromiseDays);
+        Assert.Equal(14, Valid("""{ "negotiation": { "maxPromiseDays": 14 } }""").Negotiation.MaxPromiseDays);
+        Assert.Equal(["negotiation.maxPromiseDays"], Invalid("""{ "negotiation": { "maxPromiseDays": 0 } }""").Keys);
+    }
+
+    [Fact]
     public void An_empty_document_is_the_default_strategy()
     {
         var strategy = Valid("{}");

@@ -46,6 +46,48 @@ public sealed class AccountHarness(StrategyInForce? strategy = null)
 
     public Wake? NextWake() => AccountLifecycle.NextWake(State, Strategy.Rules);
 
+    /// <summary>
+    /// Runs a command as the grain does (<see cref="AccountLifecycle.Execute"/>: what is due first, then
+    /// the command, then what it released) and records the events; a rejection records nothing.
+    /// </summary>
+    public Execution Execute(Func<AccountState, Domain.Strategies.Strategy, Decision> command, DateTimeOffset now)
+    {
+        var execution = AccountLifecycle.Execute(State, now, Strategy.Rules, Strategy, command);
+        Record(new Decision([.. execution.Due, .. execution.Commanded, .. execution.Released]), now);
+        return execution;
+    }
+
+    /// <summary>A payment through <see cref="Execute"/>: follow-ups due at <paramref name="now"/> are decided before it counts.</summary>
+    public Execution Payment(string paymentId, decimal amount, DateTimeOffset now) =>
+        Execute((s, _) => AccountLifecycle.Pay(s, paymentId, amount, now, now), now);
+
+    public Execution Promise(decimal amount, DateOnly dueDate, DateTimeOffset now) =>
+        Execute((s, rules) => AccountLifecycle.MakePromise(s, amount, dueDate, now, rules), now);
+
+    public Execution SubmitPlan(PlanTerms terms, DateTimeOffset now) =>
+        Execute((s, rules) => AccountLifecycle.SubmitPlan(s, terms, now, rules), now);
+
+    public Execution ApprovePlan(DateTimeOffset now) => Execute((s, _) => AccountLifecycle.ApprovePlan(s), now);
+
+    public Execution OfferSettlement(decimal amount, DateOnly expiresOn, DateTimeOffset now) =>
+        Execute((s, rules) => AccountLifecycle.OfferSettlement(s, amount, expiresOn, now, rules), now);
+
+    public Execution ApproveSettlement(DateTimeOffset now) => Execute((s, _) => AccountLifecycle.ApproveSettlement(s), now);
+
+    public Execution OpenDispute(string reason, DateTimeOffset now) => Execute((s, _) => AccountLifecycle.OpenDispute(s, reason, now), now);
+
+    public Execution ResolveDispute(DisputeOutcome outcome, DateTimeOffset now) => Execute((s, _) => AccountLifecycle.ResolveDispute(s, outcome), now);
+
+    public Execution PlaceHold(HoldType type, DateTimeOffset now, string? note = null) => Execute((s, _) => AccountLifecycle.PlaceHold(s, type, note), now);
+
+    public Execution ReleaseHold(HoldType type, DateTimeOffset now) => Execute((s, _) => AccountLifecycle.ReleaseHold(s, type), now);
+
+    public Execution Litigate(LitigationStep step, DateTimeOffset now, DateOnly? on = null, string? caseReference = null) =>
+        Execute((s, _) => AccountLifecycle.RecordLitigationStep(s, step, on, caseReference, null, now), now);
+
+    /// <summary>Events recorded so far of one type.</summary>
+    public IEnumerable<T> Recorded<T>() => history.Select(e => e.Data).OfType<T>();
+
     private Decision Record(Decision decision, DateTimeOffset at)
     {
         foreach (var data in decision.Events)

@@ -1,0 +1,6 @@
+namespace Collections.Cli;
+
+internal static class EntryPoint
+{
+    private static Task<int> Main(string[] args) => CollectionsCli.RunAsync(args, CliEnvironment.FromProcess());
+}

@@ -1,0 +1,276 @@
+using System.Globalization;
+using Collections.Domain.Events;
+using Collections.Domain.Strategies;
+
+namespace Collections.Domain.Accounts;
+
+/// <summary>
+/// Negotiation: promises to pay, payment plans and settlements, each within the strategy's limits.
+/// Checks run in the order of the status they answer with: the input itself (Invalid), then the
+/// account (Conflict), then the strategy's limits (Unprocessable). At most one arrangement is open.
+/// </summary>
+public static partial class AccountLifecycle
+{
+    /// <summary>The debtor promises to pay an amount by a date; the wake decides it when date + grace ends.</summary>
+    public static Decision MakePromise(AccountState state, decimal amount, DateOnly dueDate, DateTimeOffset now, Strategy rules)
+    {
+        var policy = rules.Negotiation;
+        var today = BusinessCalendar.LocalDate(now, state.Zone);
+        if (InvalidAmount(state, amount, "amount") is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (amount > state.Balance.Total)
+        {
+            return Decision.Reject(RejectionKind.Invalid, $"amount {Money(amount)} is more than the balance {Money(state.Balance.Total)}");
+        }
+
+        if (dueDate < today)
+        {
+            return Decision.Reject(RejectionKind.Invalid, $"dueDate {BusinessCalendar.Iso(dueDate)} is in the past (today is {BusinessCalendar.Iso(today)} in the debtor's time zone)");
+        }
+
+        if (NegotiationConflict(state, "a promise") is { } conflict)
+        {
+            return conflict;
+        }
+
+        if (state.PromisesBroken >= policy.MaxBrokenPromises)
+        {
+            return Decision.Reject(RejectionKind.Conflict,
+                $"no new promises: {state.PromisesBroken} promises were broken and the strategy allows at most {policy.MaxBrokenPromises} (maxBrokenPromises); offer a plan or a settlement instead");
+        }
+
+        if (dueDate > today.AddDays(policy.MaxPromiseDays))
+        {
+            return Decision.Reject(RejectionKind.Unprocessable,
+                $"dueDate {BusinessCalendar.Iso(dueDate)} is more than {policy.MaxPromiseDays} days ahead (maxPromiseDays); a later date needs a payment plan");
+        }
+
+        return new Decision([new PromiseMade(amount, dueDate, policy.PromiseGraceDays)]);
+    }
+
+    /// <summary>
+    /// A payment plan: installments that, with the waiver, make up the balance exactly. Active at once
+    /// when its waiver is within <see cref="NegotiationPolicy.ApprovalAboveWaiverPercent"/>, else pending
+    /// the lender's approval; refused above <see cref="NegotiationPolicy.MaxWaiverPercent"/> or
+    /// <see cref="NegotiationPolicy.MaxInstallments"/>.
+    /// </summary>
+    public static Decision SubmitPlan(AccountState state, PlanTerms terms, DateTimeOffset now, Strategy rules)
+    {
+        var policy = rules.Negotiation;
+        var today = BusinessCalendar.LocalDate(now, state.Zone);
+        if (terms.Installments.IsDefaultOrEmpty)
+        {
+            return Decision.Reject(RejectionKind.Invalid, "installments must list at least one {dueDate, amount}");
+        }
+
+        var waive = terms.Waive ?? Waiver.None;
+        for (var i = 0; i < terms.Installments.Length; i++)
+        {
+            var installment = terms.Installments[i];
+            if (InvalidAmount(state, installment.Amount, $"installments[{i}].amount") is { } invalid)
+            {
+                return invalid;
+            }
+
+            if (i == 0 && installment.DueDate < today)
+            {
+                return Decision.Reject(RejectionKind.Invalid, $"installments[0].dueDate {BusinessCalendar.Iso(installment.DueDate)} is in the past (today is {BusinessCalendar.Iso(today)} in the debtor's time zone)");
+            }
+
+            if (i > 0 && installment.DueDate <= terms.Installments[i - 1].DueDate)
+            {
+                return Decision.Reject(RejectionKind.Invalid, $"installments[{i}].dueDate must be after installments[{i - 1}].dueDate: installments are listed in date order, one per date");
+            }
+        }
+
+        foreach (var (name, waived, owed) in new[] { ("interest", waive.Interest, state.Balance.Interest), ("fees", waive.Fees, state.Balance.Fees), ("penalty", waive.Penalty, state.Balance.Penalty) })
+        {
+            if (waived < 0 || !Currencies.FitsMinorUnits(waived, MinorUnits(state)))
+            {
+                return Decision.Reject(RejectionKind.Invalid, $"waive.{name} must be 0 or more with at most {MinorUnits(state)} decimals");
+            }
+
+            if (waived > owed)
+            {
+                return Decision.Reject(RejectionKind.Invalid, $"waive.{name} {Money(waived)} is more than the {name} owed ({Money(owed)})");
+            }
+        }
+
+        var balance = state.Balance.Total;
+        if (terms.Total + waive.Total != balance)
+        {
+            return Decision.Reject(RejectionKind.Invalid,
+                $"the installments add up to {Money(terms.Total)} and the waiver to {Money(waive.Total)}: together they must make up the balance {Money(balance)} exactly (installments must total {Money(balance - waive.Total)})");
+        }
+
+        if (NegotiationConflict(state, "a plan") is { } conflict)
+        {
+            return conflict;
+        }
+
+        if (terms.Installments.Length > policy.MaxInstallments)
+        {
+            return Decision.Reject(RejectionKind.Unprocessable,
+                $"{terms.Installments.Length} installments is more than the strategy allows (maxInstallments {policy.MaxInstallments})");
+        }
+
+        if (waive.Total * 100 > policy.MaxWaiverPercent * balance)
+        {
+            return Decision.Reject(RejectionKind.Unprocessable,
+                $"the waiver of {Money(waive.Total)} is {Percent(waive.Total, balance)}% of the balance, above the strategy's limit (maxWaiverPercent {Money(policy.MaxWaiverPercent)}%)");
+        }
+
+        var status = waive.Total * 100 > policy.ApprovalAboveWaiverPercent * balance ? ApprovalStatus.PendingApproval : ApprovalStatus.Active;
+        return new Decision([new PlanSubmitted(terms with { Waive = waive }, status, policy.PromiseGraceDays, balance, Percent(waive.Total, balance))]);
+    }
+
+    /// <summary>The lender approves the pending plan; if it is already paid, it completes at once.</summary>
+    public static Decision ApprovePlan(AccountState state)
+    {
+        if (state.Status == AccountStatus.Closed)
+        {
+            return ClosedConflict(state, "an approval");
+        }
+
+        if (state.Plan is not { Status: ApprovalStatus.PendingApproval } plan)
+        {
+            return Decision.Reject(RejectionKind.Conflict, state.Plan is null ? "no plan is pending approval" : "the plan is already active; only a pending plan can be approved");
+        }
+
+        if (StoppedBy(state, CollectionActivities.Negotiation) is { } stop)
+        {
+            return Decision.Reject(RejectionKind.Conflict, $"negotiation is stopped by {DescribeStop(stop)}");
+        }
+
+        if (plan.Paid < plan.Terms.Total)
+        {
+            return new Decision([new PlanApproved()]);
+        }
+
+        var pending = new Pending(state, DateTimeOffset.MinValue);
+        pending.Add(new PlanApproved());
+        pending.Add(new PlanCompleted(plan.Paid, state.Balance));
+        CloseWith(pending, ClosedReason.Paid);
+        return new Decision(pending.Events);
+    }
+
+    /// <summary>
+    /// An offer to close the account for less than the balance (at least
+    /// <see cref="NegotiationPolicy.MinSettlementPercent"/> of it) paid by the end of its expiry date;
+    /// pending approval when it forgives more than <see cref="NegotiationPolicy.ApprovalAboveWaiverPercent"/>.
+    /// </summary>
+    public static Decision OfferSettlement(AccountState state, decimal amount, DateOnly expiresOn, DateTimeOffset now, Strategy rules)
+    {
+        var policy = rules.Negotiation;
+        var today = BusinessCalendar.LocalDate(now, state.Zone);
+        var balance = state.Balance.Total;
+        if (InvalidAmount(state, amount, "amount") is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (amount >= balance)
+        {
+            return Decision.Reject(RejectionKind.Invalid,
+                $"a settlement is an amount below the balance ({Money(balance)}); {Money(amount)} is not — the whole balance needs no settlement");
+        }
+
+        if (expiresOn < today)
+        {
+            return Decision.Reject(RejectionKind.Invalid, $"expiresOn {BusinessCalendar.Iso(expiresOn)} is in the past (today is {BusinessCalendar.Iso(today)} in the debtor's time zone)");
+        }
+
+        if (NegotiationConflict(state, "a settlement") is { } conflict)
+        {
+            return conflict;
+        }
+
+        if (amount * 100 < policy.MinSettlementPercent * balance)
+        {
+            return Decision.Reject(RejectionKind.Unprocessable,
+                $"{Money(amount)} is {Percent(amount, balance)}% of the balance {Money(balance)}, below the strategy's minimum (minSettlementPercent {Money(policy.MinSettlementPercent)}%)");
+        }
+
+        if (expiresOn > today.AddDays(policy.MaxPromiseDays))
+        {
+            return Decision.Reject(RejectionKind.Unprocessable,
+                $"expiresOn {BusinessCalendar.Iso(expiresOn)} is more than {policy.MaxPromiseDays} days ahead (maxPromiseDays)");
+        }
+
+        var forgiven = balance - amount;
+        var status = forgiven * 100 > policy.ApprovalAboveWaiverPercent * balance ? ApprovalStatus.PendingApproval : ApprovalStatus.Active;
+        return new Decision([new SettlementOffered(amount, expiresOn, status, balance, Percent(forgiven, balance))]);
+    }
+
+    /// <summary>The lender approves the pending settlement; if it is already paid, the account closes as Settled at once.</summary>
+    public static Decision ApproveSettlement(AccountState state)
+    {
+        if (state.Status == AccountStatus.Closed)
+        {
+            return ClosedConflict(state, "an approval");
+        }
+
+        if (state.Settlement is not { Status: ApprovalStatus.PendingApproval } offer)
+        {
+            return Decision.Reject(RejectionKind.Conflict, state.Settlement is null ? "no settlement is pending approval" : "the settlement is already active; only a pending one can be approved");
+        }
+
+        if (StoppedBy(state, CollectionActivities.Negotiation) is { } stop)
+        {
+            return Decision.Reject(RejectionKind.Conflict, $"negotiation is stopped by {DescribeStop(stop)}");
+        }
+
+        if (offer.Paid < offer.Amount)
+        {
+            return new Decision([new SettlementApproved()]);
+        }
+
+        var pending = new Pending(state, DateTimeOffset.MinValue);
+        pending.Add(new SettlementApproved());
+        pending.Add(new SettlementPaid(offer.Amount, offer.Paid, state.Balance));
+        CloseWith(pending, ClosedReason.Settled);
+        return new Decision(pending.Events);
+    }
+
+    /// <summary>Why no new arrangement may be made now, or null: the account is closed, collection is stopped, or one is open.</summary>
+    private static Decision? NegotiationConflict(AccountState state, string what)
+    {
+        if (state.Status == AccountStatus.Closed)
+        {
+            return ClosedConflict(state, what);
+        }
+
+        if (StoppedBy(state, CollectionActivities.Negotiation) is { } stop)
+        {
+            return Decision.Reject(RejectionKind.Conflict, $"negotiation is stopped by {DescribeStop(stop)}");
+        }
+
+        var open = state switch
+        {
+            { Promise: { } promise } => $"a promise of {Money(promise.Amount)} due {BusinessCalendar.Iso(promise.DueDate)} is open until {BusinessCalendar.Iso(promise.LastDay)} ends",
+            { Plan: { Status: ApprovalStatus.Active } } => "a payment plan is in force",
+            { Plan: { Status: ApprovalStatus.PendingApproval } } => "a payment plan is pending approval",
+            { Settlement: { } offer } => $"a settlement of {Money(offer.Amount)} is {(offer.Status == ApprovalStatus.Active ? "open" : "pending approval")} until {BusinessCalendar.Iso(offer.ExpiresOn)}",
+            _ => null,
+        };
+        return open is null ? null : Decision.Reject(RejectionKind.Conflict, $"{open}; {what} can be made once it is decided");
+    }
+
+    private static Decision? InvalidAmount(AccountState state, decimal amount, string field)
+    {
+        var minorUnits = MinorUnits(state);
+        return amount <= 0 || amount > AccountRecordParser.MaxAmount || !Currencies.FitsMinorUnits(amount, minorUnits)
+            ? Decision.Reject(RejectionKind.Invalid, $"{field} must be greater than 0 with at most {minorUnits} decimals ({state.Record.Currency})")
+            : null;
+    }
+
+    private static int MinorUnits(AccountState state) => Currencies.MinorUnits(state.Record.Currency) ?? 2;
+
+    private static string Money(decimal amount) => amount.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary><paramref name="part"/> as a percentage of <paramref name="whole"/>, to two decimals (for records and messages; limits compare exactly).</summary>
+    private static decimal Percent(decimal part, decimal whole) => whole == 0 ? 0 : decimal.Round(part * 100 / whole, 2);
+}

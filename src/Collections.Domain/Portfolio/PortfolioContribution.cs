@@ -1,0 +1,138 @@
+using System.Globalization;
+using Collections.Domain.Accounts;
+using Collections.Domain.Strategies;
+using Orleans;
+
+namespace Collections.Domain.Portfolio;
+
+/// <summary>
+/// What one account adds to its lender's portfolio figures at a moment: its status, stage, bucket,
+/// balance, what it has collected, and its strategy variant. The portfolio is the sum of these; an
+/// account reports a new contribution whenever it changes, and the store applies the difference.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("collections.PortfolioContribution")]
+public sealed record PortfolioContribution(
+    [property: Id(0)] AccountStatus Status,
+    [property: Id(1)] Stage? Stage,
+    [property: Id(2)] string? Bucket,
+    [property: Id(3)] string Currency,
+    [property: Id(4)] decimal Balance,
+    [property: Id(5)] decimal Collected,
+    [property: Id(6)] StrategyVariant Variant,
+    [property: Id(7)] int? BucketIndex = null)
+{
+    /// <summary>Money is kept in ten-thousandths, the finest ISO 4217 minor unit, so sums stay exact integers.</summary>
+    public const decimal UnitsPerMoney = 10_000m;
+
+    public static PortfolioContribution Of(AccountState account, DateTimeOffset now, Strategy rules)
+    {
+        var active = account.Status == AccountStatus.Active;
+        var bucket = active ? rules.BucketAt(Math.Max(0, account.DaysPastDue(now))) : null;
+        return new PortfolioContribution(
+            account.Status,
+            active ? account.Stage : null,
+            bucket,
+            account.Record.Currency,
+            account.Balance.Total,
+            account.Collected,
+            account.Strategy.Variant,
+            bucket is null ? null : rules.Buckets.Select(b => b.Name).ToList().IndexOf(bucket));
+    }
+
+    /// <summary>The business month whose roll-rate counters a change at <paramref name="at"/> falls in.</summary>
+    public static string PeriodOf(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The counter changes that turn the portfolio with <paramref name="before"/> (null: the account was not
+    /// counted yet) into the portfolio with <paramref name="after"/>. Counter names are those that
+    /// <see cref="PortfolioReport"/> reads; money counters are in <see cref="UnitsPerMoney"/>.
+    /// </summary>
+    public static Dictionary<string, long> Difference(PortfolioContribution? before, PortfolioContribution after, string period)
+    {
+        var changes = new Dictionary<string, long>(StringComparer.Ordinal);
+        void Add(string key, long delta)
+        {
+            if (delta != 0)
+            {
+                changes[key] = changes.GetValueOrDefault(key) + delta;
+            }
+        }
+
+        if (before is not null)
+        {
+            foreach (var (key, value) in before.Counters())
+            {
+                Add(key, -value);
+            }
+        }
+
+        foreach (var (key, value) in after.Counters())
+        {
+            Add(key, value);
+        }
+
+        if (before is { Status: AccountStatus.Active, Bucket: { } from } && after.Bucket != from)
+        {
+            Add($"roll|{period}|{from}|exited", 1);
+            if (after.BucketIndex > before.BucketIndex)
+            {
+                Add($"roll|{period}|{from}|forward", 1);
+            }
+        }
+
+        foreach (var key in changes.Where(c => c.Value == 0).Select(c => c.Key).ToList())
+        {
+            changes.Remove(key);
+        }
+
+        return changes;
+    }
+
+    /// <summary>This contribution as counters.</summary>
+    private IEnumerable<(string Key, long Value)> Counters()
+    {
+        {
+            var balance = Units(Balance);
+            var variant = Variant.ToString();
+            yield return ($"collected|{Currency}", Units(Collected));
+            yield return ($"variant|{variant}|collected|{Currency}", Units(Collected));
+            if (Status == AccountStatus.Closed)
+            {
+                yield return ("accounts|closed", 1);
+                yield return ($"variant|{variant}|closed", 1);
+                yield break;
+            }
+
+            yield return ("accounts|active", 1);
+            yield return ($"balance|{Currency}", balance);
+            yield return ($"variant|{variant}|active", 1);
+            yield return ($"variant|{variant}|balance|{Currency}", balance);
+            var stage = Stage?.ToString() ?? "None";
+            yield return ($"stage|{stage}", 1);
+            yield return ($"stage|{stage}|balance|{Currency}", balance);
+            if (Bucket is not null)
+            {
+                yield return ($"bucket|{Bucket}", 1);
+                yield return ($"bucket|{Bucket}|balance|{Currency}", balance);
+            }
+        }
+    }
+
+    public static long Units(decimal money) => (long)(money * UnitsPerMoney);
+
+    /// <summary>
+    /// When an active account next changes bucket by the passing of days alone: buckets move without any
+    /// event, so the account wakes then to report it.
+    /// </summary>
+    public static DateTimeOffset? NextBucketChange(AccountState account, DateTimeOffset now, Strategy rules)
+    {
+        if (account.Status != AccountStatus.Active)
+        {
+            return null;
+        }
+
+        var dpd = account.DaysPastDue(now);
+        var next = rules.Buckets.FirstOrDefault(b => b.FromDpd > dpd);
+        return next is null ? null : BusinessCalendar.StartOfDay(account.Record.DueDate.AddDays(next.FromDpd), account.Zone);
+    }
+}

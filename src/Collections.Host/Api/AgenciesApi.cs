@@ -1,0 +1,282 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Collections.Contracts;
+using Collections.Domain;
+using Collections.Domain.Accounts;
+using Collections.Domain.Agencies;
+using Collections.Domain.Contacts;
+using Collections.Host.Auth;
+
+namespace Collections.Host.Api;
+
+public sealed record AgencyRequest(string? Name, int? Capacity, List<string?>? Lenders, decimal? CommissionRate, List<string?>? Regions);
+
+public sealed record AgencyPromiseRequest(decimal? Amount, DateOnly? DueDate);
+
+public sealed record AgencyActivityRequest(string? Channel, string? Outcome, DateTimeOffset? At, AgencyPromiseRequest? Promise);
+
+public sealed record AgencyReturnRequest(string? Reason);
+
+/// <summary>A page of the work list; <see cref="Next"/> is the cursor of the next page, null at the end.</summary>
+public sealed record AgencyWorkPageResponse(IReadOnlyList<PlacementWorkItem> Items, string? Next);
+
+/// <summary>An agency-collected payment: <see cref="Recorded"/> is false when the same payment id was recorded before.</summary>
+public sealed record AgencyPaymentResponse(string PaymentId, decimal Amount, bool Recorded, decimal Commission, PlacementEndReason? PlacementEnded, AgencyAccountView? Account);
+
+public sealed record AgencyReturnResponse(string LenderId, string AccountRef, string AgencyId, PlacementEndReason Ended);
+
+/// <summary>One agency's results on the lender's accounts.</summary>
+public sealed record LenderAgencyView(
+    string AgencyId,
+    string Name,
+    decimal CommissionRate,
+    long Current,
+    long Placements,
+    ImmutableDictionary<string, long> Ended,
+    ImmutableDictionary<string, decimal> PlacedBalance,
+    ImmutableDictionary<string, decimal> Collected,
+    ImmutableDictionary<string, decimal> CommissionEarned,
+    decimal RecoveryRate,
+    long ContactAttempts,
+    long ContactsReached,
+    decimal ContactRate,
+    long PromisesMade,
+    long PromisesKept,
+    long PromisesBroken,
+    decimal PromiseKeptRate,
+    long Completed,
+    decimal CompletedRecoveryRate);
+
+public sealed record LenderAgenciesResponse(IReadOnlyList<LenderAgencyView> Items);
+
+/// <summary>
+/// Agencies: their profiles (admin), their work lists and the placed accounts they act on (that agency),
+/// and each lender's side-by-side view of the agencies serving it. An agency key sees its own agency
+/// only; of accounts, only those placed with it now — everything else answers 404.
+/// </summary>
+public static class AgenciesApi
+{
+    private const int DefaultPageSize = 100;
+    private const int MaxPageSize = 1000;
+
+    public static IEndpointRouteBuilder MapAgenciesApi(this IEndpointRouteBuilder app)
+    {
+        var agency = app.MapGroup("/api/v1/agencies/{agencyId}")
+            .RequireAuthorization(Policies.AgencyOrAdmin)
+            .AddEndpointFilter<AgencyScopeFilter>()
+            .WithTags("Agencies");
+
+        agency.MapPut("", PutAsync)
+            .RequireAuthorization(Policies.Admin)
+            .Produces<AgencyView>()
+            .ProducesProblems(StatusCodes.Status400BadRequest)
+            .WithSummary("Create or replace an agency's profile: name, capacity, lenders and regions served, commission rate (admin)");
+        agency.MapGet("", GetAsync)
+            .Produces<AgencyView>()
+            .ProducesProblems(StatusCodes.Status404NotFound)
+            .WithSummary("The agency: profile, current placements and performance (admin, or that agency)");
+        agency.MapGet("/placements", PlacementsAsync)
+            .Produces<AgencyWorkPageResponse>()
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
+            .WithSummary("The agency's work list: its current placements, oldest first, paged by cursor")
+            .WithDescription("Pass the previous page's next as cursor; limit is 1–1000 (default 100). Each page costs the same however long the list is.");
+
+        var placed = agency.MapGroup("/placements/{lenderId}/{accountRef}");
+        placed.MapGet("", PlacedAccountAsync)
+            .Produces<AgencyAccountView>()
+            .ProducesProblems(StatusCodes.Status404NotFound)
+            .WithSummary("A placed account as the agency needs it to collect; 404 once recalled or if never placed with the agency");
+        placed.MapPost("/activities", ActivityAsync)
+            .Produces<AgencyAccountView>(StatusCodes.Status201Created)
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
+            .WithSummary("Record a contact the agency made (compliance-checked), with a promise to pay if one was taken")
+            .WithDescription("409 with the rule the contact would break (rule, nextAllowedAt) when the contact policy does not allow it; nothing is recorded then.");
+        placed.MapPost("/payments", PaymentAsync)
+            .Produces<AgencyPaymentResponse>()
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
+            .WithSummary("Record a payment the agency collected (idempotent by paymentId), credited to its performance and commission");
+        placed.MapPost("/return", ReturnAsync)
+            .Produces<AgencyReturnResponse>()
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
+            .WithSummary("Hand the account back; it may be placed with another agency");
+
+        app.MapGroup("/api/v1/lenders/{lenderId}")
+            .RequireAuthorization(Policies.LenderOrAdmin)
+            .AddEndpointFilter<LenderScopeFilter>()
+            .WithTags("Agencies")
+            .MapGet("/agencies", LenderAgenciesAsync)
+            .Produces<LenderAgenciesResponse>()
+            .WithSummary("The agencies serving the lender, side by side: placements, collected, recovery rate, contact rate, promises kept — on this lender's accounts only");
+
+        return app;
+    }
+
+    private static async Task<IResult> PutAsync(string agencyId, AgencyRequest request, IGrainFactory grains)
+    {
+        if (Ids.Invalid("agencyId", agencyId) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var (profile, errors) = AgencyProfile.Create(request.Name, request.Capacity, request.Lenders, request.CommissionRate, request.Regions);
+        if (profile is null)
+        {
+            return Problems.Validation(errors.ToDictionary(e => e.Key, e => new[] { e.Value }));
+        }
+
+        return TypedResults.Ok(await grains.GetGrain<IAgencyGrain>(agencyId).PutAsync(profile));
+    }
+
+    private static async Task<IResult> GetAsync(string agencyId, IGrainFactory grains)
+    {
+        var view = Ids.Valid(agencyId) ? await grains.GetGrain<IAgencyGrain>(agencyId).GetAsync() : null;
+        return view is null ? UnknownAgency(agencyId) : TypedResults.Ok(view);
+    }
+
+    private static async Task<IResult> PlacementsAsync(string agencyId, IGrainFactory grains, string? cursor = null, int limit = DefaultPageSize)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (cursor is not null && (!long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var after) || after < 0))
+        {
+            errors["cursor"] = ["must be the next value of a previous page"];
+        }
+
+        if (limit is < 1 or > MaxPageSize)
+        {
+            errors["limit"] = [$"must be from 1 to {MaxPageSize}"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        if (!Ids.Valid(agencyId) || await grains.GetGrain<IAgencyGrain>(agencyId).GetAsync() is null)
+        {
+            return UnknownAgency(agencyId);
+        }
+
+        var page = await grains.GetGrain<IAgencyGrain>(agencyId).GetPlacementsAsync(cursor, limit);
+        return TypedResults.Ok(new AgencyWorkPageResponse(page.Items, page.Next));
+    }
+
+    private static async Task<IResult> PlacedAccountAsync(string agencyId, string lenderId, string accountRef, IGrainFactory grains)
+    {
+        var view = Placed(grains, agencyId, lenderId, accountRef) is { } account ? await account.GetAgencyViewAsync(agencyId) : null;
+        return view is null ? NotPlaced(agencyId, lenderId, accountRef) : TypedResults.Ok(view);
+    }
+
+    private static async Task<IResult> ActivityAsync(string agencyId, string lenderId, string accountRef, AgencyActivityRequest request, HttpContext context, IGrainFactory grains)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!ProtectionApi.TryParse<ContactChannel>(request.Channel, out var channel))
+        {
+            errors["channel"] = [$"must be one of {string.Join(", ", Enum.GetNames<ContactChannel>())}"];
+        }
+
+        if (!ProtectionApi.TryParse<ContactOutcome>(request.Outcome, out var outcome))
+        {
+            errors["outcome"] = [$"must be one of {string.Join(", ", Enum.GetNames<ContactOutcome>())}"];
+        }
+
+        if (request.Promise is { } promise && (promise.Amount is null || promise.DueDate is null))
+        {
+            errors["promise"] = ["needs amount and dueDate"];
+        }
+        else if (request.Promise is not null && outcome != ContactOutcome.PromiseToPay && !errors.ContainsKey("outcome"))
+        {
+            errors["promise"] = ["is recorded with outcome PromiseToPay"];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Validation(errors);
+        }
+
+        if (Placed(grains, agencyId, lenderId, accountRef) is not { } account)
+        {
+            return NotPlaced(agencyId, lenderId, accountRef);
+        }
+
+        var contact = new AgencyContact(channel, outcome, request.At, request.Promise?.Amount, request.Promise?.DueDate);
+        var result = await account.RecordAgencyContactAsync(agencyId, contact, context.User.Actor());
+        if (result.Rule is { } rule)
+        {
+            return TypedResults.Problem(result.Error, statusCode: StatusCodes.Status409Conflict, title: "Contact not allowed",
+                extensions: new Dictionary<string, object?> { ["rule"] = rule, ["nextAllowedAt"] = result.NextAllowedAt });
+        }
+
+        return Rejected(result, agencyId, lenderId, accountRef)
+            ?? TypedResults.Created($"/api/v1/agencies/{agencyId}/placements/{lenderId}/{accountRef}", result.View);
+    }
+
+    private static async Task<IResult> PaymentAsync(string agencyId, string lenderId, string accountRef, PaymentRequest request, HttpContext context, IGrainFactory grains)
+    {
+        if (AccountResults.Missing(
+                ("paymentId", string.IsNullOrWhiteSpace(request.PaymentId), "is required: the agency's unique id of this payment"),
+                ("amount", request.Amount is null, "is required")) is { } missing)
+        {
+            return missing;
+        }
+
+        if (Placed(grains, agencyId, lenderId, accountRef) is not { } account)
+        {
+            return NotPlaced(agencyId, lenderId, accountRef);
+        }
+
+        var result = await account.PayThroughAgencyAsync(agencyId, request.PaymentId!, request.Amount!.Value, request.PaidAt, context.User.Actor());
+        return Rejected(result, agencyId, lenderId, accountRef)
+            ?? TypedResults.Ok(new AgencyPaymentResponse(request.PaymentId!, request.Amount.Value, result.Recorded, result.Commission, result.Ended, result.View));
+    }
+
+    private static async Task<IResult> ReturnAsync(string agencyId, string lenderId, string accountRef, AgencyReturnRequest request, HttpContext context, IGrainFactory grains)
+    {
+        if (AccountResults.Missing(("reason", string.IsNullOrWhiteSpace(request.Reason), "is required: why the agency returns the account")) is { } missing)
+        {
+            return missing;
+        }
+
+        if (Placed(grains, agencyId, lenderId, accountRef) is not { } account)
+        {
+            return NotPlaced(agencyId, lenderId, accountRef);
+        }
+
+        var result = await account.ReturnPlacementAsync(agencyId, request.Reason!, context.User.Actor());
+        return Rejected(result, agencyId, lenderId, accountRef)
+            ?? TypedResults.Ok(new AgencyReturnResponse(lenderId, accountRef, agencyId, result.Ended ?? PlacementEndReason.Returned));
+    }
+
+    private static async Task<IResult> LenderAgenciesAsync(string lenderId, IGrainFactory grains)
+    {
+        if (Ids.Invalid("lenderId", lenderId) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var listings = await grains.GetGrain<IAgencyDirectoryGrain>(IAgencyDirectoryGrain.Key).ListAsync();
+        var serving = listings.Where(l => l.Profile.Lenders.Contains(lenderId, StringComparer.Ordinal)).ToList();
+        var performances = await Task.WhenAll(serving.Select(l => grains.GetGrain<IAgencyGrain>(l.AgencyId).GetLenderPerformanceAsync(lenderId)));
+        var items = serving.Zip(performances, (listing, p) => new LenderAgencyView(
+            listing.AgencyId, listing.Profile.Name, listing.Profile.CommissionRate, p.Current, p.Placements, p.Ended, p.PlacedBalance, p.Collected,
+            p.CommissionEarned, p.RecoveryRate, p.ContactAttempts, p.ContactsReached, p.ContactRate, p.PromisesMade, p.PromisesKept, p.PromisesBroken,
+            p.PromiseKeptRate, p.Completed, p.CompletedRecoveryRate)).ToList();
+        return TypedResults.Ok(new LenderAgenciesResponse(items));
+    }
+
+    /// <summary>The account an agency addresses, or null when the ids cannot name one (answered as not placed).</summary>
+    private static IAccountPlacementGrain? Placed(IGrainFactory grains, string agencyId, string lenderId, string accountRef) =>
+        Ids.Valid(agencyId, lenderId, accountRef) ? grains.GetGrain<IAccountPlacementGrain>(AccountKey.For(lenderId, accountRef)) : null;
+
+    private static IResult? Rejected(AgencyCommandResult result, string agencyId, string lenderId, string accountRef) => result.RejectionKind switch
+    {
+        RejectionKind.NotFound => NotPlaced(agencyId, lenderId, accountRef),
+        { } kind => Problems.Rejected(kind, result.Error ?? kind.ToString()),
+        null => null,
+    };
+
+    /// <summary>The same answer whether the account does not exist, belongs to another lender, was never placed here or was recalled.</summary>
+    private static IResult NotPlaced(string agencyId, string lenderId, string accountRef) =>
+        Problems.NotFound($"Agency '{agencyId}' has no current placement '{lenderId}/{accountRef}'.");
+
+    private static IResult UnknownAgency(string agencyId) => Problems.NotFound($"There is no agency '{agencyId}'.");
+}

@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using Collections.Benchmarks.Infrastructure;
+using Collections.Benchmarks.Measurement;
+using Collections.Benchmarks.Reporting;
+using Collections.Benchmarks.Scenarios;
+using Collections.Benchmarks.Workload;
+using Collections.Grains.Time;
+
+namespace Collections.Benchmarks;
+
+/// <summary>
+/// One run: each group of scenarios gets its own redis-server and host process (so that one's memory
+/// or backlog never shows in another's figures), the peer its own PostgreSQL; all of them are stopped
+/// and their directories deleted at the end, whatever happens.
+/// </summary>
+public static class BenchmarkRun
+{
+    public static async Task<int> RunAsync(BenchmarkSettings settings, string commandLine, CancellationToken cancellationToken)
+    {
+        ThreadPool.SetMinThreads(Math.Max(64, settings.BaselineConcurrency * 2), 64);
+        Resources.RemoveStale();
+        var repo = RepoRoot();
+        var hostDll = settings.HostDll ?? Path.Combine(repo, "src", "Collections.Host", "bin", BuildConfiguration, "net10.0", "Collections.Host.dll");
+        if (!File.Exists(hostDll))
+        {
+            Log.Warn($"{hostDll} does not exist: build it (dotnet build src/Collections.Host -c {BuildConfiguration}) or pass --host-dll.");
+            return 2;
+        }
+
+        var output = settings.Output ?? Path.Combine(repo, "artifacts", "benchmarks", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(output);
+        var report = new Report(settings, commandLine, await Machine.DescribeAsync(cancellationToken));
+        var started = Stopwatch.GetTimestamp();
+        var resources = new Resources();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, resources.Stopping);
+        var ct = stop.Token;
+        var failed = false;
+        try
+        {
+            Log.Step($"Benchmark: {settings.Accounts:N0} accounts{(settings.Quick ? " (quick)" : "")}; temporary files in {resources.Root}; results in {output}");
+            Task<PostgresServer>? postgres = settings.Runs(Scenario.Baseline) ? PostgresServer.StartAsync(resources, ct) : null;
+            var today = DateOnly.FromDateTime(DateTime.UtcNow);
+
+            // Business noon today: no debtor's local midnight (hence no threshold) falls during the run.
+            var noon = new DateTimeOffset(today.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero);
+            var zones = new[] { "Asia/Shanghai", "UTC", "America/New_York", "Europe/London" };
+            Portfolio Onboarding(string lender, string prefix) =>
+                new(lender, prefix, i => today.AddDays(-(1 + (i % 25))), i => zones[i % zones.Length]);
+
+            double? measuredRate = null;
+            if (settings.Runs(Scenario.Grain | Scenario.Rest | Scenario.Read))
+            {
+                await using var redis = settings.Provider == Provider.Redis ? await RedisServer.StartAsync(resources, repo, "redis-grain", ct) : null;
+                await using var host = await HostUnderTest.StartAsync(resources, hostDll, "host-grain", settings.Provider, redis, noon, settings.HostEnvironment, ct);
+                report.Add("startup", host.Memory().Rss);
+                var portfolio = Onboarding("LG", "G");
+                Log.Step($"1. Onboarding {settings.Accounts:N0} accounts through the account grain (Orleans client)");
+                var grain = await GrainOnboarding.RunAsync(host, portfolio, 0, settings.Accounts, settings.BatchSize, settings.ParallelBatches, "grain onboarding", ct);
+                measuredRate = grain.Rate;
+                report.Add(grain);
+                Log.Info($"grain onboarding: {grain.Rate:N0} accounts/s, peak host RSS {Format.Bytes(grain.PeakRss)}");
+                if (settings.Runs(Scenario.Rest))
+                {
+                    Log.Step($"3. Memory at rest with {settings.Accounts:N0} accounts");
+                    report.Add(await MemoryAtRest.RunAsync(host, settings.Accounts, settings.Collection, settings.Rest, ct));
+                }
+
+                if (settings.Runs(Scenario.Read))
+                {
+                    Log.Step($"4. Account GET at {settings.ReadRate:N0}/s for {settings.ReadDuration.TotalSeconds:0} s (open loop)");
+                    report.Add(await ReadLatency.RunAsync(host, portfolio, settings.Accounts, settings.ReadRate, settings.ReadDuration, settings.ReadWarmup, ct));
+                }
+            }
+
+            if (settings.Runs(Scenario.Http))
+            {
+                await using var redis = settings.Provider == Provider.Redis ? await RedisServer.StartAsync(resources, repo, "redis-http", ct) : null;
+                await using var host = await HostUnderTest.StartAsync(resources, hostDll, "host-http", settings.Provider, redis, noon, settings.HostEnvironment, ct);
+                Log.Step($"1b. Onboarding {settings.HttpAccounts:N0} accounts through the HTTP NDJSON import");
+                var http = await HttpImport.RunAsync(host, Onboarding("LH", "H"), settings.HttpAccounts, settings.HttpBatch, settings.HttpParallel, ct);
+                report.Add(http);
+                Log.Info($"http import: {http.Rate:N0} accounts/s, peak host RSS {Format.Bytes(http.PeakRss)}");
+            }
+
+            if (settings.Runs(Scenario.Storm))
+            {
+                // Long enough to start the host, onboard the storm at the rate measured above (or a pessimistic guess) and collect it.
+                var lead = settings.StormLead ?? TimeSpan.FromSeconds(20 + (settings.StormAccounts / Math.Max(500, (measuredRate ?? 1000) * 0.7)));
+                var calendar = StormCalendar.Create(lead);
+                await using var redis = settings.Provider == Provider.Redis ? await RedisServer.StartAsync(resources, repo, "redis-storm", ct) : null;
+                Log.Step($"2. Escalation storm: {settings.StormAccounts:N0} accounts due at the same instant, {lead.TotalSeconds:0} s after the host starts");
+                await using var host = await HostUnderTest.StartAsync(resources, hostDll, "host-storm", settings.Provider, redis, calendar.ClockStart, settings.HostEnvironment, ct);
+                var storm = await EscalationStorm.RunAsync(
+                    host, calendar, calendar.Portfolio("LS", "S"), settings.StormAccounts, settings.BatchSize, settings.ParallelBatches, !settings.StormWarm, ct);
+                report.Add(storm, baseline: false);
+                Log.Info($"storm: {storm.Escalated:N0} escalated, all persisted {Format.Seconds(storm.AllPersistedAfterDue)} after due, fire lag p99 {Format.Seconds(storm.FireLag.P99)}");
+            }
+
+            if (postgres is not null)
+            {
+                var server = await postgres;
+                Log.Step($"5. Peer baseline: PostgreSQL {server.Version} + Hangfire, {settings.BaselineAccounts:N0} accounts");
+                await using var peer = await HangfirePeer.CreateAsync(server, new BusinessClock(TimeProvider.System, noon, DateTimeOffset.UtcNow, 1), settings.BaselineWorkers, ct);
+                var (elapsed, batches, calls, baselineFailed) = await HangfireBaseline.OnboardAsync(
+                    peer, Onboarding("PG", "P"), settings.BaselineAccounts, settings.BatchSize, settings.BaselineConcurrency, "peer onboarding", ct);
+                var rate = settings.BaselineAccounts / elapsed.TotalSeconds;
+                Log.Info($"peer onboarding: {rate:N0} accounts/s");
+                StormResult? peerStorm = null;
+                if (settings.BaselineStormAccounts > 0)
+                {
+                    var lead = TimeSpan.FromSeconds(15 + (settings.BaselineStormAccounts / Math.Max(100, rate * 0.7)));
+                    var calendar = StormCalendar.Create(lead);
+                    peerStorm = await EscalationStorm.RunPeerAsync(peer, calendar, calendar.Portfolio("PS", "Q"), settings.BaselineStormAccounts, settings.BatchSize, settings.BaselineConcurrency, ct);
+                    report.Add(peerStorm, baseline: true);
+                    Log.Info($"peer storm: {peerStorm.Escalated:N0} escalated, all committed {Format.Seconds(peerStorm.AllPersistedAfterDue)} after due");
+                }
+
+                report.Add(new BaselineResult(settings.BaselineAccounts, elapsed, batches, calls, baselineFailed, server.Version, settings.BaselineConcurrency, settings.BaselineWorkers, peerStorm));
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            Log.Warn("Interrupted: stopping everything this run started.");
+            failed = true;
+        }
+        catch (Exception ex)
+        {
+            Log.Warn($"The run failed: {ex}");
+            failed = true;
+        }
+        finally
+        {
+            CopyLogs(resources.Root, Path.Combine(output, "logs"));
+            await resources.DisposeAsync();
+        }
+
+        report.Elapsed = Stopwatch.GetElapsedTime(started);
+        report.Print();
+        await report.WriteAsync(output);
+        Log.Step($"Done in {report.Elapsed.TotalSeconds:0} s; {Path.Combine(output, "results.md")} has the BENCHMARKS.md rows.");
+        return failed ? 1 : 0;
+    }
+
+#if DEBUG
+    private const string BuildConfiguration = "Debug";
+#else
+    private const string BuildConfiguration = "Release";
+#endif
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Collections.Orleans.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Collections.Orleans.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Run the benchmark from the repository (Collections.Orleans.sln not found above it).");
+    }
+
+    private static void CopyLogs(string from, string to)
+    {
+        try
+        {
+            Directory.CreateDirectory(to);
+            foreach (var log in Directory.EnumerateFiles(from, "*.log", SearchOption.AllDirectories))
+            {
+                File.Copy(log, Path.Combine(to, Path.GetFileName(log)), overwrite: true);
+            }
+        }
+        catch (IOException ex)
+        {
+            Log.Warn($"could not copy logs: {ex.Message}");
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            Log.Warn($"could not copy logs: {ex.Message}");
+        }
+    }
+}

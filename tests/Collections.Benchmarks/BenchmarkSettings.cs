@@ -1,0 +1,97 @@
+using System.CommandLine;
+using Collections.Benchmarks.Infrastructure;
+using Collections.Benchmarks.Scenarios;
+
+namespace Collections.Benchmarks;
+
+/// <summary>The scenarios, by the names <c>--scenarios</c> takes.</summary>
+[Flags]
+public enum Scenario
+{
+    None = 0,
+    Grain = 1,
+    Rest = 2,
+    Read = 4,
+    Http = 8,
+    Storm = 16,
+    Baseline = 32,
+    All = Grain | Rest | Read | Http | Storm | Baseline,
+}
+
+/// <summary>Every knob of a run, resolved from the command line (with --quick's smaller defaults).</summary>
+public sealed record BenchmarkSettings(
+    int Accounts, bool Quick, int HttpAccounts, int StormAccounts, int BaselineAccounts, int BaselineStormAccounts,
+    int BatchSize, int ParallelBatches, int HttpBatch, int HttpParallel,
+    double ReadRate, TimeSpan ReadDuration, TimeSpan ReadWarmup, TimeSpan Rest, CollectionMode Collection, bool StormWarm, TimeSpan? StormLead,
+    int BaselineConcurrency, int BaselineWorkers, Scenario Scenarios, Provider Provider, string? HostDll, string? Output,
+    IReadOnlyDictionary<string, string> HostEnvironment)
+{
+    public bool Runs(Scenario scenario) => (Scenarios & scenario) != 0;
+}
+
+/// <summary>The command line.</summary>
+public static class BenchmarkCommand
+{
+    public static RootCommand Create(Func<BenchmarkSettings, CancellationToken, Task<int>> run)
+    {
+        var accounts = new Option<int?>("--accounts") { Description = "Accounts onboarded through the grain path, idle for memory at rest, read at random [default 1,000,000; --quick 5,000]" };
+        var quick = new Option<bool>("--quick") { Description = "Small sizes and a 10 s read test, for CI: the whole run in about 2 minutes" };
+        var httpAccounts = new Option<int?>("--http-accounts") { Description = "Accounts sent through the HTTP NDJSON import [default: --accounts]" };
+        var stormAccounts = new Option<int?>("--storm-accounts") { Description = "Accounts in the escalation storm [default 100,000; --quick 5,000]" };
+        var baselineAccounts = new Option<int?>("--baseline-accounts") { Description = "Accounts onboarded through the PostgreSQL + Hangfire peer [default min(--accounts, 100,000); --quick 2,000]" };
+        var baselineStorm = new Option<int?>("--baseline-storm-accounts") { Description = "Accounts in the peer's escalation storm [default min(--storm-accounts, 20,000); --quick 1,000]" };
+        var batchSize = new Option<int>("--batch-size") { Description = "Accounts per batch on the grain path (sent at once)", DefaultValueFactory = _ => 1000 };
+        var parallelBatches = new Option<int>("--parallel-batches") { Description = "Batches in flight on the grain path", DefaultValueFactory = _ => 4 };
+        var httpBatch = new Option<int?>("--http-batch") { Description = "NDJSON lines per import request [default 20,000; --quick 1,000]" };
+        var httpParallel = new Option<int>("--http-parallel") { Description = "Import requests in flight", DefaultValueFactory = _ => 2 };
+        var readRate = new Option<double>("--read-rate") { Description = "Account GETs per second (open loop)", DefaultValueFactory = _ => 1000 };
+        var readSeconds = new Option<int?>("--read-seconds") { Description = "Measured duration of the read test [default 60; --quick 10]" };
+        var restSeconds = new Option<int?>("--rest-seconds") { Description = "Idle time after grain collection while RSS is sampled; covers a reminder-table refresh (5 min) by default [default 330; --quick 5]" };
+        var collection = new Option<CollectionMode>("--collection") { Description = "Force: collect idle activations through IManagementGrain now; Wait: wait for Orleans' 15-minute idle collection", DefaultValueFactory = _ => CollectionMode.Force };
+        var stormWarm = new Option<bool>("--storm-warm") { Description = "Leave the storm accounts activated (default: collected first, so the storm activates them from Redis)" };
+        var stormLead = new Option<int?>("--storm-lead") { Description = "Seconds from the storm host's start to the due instant [default: from the measured onboarding rate]" };
+        var baselineConcurrency = new Option<int>("--baseline-concurrency") { Description = "Accounts onboarded at once through the peer", DefaultValueFactory = _ => 64 };
+        var baselineWorkers = new Option<int>("--baseline-workers") { Description = "Hangfire worker threads", DefaultValueFactory = _ => 20 };
+        var scenarios = new Option<string>("--scenarios") { Description = "Comma-separated subset of grain,rest,read,http,storm,baseline", DefaultValueFactory = _ => "grain,rest,read,http,storm,baseline" };
+        var provider = new Option<Provider>("--provider") { Description = "Storage of the host under test (Memory only to debug the harness)", DefaultValueFactory = _ => Provider.Redis };
+        var hostDll = new Option<string?>("--host-dll") { Description = "Collections.Host.dll to run [default: src/Collections.Host/bin/<this configuration>/net10.0]" };
+        var hostEnv = new Option<string[]>("--host-env")
+        {
+            Description = "NAME=VALUE environment variable for the host processes, for diagnosis (e.g. DOTNET_PerfMapEnabled=1 for perf, DOTNET_gcServer=0); repeatable",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var output = new Option<string?>("--output") { Description = "Directory for results.md, results.json and the hosts' logs [default artifacts/benchmarks/<time>]" };
+
+        var root = new RootCommand(
+            "Collections.Orleans benchmark: onboarding (grain path and HTTP import), escalation storm, memory at rest, read latency, " +
+            "and a PostgreSQL + Hangfire peer baseline, each against its own redis-server / PostgreSQL / host processes started here.")
+        {
+            accounts, quick, httpAccounts, stormAccounts, baselineAccounts, baselineStorm, batchSize, parallelBatches, httpBatch, httpParallel,
+            readRate, readSeconds, restSeconds, collection, stormWarm, stormLead, baselineConcurrency, baselineWorkers, scenarios, provider, hostDll, hostEnv, output,
+        };
+        root.SetAction((result, cancellationToken) =>
+        {
+            var q = result.GetValue(quick);
+            var n = result.GetValue(accounts) ?? (q ? 5_000 : 1_000_000);
+            var storm = result.GetValue(stormAccounts) ?? (q ? 5_000 : 100_000);
+            var selected = Scenario.None;
+            foreach (var name in result.GetValue(scenarios)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                selected |= Enum.Parse<Scenario>(name, ignoreCase: true);
+            }
+
+            var settings = new BenchmarkSettings(
+                n, q, result.GetValue(httpAccounts) ?? n, storm,
+                result.GetValue(baselineAccounts) ?? (q ? 2_000 : Math.Min(n, 100_000)),
+                result.GetValue(baselineStorm) ?? (q ? 1_000 : Math.Min(storm, 20_000)),
+                result.GetValue(batchSize), result.GetValue(parallelBatches), result.GetValue(httpBatch) ?? (q ? 1_000 : 20_000), result.GetValue(httpParallel),
+                result.GetValue(readRate), TimeSpan.FromSeconds(result.GetValue(readSeconds) ?? (q ? 10 : 60)), TimeSpan.FromSeconds(q ? 2 : 5),
+                TimeSpan.FromSeconds(result.GetValue(restSeconds) ?? (q ? 5 : 330)), result.GetValue(collection), result.GetValue(stormWarm),
+                result.GetValue(stormLead) is { } lead ? TimeSpan.FromSeconds(lead) : null,
+                result.GetValue(baselineConcurrency), result.GetValue(baselineWorkers), selected, result.GetValue(provider), result.GetValue(hostDll), result.GetValue(output),
+                (result.GetValue(hostEnv) ?? []).Select(e => e.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "", StringComparer.Ordinal));
+            return run(settings, cancellationToken);
+        });
+        return root;
+    }
+}

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using Collections.Benchmarks.Infrastructure;
+using Collections.Benchmarks.Measurement;
+using Collections.Benchmarks.Workload;
+using Collections.Contracts;
+using Collections.Domain.Accounts;
+
+namespace Collections.Benchmarks.Scenarios;
+
+public sealed record OnboardingResult(
+    string Path, int Accounts, TimeSpan Elapsed, Summary Batches, Summary? Calls, long PeakRss, long RssAfter,
+    long Failed, IReadOnlyDictionary<string, long> Outcomes, long RedisUsed = 0, long RedisRss = 0)
+{
+    /// <summary>CPU seconds used during the scenario by the host, Redis and the load generator (this process).</summary>
+    public double[] Cpu { get; init; } = [];
+
+    public double Rate => Accounts / Elapsed.TotalSeconds;
+}
+
+/// <summary>
+/// Scenario 1 (grain path): each account through <see cref="IAccountGrain.UpsertAsync"/> from an
+/// Orleans client, i.e. activation, decision, atomic append of events and snapshot, wake reminder.
+/// Batches of <c>batchSize</c> accounts are sent all at once and <c>parallelBatches</c> batches are
+/// in flight, so at most batchSize × parallelBatches calls are outstanding.
+/// </summary>
+public static class GrainOnboarding
+{
+    public const string Actor = "benchmark";
+
+    public static async Task<OnboardingResult> RunAsync(
+        HostUnderTest host, Portfolio portfolio, int from, int count, int batchSize, int parallelBatches, string label, CancellationToken cancellationToken)
+    {
+        var batches = new Latencies(count / batchSize + 1);
+        var calls = new Latencies(count);
+        var outcomes = new long[Enum.GetValues<UpsertOutcome>().Length];
+        long failed = 0, done = 0;
+        string? firstError = null;
+        await using var rss = new RssSampler(host.Pid);
+        var cpu = new CpuMeter(host.Pid, host.Redis?.Process.Pid ?? host.Pid);
+        var started = Stopwatch.GetTimestamp();
+        using var progress = Progress.Every(TimeSpan.FromSeconds(5), () =>
+        {
+            var n = Interlocked.Read(ref done);
+            var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            return $"{label}: {n:N0}/{count:N0} accounts, {n / elapsed:N0}/s, host RSS {Format.Bytes(rss.Last)}";
+        });
+
+        var batchStarts = Enumerable.Range(0, (count + batchSize - 1) / batchSize).Select(b => from + (b * batchSize));
+        await Parallel.ForEachAsync(batchStarts, new ParallelOptions { MaxDegreeOfParallelism = parallelBatches, CancellationToken = cancellationToken }, async (first, ct) =>
+        {
+            var last = Math.Min(first + batchSize, from + count);
+            var batchStart = Stopwatch.GetTimestamp();
+            var tasks = new Task[last - first];
+            for (var i = first; i < last; i++)
+            {
+                tasks[i - first] = One(i);
+            }
+
+            await Task.WhenAll(tasks);
+            batches.AddSince(batchStart);
+        });
+
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        var (rssAfter, peak) = host.Memory();
+        var (redisUsed, redisRss) = host.Redis is { } redis ? await redis.MemoryAsync() : (0, 0);
+        if (firstError is not null)
+        {
+            Console.Error.WriteLine($"{label}: {failed:N0} calls failed; first: {firstError}");
+        }
+
+        return new OnboardingResult(
+            "grain", count, elapsed, batches.Summarize(), calls.Summarize(), Math.Max(peak, rss.Max), rssAfter, failed,
+            Enum.GetValues<UpsertOutcome>().ToDictionary(o => o.ToString(), o => outcomes[(int)o]), redisUsed, redisRss)
+        {
+            Cpu = cpu.Elapsed(),
+        };
+
+        async Task One(int i)
+        {
+            var start = Stopwatch.GetTimestamp();
+            try
+            {
+                var outcome = await host.Client.GetGrain<IAccountGrain>(portfolio.Key(i)).UpsertAsync(portfolio.Record(i), Actor);
+                Interlocked.Increment(ref outcomes[(int)outcome]);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Interlocked.Increment(ref failed);
+                Interlocked.CompareExchange(ref firstError, $"{ex.GetType().Name}: {ex.Message}", null);
+            }
+
+            calls.AddSince(start);
+            Interlocked.Increment(ref done);
+        }
+    }
+}

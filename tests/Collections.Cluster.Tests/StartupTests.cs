@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using Collections.Cluster.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Collections.Cluster.Tests;
+
+public sealed class StartupTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A_silo_pointed_at_an_unreachable_Redis_exits_within_seconds_with_a_message_that_says_so()
+    {
+        var nobodyListens = Paths.FreePort();
+        var directory = Paths.TempDirectory("startup");
+        var clock = Stopwatch.StartNew();
+        await using (var silo = HostProcess.Start("silo", directory, Paths.FreePort(),
+        [
+            "--Collections:Storage:Provider=Redis",
+            $"--Collections:Storage:Redis=127.0.0.1:{nobodyListens},password=never-in-a-log",
+            $"--Collections:Cluster:SiloPort={Paths.FreePort()}",
+            $"--Collections:Cluster:GatewayPort={Paths.FreePort()}",
+        ]))
+        {
+            Assert.True(await silo.WaitForExitAsync(TimeSpan.FromSeconds(30)), $"The silo was still running after 30 s:\n{silo.Tail()}");
+            output.WriteLine($"Exited with code {silo.ExitCode} after {clock.Elapsed.TotalSeconds:F1} s");
+
+            Assert.NotEqual(0, silo.ExitCode);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"Took {clock.Elapsed.TotalSeconds:F1} s to give up.");
+            var text = silo.Output;
+            Assert.Contains($"Redis at 127.0.0.1:{nobodyListens} (Collections:Storage:Redis) is not reachable", text);
+            Assert.Contains("Collections.Host cannot start:", text);
+            Assert.DoesNotContain("never-in-a-log", text);
+        }
+
+        RedisServer.TryDelete(directory);
+    }
+}

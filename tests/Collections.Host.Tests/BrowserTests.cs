@@ -1,0 +1,58 @@
+using Microsoft.Playwright;
+using static Collections.Host.Tests.Http;
+
+namespace Collections.Host.Tests;
+
+/// <summary>
+/// Headless Chromium (the system's Debian package: Playwright cannot download a browser here) loads
+/// the pages people open: the interactive API docs and the Orleans dashboard.
+/// </summary>
+[Collection(HostCollection.Name)]
+public sealed class BrowserTests(HostFixture host) : IAsyncLifetime
+{
+    private const string SystemChromium = "/usr/bin/chromium";
+
+    private IPlaywright playwright = null!;
+    private IBrowser browser = null!;
+
+    public async Task InitializeAsync()
+    {
+        Assert.True(File.Exists(SystemChromium), $"{SystemChromium} is missing: install it with 'apt-get install -y chromium' (.ci/run does).");
+        playwright = await Playwright.CreateAsync();
+        browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = SystemChromium,
+            Headless = true,
+            // The machine has no network beyond loopback: keep Chromium from reaching out.
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await browser.DisposeAsync();
+        playwright.Dispose();
+    }
+
+    [Fact]
+    public async Task The_interactive_api_docs_page_loads_with_the_api_and_its_sections()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(new Uri(host.BaseAddress, "/docs/").ToString());
+
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Collections.Orleans API" }).First.WaitForAsync(new() { Timeout = 30_000 });
+        await page.GetByText("Accounts", new() { Exact = true }).First.WaitForAsync();
+    }
+
+    [Fact]
+    public async Task The_dashboard_loads_and_lists_the_account_grain_type_after_some_traffic()
+    {
+        var lender = NewId("L");
+        await host.Admin.PostAsync($"/api/v1/lenders/{lender}/accounts/import", Ndjson(Records.Ndjson("W-1"), Records.Ndjson("W-2")));
+
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(new Uri(host.BaseAddress, "/dashboard/#/grains").ToString());
+        await page.GetByText("Activations by Type").WaitForAsync(new() { Timeout = 30_000 });
+        await page.GetByText("AccountGrain", new() { Exact = true }).First.WaitForAsync(new() { Timeout = 30_000 });
+    }
+}
