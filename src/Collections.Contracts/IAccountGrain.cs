@@ -4,12 +4,16 @@ using Collections.Domain.Accounts;
 
 namespace Collections.Contracts;
 
-/// <summary>The outcome of a command on an account: its view, or why the command was refused.</summary>
+/// <summary>
+/// The outcome of a command on an account: its view and how many events the command itself recorded
+/// (0 for a repeat of an idempotent command), or why the command was refused.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("collections.CommandResult")]
 public sealed record CommandResult(
     [property: Id(0)] AccountView? View,
     [property: Id(1)] RejectionKind? RejectionKind = null,
-    [property: Id(2)] string? Error = null)
+    [property: Id(2)] string? Error = null,
+    [property: Id(3)] int Recorded = 0)
 {
     public static CommandResult Rejected(Rejection rejection) => new(null, rejection.Kind, rejection.Message);
 }

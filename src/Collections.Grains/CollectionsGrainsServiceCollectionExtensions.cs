@@ -2,6 +2,7 @@ using Collections.Grains.Accounts;
 using Collections.Grains.Agencies;
 using Collections.Grains.Lenders;
 using Collections.Grains.Portfolio;
+using Collections.Grains.Telemetry;
 using Collections.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,6 +21,7 @@ public static class CollectionsGrainsServiceCollectionExtensions
         services.TryAddSingleton<IPortfolioStore, InMemoryPortfolioStore>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<StrategyProvider>();
+        services.TryAddSingleton<CollectionsMetrics>();
         services.AddOptions<WakeOptions>().BindConfiguration(WakeOptions.Section);
         services.AddCollectionsAgencies();
         return services;

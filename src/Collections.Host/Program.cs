@@ -10,7 +10,7 @@ using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddBusinessClock().AddWakeRetry().AddCollectionsOrleans();
+builder.AddBusinessClock().AddWakeRetry().AddCollectionsOrleans().AddCollectionsTelemetry();
 
 builder.Services.ConfigureHttpJsonOptions(options =>
 {
@@ -52,9 +52,12 @@ if (!app.Environment.IsDevelopment())
 }
 
 app.MapSystemApi();
+app.MapMetrics();
 app.MapAdminApi();
 app.MapStrategyApi();
 app.MapAccountsApi();
+app.MapPortfolioApi();
+app.MapPaymentImportApi();
 app.MapAgenciesApi();
 
 if (app.Environment.IsDevelopment())

@@ -62,7 +62,7 @@ public static class BenchmarkRun
                 if (settings.Runs(Scenario.Rest))
                 {
                     Log.Step($"3. Memory at rest with {settings.Accounts:N0} accounts");
-                    report.Add(await MemoryAtRest.RunAsync(host, settings.Accounts, settings.Collection, settings.Rest, ct));
+                    report.Add(await MemoryAtRest.RunAsync(host, settings.Accounts, settings.Collection, settings.Rest, settings.Quick, ct));
                 }
 
                 if (settings.Runs(Scenario.Read))
@@ -85,7 +85,7 @@ public static class BenchmarkRun
             if (settings.Runs(Scenario.Storm))
             {
                 // Long enough to start the host, onboard the storm at the rate measured above (or a pessimistic guess) and collect it.
-                var lead = settings.StormLead ?? TimeSpan.FromSeconds(20 + (settings.StormAccounts / Math.Max(500, (measuredRate ?? 1000) * 0.7)));
+                var lead = settings.StormLead ?? TimeSpan.FromSeconds((settings.Quick ? 12 : 20) + (settings.StormAccounts / Math.Max(100, (measuredRate ?? 1000) * 0.7)));
                 var calendar = StormCalendar.Create(lead);
                 await using var redis = settings.Provider == Provider.Redis ? await RedisServer.StartAsync(resources, repo, "redis-storm", ct) : null;
                 Log.Step($"2. Escalation storm: {settings.StormAccounts:N0} accounts due at the same instant, {lead.TotalSeconds:0} s after the host starts");
@@ -108,7 +108,7 @@ public static class BenchmarkRun
                 StormResult? peerStorm = null;
                 if (settings.BaselineStormAccounts > 0)
                 {
-                    var lead = TimeSpan.FromSeconds(15 + (settings.BaselineStormAccounts / Math.Max(100, rate * 0.7)));
+                    var lead = TimeSpan.FromSeconds((settings.Quick ? 8 : 15) + (settings.BaselineStormAccounts / Math.Max(100, rate * 0.7)));
                     var calendar = StormCalendar.Create(lead);
                     peerStorm = await EscalationStorm.RunPeerAsync(peer, calendar, calendar.Portfolio("PS", "Q"), settings.BaselineStormAccounts, settings.BatchSize, settings.BaselineConcurrency, ct);
                     report.Add(peerStorm, baseline: true);

@@ -34,19 +34,19 @@ public static class BenchmarkCommand
 {
     public static RootCommand Create(Func<BenchmarkSettings, CancellationToken, Task<int>> run)
     {
-        var accounts = new Option<int?>("--accounts") { Description = "Accounts onboarded through the grain path, idle for memory at rest, read at random [default 1,000,000; --quick 5,000]" };
-        var quick = new Option<bool>("--quick") { Description = "Small sizes and a 10 s read test, for CI: the whole run in about 2 minutes" };
+        var accounts = new Option<int?>("--accounts") { Description = "Accounts onboarded through the grain path, idle for memory at rest, read at random [default 1,000,000; --quick 2,000]" };
+        var quick = new Option<bool>("--quick") { Description = "Small sizes and a 5 s read test, for CI: the whole run within 2 minutes on an idle machine" };
         var httpAccounts = new Option<int?>("--http-accounts") { Description = "Accounts sent through the HTTP NDJSON import [default: --accounts]" };
-        var stormAccounts = new Option<int?>("--storm-accounts") { Description = "Accounts in the escalation storm [default 100,000; --quick 5,000]" };
-        var baselineAccounts = new Option<int?>("--baseline-accounts") { Description = "Accounts onboarded through the PostgreSQL + Hangfire peer [default min(--accounts, 100,000); --quick 2,000]" };
-        var baselineStorm = new Option<int?>("--baseline-storm-accounts") { Description = "Accounts in the peer's escalation storm [default min(--storm-accounts, 20,000); --quick 1,000]" };
+        var stormAccounts = new Option<int?>("--storm-accounts") { Description = "Accounts in the escalation storm [default 100,000; --quick 2,000]" };
+        var baselineAccounts = new Option<int?>("--baseline-accounts") { Description = "Accounts onboarded through the PostgreSQL + Hangfire peer [default min(--accounts, 100,000); --quick 500]" };
+        var baselineStorm = new Option<int?>("--baseline-storm-accounts") { Description = "Accounts in the peer's escalation storm [default min(--storm-accounts, 20,000); --quick 200]" };
         var batchSize = new Option<int>("--batch-size") { Description = "Accounts per batch on the grain path (sent at once)", DefaultValueFactory = _ => 1000 };
         var parallelBatches = new Option<int>("--parallel-batches") { Description = "Batches in flight on the grain path", DefaultValueFactory = _ => 4 };
-        var httpBatch = new Option<int?>("--http-batch") { Description = "NDJSON lines per import request [default 20,000; --quick 1,000]" };
+        var httpBatch = new Option<int?>("--http-batch") { Description = "NDJSON lines per import request [default 20,000; --quick 500]" };
         var httpParallel = new Option<int>("--http-parallel") { Description = "Import requests in flight", DefaultValueFactory = _ => 2 };
         var readRate = new Option<double>("--read-rate") { Description = "Account GETs per second (open loop)", DefaultValueFactory = _ => 1000 };
-        var readSeconds = new Option<int?>("--read-seconds") { Description = "Measured duration of the read test [default 60; --quick 10]" };
-        var restSeconds = new Option<int?>("--rest-seconds") { Description = "Idle time after grain collection while RSS is sampled; covers a reminder-table refresh (5 min) by default [default 330; --quick 5]" };
+        var readSeconds = new Option<int?>("--read-seconds") { Description = "Measured duration of the read test [default 60; --quick 5]" };
+        var restSeconds = new Option<int?>("--rest-seconds") { Description = "Idle time after grain collection while RSS is sampled; covers a reminder-table refresh (5 min) by default [default 330; --quick 2]" };
         var collection = new Option<CollectionMode>("--collection") { Description = "Force: collect idle activations through IManagementGrain now; Wait: wait for Orleans' 15-minute idle collection", DefaultValueFactory = _ => CollectionMode.Force };
         var stormWarm = new Option<bool>("--storm-warm") { Description = "Leave the storm accounts activated (default: collected first, so the storm activates them from Redis)" };
         var stormLead = new Option<int?>("--storm-lead") { Description = "Seconds from the storm host's start to the due instant [default: from the measured onboarding rate]" };
@@ -72,8 +72,8 @@ public static class BenchmarkCommand
         root.SetAction((result, cancellationToken) =>
         {
             var q = result.GetValue(quick);
-            var n = result.GetValue(accounts) ?? (q ? 5_000 : 1_000_000);
-            var storm = result.GetValue(stormAccounts) ?? (q ? 5_000 : 100_000);
+            var n = result.GetValue(accounts) ?? (q ? 2_000 : 1_000_000);
+            var storm = result.GetValue(stormAccounts) ?? (q ? 2_000 : 100_000);
             var selected = Scenario.None;
             foreach (var name in result.GetValue(scenarios)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
@@ -82,11 +82,11 @@ public static class BenchmarkCommand
 
             var settings = new BenchmarkSettings(
                 n, q, result.GetValue(httpAccounts) ?? n, storm,
-                result.GetValue(baselineAccounts) ?? (q ? 2_000 : Math.Min(n, 100_000)),
-                result.GetValue(baselineStorm) ?? (q ? 1_000 : Math.Min(storm, 20_000)),
-                result.GetValue(batchSize), result.GetValue(parallelBatches), result.GetValue(httpBatch) ?? (q ? 1_000 : 20_000), result.GetValue(httpParallel),
-                result.GetValue(readRate), TimeSpan.FromSeconds(result.GetValue(readSeconds) ?? (q ? 10 : 60)), TimeSpan.FromSeconds(q ? 2 : 5),
-                TimeSpan.FromSeconds(result.GetValue(restSeconds) ?? (q ? 5 : 330)), result.GetValue(collection), result.GetValue(stormWarm),
+                result.GetValue(baselineAccounts) ?? (q ? 500 : Math.Min(n, 100_000)),
+                result.GetValue(baselineStorm) ?? (q ? 200 : Math.Min(storm, 20_000)),
+                result.GetValue(batchSize), result.GetValue(parallelBatches), result.GetValue(httpBatch) ?? (q ? 500 : 20_000), result.GetValue(httpParallel),
+                result.GetValue(readRate), TimeSpan.FromSeconds(result.GetValue(readSeconds) ?? (q ? 5 : 60)), TimeSpan.FromSeconds(q ? 2 : 5),
+                TimeSpan.FromSeconds(result.GetValue(restSeconds) ?? (q ? 2 : 330)), result.GetValue(collection), result.GetValue(stormWarm),
                 result.GetValue(stormLead) is { } lead ? TimeSpan.FromSeconds(lead) : null,
                 result.GetValue(baselineConcurrency), result.GetValue(baselineWorkers), selected, result.GetValue(provider), result.GetValue(hostDll), result.GetValue(output),
                 (result.GetValue(hostEnv) ?? []).Select(e => e.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "", StringComparer.Ordinal));

@@ -33,4 +33,34 @@ public sealed class StartupTests(ITestOutputHelper output)
 
         RedisServer.TryDelete(directory);
     }
+
+    [Fact]
+    public async Task A_silo_whose_clock_disagrees_with_the_clusters_refuses_to_start()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using (var connection = await redis.ConnectAsync())
+        {
+            // The record the cluster's first silo left: business time at real speed from 2026-01-01.
+            await connection.GetDatabase().StringSetAsync($"{LocalCluster.ServiceId}/clock",
+                """{"start":"2026-01-01T00:00:00+00:00","anchor":"2026-01-01T00:00:00+00:00","speed":1}""");
+        }
+
+        var directory = Paths.TempDirectory("startup");
+        await using (var silo = HostProcess.Start("silo", directory, Paths.FreePort(),
+        [
+            "--Collections:Storage:Provider=Redis",
+            $"--Collections:Storage:Redis={redis.ConnectionString}",
+            "--Collections:Clock:Speed=8640",
+            $"--Collections:Cluster:SiloPort={Paths.FreePort()}",
+            $"--Collections:Cluster:GatewayPort={Paths.FreePort()}",
+        ]))
+        {
+            Assert.True(await silo.WaitForExitAsync(TimeSpan.FromSeconds(30)), $"The silo was still running after 30 s:\n{silo.Tail()}");
+            Assert.NotEqual(0, silo.ExitCode);
+            Assert.Contains("runs at speed 1", silo.Output);
+            Assert.Contains("Collections:Clock:Speed=8640", silo.Output);
+        }
+
+        RedisServer.TryDelete(directory);
+    }
 }

@@ -1,6 +1,7 @@
 using Collections.Grains;
 using Collections.Grains.Accounts;
 using Collections.Grains.Agencies;
+using Collections.Grains.Portfolio;
 using Collections.Grains.Storage;
 using Collections.Grains.Time;
 using Microsoft.Extensions.DependencyInjection;
@@ -32,6 +33,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>The agencies' placement store, shared by every silo as Redis would be.</summary>
     public InMemoryAgencyPlacementStore AgencyStore { get; } = new();
 
+    public InMemoryPortfolioStore Portfolio { get; } = new();
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public IClusterClient Client => Cluster.Client;
@@ -46,6 +49,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
             silo.Services.AddKeyedSingleton<TimeProvider>(ReminderTimeProviderNames.Reminders, Time);
             silo.Services.AddSingleton<IAccountEventStore>(Store);
+            silo.Services.AddSingleton<IPortfolioStore>(Portfolio);
             silo.Services.AddSingleton<IAgencyPlacementStore>(AgencyStore);
             silo.Services.Configure<AgencyOptions>(o => o.CatalogTtl = AgencyCatalogTtl);
             silo.Services.AddSingleton(new BusinessClock(Time, Time.GetUtcNow(), Time.GetUtcNow(), 1));

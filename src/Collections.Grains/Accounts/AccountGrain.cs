@@ -5,7 +5,9 @@ using Collections.Domain;
 using Collections.Domain.Accounts;
 using Collections.Domain.Events;
 using Collections.Grains.Lenders;
+using Collections.Grains.Portfolio;
 using Collections.Grains.Storage;
+using Collections.Grains.Telemetry;
 using Collections.Grains.Time;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -22,6 +24,8 @@ public sealed partial class AccountGrain(
     IAccountEventStore store,
     StrategyProvider strategies,
     BusinessClock clock,
+    IPortfolioStore portfolio,
+    CollectionsMetrics metrics,
     IOptions<WakeOptions> wakeOptions,
     ILogger<AccountGrain> logger) : Grain, IAccountGrain, IRemindable
 {
@@ -126,13 +130,15 @@ public sealed partial class AccountGrain(
             return;
         }
 
+        await RecordWakeLagAsync(state);
         var events = AccountLifecycle.Advance(state, clock.Now, await AssignedRulesAsync(state), await LatestAsync(state));
         if (events.IsEmpty)
         {
-            // Nothing was due (a tick a moment early, or a retry after a tick that did the work):
-            // make sure the reminder points at the next wake rather than repeating every period.
+            // Nothing was due (a tick a moment early, a retry after a tick that did the work, or a bucket
+            // boundary): report the portfolio and point the reminder at the next wake.
             registeredWake = default;
             await ScheduleWakeAsync(state);
+            await ReportPortfolioAsync();
         }
         else
         {
@@ -175,7 +181,7 @@ public sealed partial class AccountGrain(
             .. execution.Commanded.Select(e => (e, actor)),
             .. execution.Released.Select(e => (e, System)),
         ]);
-        return new CommandResult(await ViewAsync(state));
+        return new CommandResult(await ViewAsync(state), Recorded: execution.Commanded.Length);
     }
 
     /// <summary>
@@ -227,6 +233,9 @@ public sealed partial class AccountGrain(
             await ScheduleWakeAsync(next, wake);
         }
 
+        metrics.Recorded(events.Select(e => e.Data));
+        await ReportPortfolioAsync();
+
         await AfterCommitOutsourcingAsync(previous);
     }
 
@@ -255,8 +264,12 @@ public sealed partial class AccountGrain(
         registeredWake = (true, wake?.At);
     }
 
-    private async Task<Wake?> NextWakeAsync(AccountState account) =>
-        AccountLifecycle.Earliest(AccountLifecycle.NextWake(account, await AssignedRulesAsync(account)), await PlacementWakeAsync(account));
+    private async Task<Wake?> NextWakeAsync(AccountState account)
+    {
+        var rules = await AssignedRulesAsync(account);
+        var wake = AccountLifecycle.Earliest(AccountLifecycle.NextWake(account, rules), await PlacementWakeAsync(account));
+        return AccountLifecycle.Earliest(wake, BucketWake(account, rules));
+    }
 
     private ValueTask<Domain.Strategies.Strategy> AssignedRulesAsync(AccountState account) =>
         strategies.RulesAsync(account.LenderId, account.Strategy);

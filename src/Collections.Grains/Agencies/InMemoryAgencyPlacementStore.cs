@@ -61,7 +61,8 @@ public sealed class InMemoryAgencyPlacementStore : IAgencyPlacementStore
             agency.Entries.TryGetValue(placement.AccountKey, out var entry);
             if (entry is not null && entry.Id == placement.PlacementId && !entry.Tentative)
             {
-                return Done(Refresh(agency, entry, placement));
+                Refresh(agency, entry, placement);
+                return Done(true);
             }
 
             if (entry is null)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Collections.Contracts;
 using Collections.Domain;
 using Collections.Domain.Accounts;
+using Collections.Grains.Telemetry;
 using Collections.Host.Auth;
 using Collections.Host.Import;
 using Microsoft.AspNetCore.Http.Features;
@@ -46,7 +47,7 @@ public static class AccountsApi
         return group;
     }
 
-    private static async Task<IResult> ImportAsync(string lenderId, HttpContext context, IGrainFactory grains)
+    private static async Task<IResult> ImportAsync(string lenderId, HttpContext context, IGrainFactory grains, CollectionsMetrics metrics)
     {
         if (Ids.Invalid("lenderId", lenderId) is { } invalid)
         {
@@ -76,7 +77,7 @@ public static class AccountsApi
 
             var outcome = await grains.GetGrain<IAccountGrain>(AccountKey.For(lenderId, record.AccountRef)).UpsertAsync(record, actor);
             return LineOutcome.Counted(outcome.ToString().ToLowerInvariant());
-        }, context.RequestAborted);
+        }, metrics.ImportRow, context.RequestAborted);
 
         return ImportBodies.Respond(summary);
     }

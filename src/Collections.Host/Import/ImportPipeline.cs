@@ -83,6 +83,7 @@ public static class ImportPipeline
         IAsyncEnumerable<ImportLine> lines,
         IReadOnlyList<string> outcomes,
         Func<ImportLine, Task<LineOutcome>> apply,
+        Action<string> observe,
         CancellationToken cancellationToken)
     {
         var summary = new ImportSummary(outcomes);
@@ -93,7 +94,9 @@ public static class ImportPipeline
         {
             await foreach (var line in channel.Reader.ReadAllAsync(cancellationToken))
             {
-                summary.Add(line, line.Fields is null ? LineOutcome.Rejected(line.Error ?? "the line could not be read") : await ApplySafely(line));
+                var outcome = line.Fields is null ? LineOutcome.Rejected(line.Error ?? "the line could not be read") : await ApplySafely(line);
+                summary.Add(line, outcome);
+                observe(outcome.Outcome ?? "rejected");
             }
         }, cancellationToken)).ToArray();
 

@@ -152,6 +152,8 @@ public sealed class Report(BenchmarkSettings settings, string commandLine, Machi
                 string.Create(CultureInfo.InvariantCulture, $"{(r.RssAtRest - startupRss) / (double)r.Accounts:0} B")));
             rows.Add(new(s, $"activations before → after collection ({r.Mode}, {r.CollectionTook.TotalSeconds:0} s)",
                 $"{Format.Count(r.ActivationsLoaded)} → {Format.Count(r.ActivationsAfter)}"));
+            rows.Add(new(s, "idle host CPU: all activations alive / during the idle window after collection",
+                string.Create(CultureInfo.InvariantCulture, $"{r.IdleCpuLoaded * 100:0}% / {r.IdleCpuAtRest * 100:0}% of a core")));
             rows.Add(new(s, "Redis memory (used / RSS)", $"{Format.Bytes(r.RedisUsed)} / {Format.Bytes(r.RedisRss)}"));
         }
 
@@ -163,6 +165,8 @@ public sealed class Report(BenchmarkSettings settings, string commandLine, Machi
                 Target: "p99 ≤ 10 ms", Status: Met(rd.Latency.P99 <= 10 && rd.Errors == 0)));
             rows.Add(new(s, $"requests / achieved rate / errors ({Format.Count(rd.Accounts)} accounts, uniform)",
                 $"{Format.Count(rd.Sent)} / {Format.Rate(rd.AchievedRate)} / {Format.Count(rd.Errors)}"));
+            rows.Add(new(s, "CPU per request: host + Redis",
+                string.Create(CultureInfo.InvariantCulture, $"{rd.HostCpuPerRequestMs:0.00} + {rd.RedisCpuPerRequestMs:0.00} ms ({rd.HostCpuPerRequestMs * rd.Rate / 10:0}% of a core at {rd.Rate:N0}/s)")));
         }
 
         if (baseline is { } bl)

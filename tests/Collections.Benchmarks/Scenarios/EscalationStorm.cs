@@ -63,6 +63,7 @@ public static class EscalationStorm
         Log.Info($"storm: {count:N0} accounts fall due at {calendar.Due:u} business = {realDue.ToLocalTime():HH:mm:ss} real, in {(realDue - DateTimeOffset.UtcNow).TotalSeconds:0} s");
 
         var onboarding = await GrainOnboarding.RunAsync(host, portfolio, 0, count, batchSize, parallelBatches, "storm onboarding", cancellationToken);
+        var afterOnboarding = realDue - DateTimeOffset.UtcNow;
 
         // Every append to an account's log from now on is the storm's (nothing else writes to these accounts).
         var persisted = new long[count];
@@ -96,13 +97,17 @@ public static class EscalationStorm
         }
 
         var untilDue = realDue - DateTimeOffset.UtcNow;
-        if (untilDue < TimeSpan.Zero)
+        if (afterOnboarding < TimeSpan.Zero)
         {
-            Log.Warn($"storm: onboarding ended {-untilDue.TotalSeconds:0} s after the accounts fell due; accounts onboarded late entered Early while onboarding and are counted apart");
+            Log.Warn($"storm: onboarding ended {-afterOnboarding.TotalSeconds:0} s after the accounts fell due; accounts onboarded late entered Early while onboarding and are counted apart");
+        }
+        else if (untilDue < TimeSpan.Zero)
+        {
+            Log.Warn($"storm: collecting the onboarded activations took until {-untilDue.TotalSeconds:0} s after the due instant; the first ticks met warm activations");
         }
         else
         {
-            Log.Info($"storm: onboarded at {onboarding.Rate:N0}/s; waiting {untilDue.TotalSeconds:0} s for the due instant");
+            Log.Info($"storm: onboarded at {onboarding.Rate:N0}/s and collected; waiting {untilDue.TotalSeconds:0} s for the due instant");
         }
 
         // Stopwatch time of the due instant, to compare with the notification timestamps.

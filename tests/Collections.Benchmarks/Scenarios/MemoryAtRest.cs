@@ -20,7 +20,8 @@ public enum CollectionMode
 
 public sealed record RestResult(
     int Accounts, long RssLoaded, int ActivationsLoaded, CollectionMode Mode, TimeSpan CollectionTook, int ActivationsAfter,
-    long RssAfterCollection, TimeSpan Rest, long RssAtRest, long RssMaxDuringRest, long RssAfterGc, long RedisUsed, long RedisRss);
+    long RssAfterCollection, TimeSpan Rest, long RssAtRest, long RssMaxDuringRest, long RssAfterGc, long RedisUsed, long RedisRss,
+    double IdleCpuLoaded, double IdleCpuAtRest);
 
 /// <summary>
 /// Scenario 3: the portfolio onboarded, then idle. Activations are collected (see <see cref="CollectionMode"/>),
@@ -30,11 +31,19 @@ public sealed record RestResult(
 /// </summary>
 public static class MemoryAtRest
 {
-    public static async Task<RestResult> RunAsync(HostUnderTest host, int accounts, CollectionMode mode, TimeSpan rest, CancellationToken cancellationToken)
+    public static async Task<RestResult> RunAsync(HostUnderTest host, int accounts, CollectionMode mode, TimeSpan rest, bool quick, CancellationToken cancellationToken)
     {
         var management = host.Client.GetGrain<IManagementGrain>(0);
         var rssLoaded = host.Memory().Rss;
         var loaded = await management.GetTotalActivationCount(cancellationToken);
+
+        // The host's CPU while nothing is asked of it but every onboarded account is still activated: what
+        // the silo spends per second on a large active set by itself (collectors, metrics, timers).
+        var window = TimeSpan.FromSeconds(quick ? 3 : 10);
+        var idle = new CpuMeter(host.Pid);
+        await Task.Delay(window, cancellationToken);
+        var idleCpuLoaded = idle.Elapsed()[0] / window.TotalSeconds;
+        Log.Info($"memory at rest: idle host CPU with {loaded:N0} activations: {idleCpuLoaded:P0} of a core");
         Log.Info($"memory at rest: {loaded:N0} activations, host RSS {Format.Bytes(rssLoaded)} after onboarding; collecting ({mode})");
         var threshold = Math.Max(200, accounts / 100);
         var started = Stopwatch.GetTimestamp();
@@ -56,10 +65,11 @@ public static class MemoryAtRest
         }
 
         var took = Stopwatch.GetElapsedTime(started);
-        await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+        await Task.Delay(TimeSpan.FromSeconds(quick ? 2 : 5), cancellationToken);
         var rssAfterCollection = host.Memory().Rss;
         Log.Info($"memory at rest: {activations:N0} activations after {took.TotalSeconds:0} s, host RSS {Format.Bytes(rssAfterCollection)}; idle for {rest.TotalSeconds:0} s");
         long atRest, maxDuringRest;
+        var restCpu = new CpuMeter(host.Pid);
         await using (var sampler = new RssSampler(host.Pid, TimeSpan.FromSeconds(1)))
         {
             using var progress = Progress.Every(TimeSpan.FromSeconds(30), () => $"memory at rest: host RSS {Format.Bytes(sampler.Last)} (max {Format.Bytes(sampler.Max)})");
@@ -68,12 +78,14 @@ public static class MemoryAtRest
             maxDuringRest = Math.Max(sampler.Max, atRest);
         }
 
+        var idleCpuAtRest = restCpu.Elapsed()[0] / rest.TotalSeconds;
+
         var silos = (await management.GetHosts(onlyActive: true, cancellationToken)).Keys.ToArray();
         await management.ForceGarbageCollection(silos, cancellationToken);
-        await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken);
+        await Task.Delay(TimeSpan.FromSeconds(quick ? 2 : 3), cancellationToken);
         var rssAfterGc = host.Memory().Rss;
         var after = await management.GetTotalActivationCount(cancellationToken);
         var (redisUsed, redisRss) = host.Redis is { } redis ? await redis.MemoryAsync() : (0, 0);
-        return new RestResult(accounts, rssLoaded, loaded, mode, took, after, rssAfterCollection, rest, atRest, maxDuringRest, rssAfterGc, redisUsed, redisRss);
+        return new RestResult(accounts, rssLoaded, loaded, mode, took, after, rssAfterCollection, rest, atRest, maxDuringRest, rssAfterGc, redisUsed, redisRss, idleCpuLoaded, idleCpuAtRest);
     }
 }

@@ -6,7 +6,8 @@ using Collections.Benchmarks.Workload;
 namespace Collections.Benchmarks.Scenarios;
 
 public sealed record ReadResult(
-    double Rate, TimeSpan Duration, int Sent, Summary Latency, int Errors, double AchievedRate, int Accounts, long PeakRss, TimeSpan Warmup);
+    double Rate, TimeSpan Duration, int Sent, Summary Latency, int Errors, double AchievedRate, int Accounts, long PeakRss, TimeSpan Warmup,
+    double HostCpuPerRequestMs, double RedisCpuPerRequestMs);
 
 /// <summary>
 /// Scenario 4: <c>GET /api/v1/lenders/{lenderId}/accounts/{accountRef}</c> of accounts chosen uniformly
@@ -36,8 +37,11 @@ public static class ReadLatency
         await RunPhase(http, portfolio, accounts, rate, warmup, seed: 7, latencies: null, cancellationToken);
         var latencies = new Latencies((int)(rate * duration.TotalSeconds) + 16);
         await using var rss = new RssSampler(host.Pid);
+        var cpu = new CpuMeter(host.Pid, host.Redis?.Process.Pid ?? host.Pid);
         var (sent, errors, elapsed) = await RunPhase(http, portfolio, accounts, rate, duration, seed: 42, latencies, cancellationToken);
-        return new ReadResult(rate, duration, sent, latencies.Summarize(), errors, sent / elapsed.TotalSeconds, accounts, rss.Max, warmup);
+        var used = cpu.Elapsed();
+        return new ReadResult(rate, duration, sent, latencies.Summarize(), errors, sent / elapsed.TotalSeconds, accounts, rss.Max, warmup,
+            used[0] * 1000 / Math.Max(1, sent), used[1] * 1000 / Math.Max(1, sent));
     }
 
     private static async Task<(int Sent, int Errors, TimeSpan Elapsed)> RunPhase(
