@@ -78,7 +78,12 @@ cmd_start() {
   mkdir -p "$RUN" "$LOGS"
   echo "$REDIS_PORT" >"$RUN/redis.port"
   if [[ "${NO_BUILD:-0}" != 1 ]]; then
-    dotnet build "$ROOT/src/Collections.Host" -c "$CONFIGURATION" -v quiet -nologo >/dev/null
+    local build
+    if ! build="$(dotnet build "$ROOT/src/Collections.Host" -c "$CONFIGURATION" -v quiet -nologo 2>&1)"; then
+      grep -E ': error ' <<<"$build" | sort -u >&2 || echo "$build" >&2
+      echo "The build failed; nothing was started." >&2
+      exit 1
+    fi
   fi
   start_redis
   for i in $(seq 1 "$n"); do

@@ -1,5 +1,6 @@
 using Collections.Grains.Accounts;
 using Collections.Grains.Agencies;
+using Collections.Grains.Contacts;
 using Collections.Grains.Lenders;
 using Collections.Grains.Portfolio;
 using Collections.Grains.Telemetry;
@@ -24,6 +25,7 @@ public static class CollectionsGrainsServiceCollectionExtensions
         services.TryAddSingleton<CollectionsMetrics>();
         services.AddOptions<WakeOptions>().BindConfiguration(WakeOptions.Section);
         services.AddCollectionsAgencies();
+        services.AddCollectionsContacts();
         return services;
     }
 }

@@ -85,7 +85,7 @@ public static class BenchmarkRun
             if (settings.Runs(Scenario.Storm))
             {
                 // Long enough to start the host, onboard the storm at the rate measured above (or a pessimistic guess) and collect it.
-                var lead = settings.StormLead ?? TimeSpan.FromSeconds((settings.Quick ? 12 : 20) + (settings.StormAccounts / Math.Max(100, (measuredRate ?? 1000) * 0.7)));
+                var lead = settings.StormLead ?? TimeSpan.FromSeconds((settings.Quick ? 12 : 20) + (settings.StormAccounts / Math.Max(100, (measuredRate ?? 1000) * 0.7)) + (settings.StormAccounts / 2000.0));
                 var calendar = StormCalendar.Create(lead);
                 await using var redis = settings.Provider == Provider.Redis ? await RedisServer.StartAsync(resources, repo, "redis-storm", ct) : null;
                 Log.Step($"2. Escalation storm: {settings.StormAccounts:N0} accounts due at the same instant, {lead.TotalSeconds:0} s after the host starts");
@@ -168,6 +168,25 @@ public static class BenchmarkRun
         throw new InvalidOperationException("Run the benchmark from the repository (Collections.Orleans.sln not found above it).");
     }
 
+    /// <summary>A log as it is, or its first 1 MB and last 4 MB when larger (a storm can log hundreds of MB of warnings).</summary>
+    private static void CopyCapped(string from, string to)
+    {
+        const int Head = 1 << 20, Tail = 4 << 20;
+        using var input = new FileStream(from, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var output = File.Create(to);
+        if (input.Length <= Head + Tail)
+        {
+            input.CopyTo(output);
+            return;
+        }
+
+        var buffer = new byte[Tail];
+        output.Write(buffer, 0, input.ReadAtLeast(buffer.AsSpan(0, Head), Head, throwOnEndOfStream: false));
+        output.Write(System.Text.Encoding.UTF8.GetBytes($"\n… {input.Length - Head - Tail:N0} bytes left out …\n"));
+        input.Seek(-Tail, SeekOrigin.End);
+        output.Write(buffer, 0, input.ReadAtLeast(buffer, Tail, throwOnEndOfStream: false));
+    }
+
     private static void CopyLogs(string from, string to)
     {
         try
@@ -175,7 +194,7 @@ public static class BenchmarkRun
             Directory.CreateDirectory(to);
             foreach (var log in Directory.EnumerateFiles(from, "*.log", SearchOption.AllDirectories))
             {
-                File.Copy(log, Path.Combine(to, Path.GetFileName(log)), overwrite: true);
+                CopyCapped(log, Path.Combine(to, Path.GetFileName(log)));
             }
         }
         catch (IOException ex)

@@ -39,7 +39,7 @@ public static class BenchmarkCommand
         var httpAccounts = new Option<int?>("--http-accounts") { Description = "Accounts sent through the HTTP NDJSON import [default: --accounts]" };
         var stormAccounts = new Option<int?>("--storm-accounts") { Description = "Accounts in the escalation storm [default 100,000; --quick 2,000]" };
         var baselineAccounts = new Option<int?>("--baseline-accounts") { Description = "Accounts onboarded through the PostgreSQL + Hangfire peer [default min(--accounts, 100,000); --quick 500]" };
-        var baselineStorm = new Option<int?>("--baseline-storm-accounts") { Description = "Accounts in the peer's escalation storm [default min(--storm-accounts, 20,000); --quick 200]" };
+        var baselineStorm = new Option<int?>("--baseline-storm-accounts") { Description = "Accounts in the peer's escalation storm [default min(--storm-accounts, 5,000); --quick 200]" };
         var batchSize = new Option<int>("--batch-size") { Description = "Accounts per batch on the grain path (sent at once)", DefaultValueFactory = _ => 1000 };
         var parallelBatches = new Option<int>("--parallel-batches") { Description = "Batches in flight on the grain path", DefaultValueFactory = _ => 4 };
         var httpBatch = new Option<int?>("--http-batch") { Description = "NDJSON lines per import request [default 20,000; --quick 500]" };
@@ -83,7 +83,7 @@ public static class BenchmarkCommand
             var settings = new BenchmarkSettings(
                 n, q, result.GetValue(httpAccounts) ?? n, storm,
                 result.GetValue(baselineAccounts) ?? (q ? 500 : Math.Min(n, 100_000)),
-                result.GetValue(baselineStorm) ?? (q ? 200 : Math.Min(storm, 20_000)),
+                result.GetValue(baselineStorm) ?? (q ? 200 : Math.Min(storm, 5_000)),
                 result.GetValue(batchSize), result.GetValue(parallelBatches), result.GetValue(httpBatch) ?? (q ? 500 : 20_000), result.GetValue(httpParallel),
                 result.GetValue(readRate), TimeSpan.FromSeconds(result.GetValue(readSeconds) ?? (q ? 5 : 60)), TimeSpan.FromSeconds(q ? 2 : 5),
                 TimeSpan.FromSeconds(result.GetValue(restSeconds) ?? (q ? 2 : 330)), result.GetValue(collection), result.GetValue(stormWarm),

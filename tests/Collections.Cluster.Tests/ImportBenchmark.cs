@@ -48,7 +48,11 @@ public sealed class ImportBenchmark(ITestOutputHelper output)
             clock.Stop();
             Assert.Equal(AccountCount, created);
             output.WriteLine($"{silos} silo(s): {AccountCount} accounts in {clock.Elapsed.TotalSeconds:F1} s = {AccountCount / clock.Elapsed.TotalSeconds:F0} accounts/s " +
-                $"({Senders} concurrent requests of {BatchSize} lines, {Environment.ProcessorCount} cores shared by Redis, the silos and this test)");
+                $"({Senders} concurrent requests of {BatchSize} lines, {Environment.ProcessorCount} cores shared by Redis, the silos and this test; load average {LoadAverage()})");
         }
     }
+
+    /// <summary>The machine's 1-minute load average, to tell a quiet measurement from a contended one.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 }

@@ -188,6 +188,36 @@ public sealed class AgencyPlacementTests(ClusterFixture fixture, ITestOutputHelp
         await Account(lender, placedRef).CloseAsync(ClosedReason.Recalled, $"lender:{lender}");
     }
 
+    /// <summary>
+    /// One agency grain takes concurrent reservations interleaved (its store is atomic), so it is not a
+    /// queue: thousands at once from every silo end at exactly its capacity.
+    /// </summary>
+    [Fact]
+    public async Task One_agency_grain_answers_thousands_of_concurrent_reservations_exactly_to_its_capacity()
+    {
+        var lender = NewId("LH");
+        var agencyId = NewId("AG");
+        await AgenciesAsync(lender, (agencyId, 2000));
+        var agency = Grains.GetGrain<IAgencyGrain>(agencyId);
+
+        var clock = Stopwatch.StartNew();
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 5000).Select(i =>
+            agency.ReserveAsync(new PlacementReservation(AccountKey.For(lender, $"H-{i}"), 1, lender, null))));
+        var elapsed = clock.Elapsed;
+
+        Assert.Equal(2000, outcomes.Count(o => o.Outcome == ReserveOutcome.Reserved));
+        Assert.Equal(3000, outcomes.Count(o => o.Outcome == ReserveOutcome.Full));
+        Assert.Equal(2000, (await agency.GetAsync())!.Current);
+        output.WriteLine($"one agency grain answered 5000 concurrent reservations in {elapsed.TotalMilliseconds:F0} ms ({5000 / elapsed.TotalSeconds:F0}/s)");
+
+        foreach (var i in Enumerable.Range(0, outcomes.Length).Where(i => outcomes[i].Outcome == ReserveOutcome.Reserved))
+        {
+            await agency.ReleaseAsync(AccountKey.For(lender, $"H-{i}"), 1, "Unrecorded", null);
+        }
+
+        Assert.Equal(0, (await agency.GetAsync())!.Current);
+    }
+
     private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..16];
 
     private IAccountGrain Account(string lender, string accountRef) => Grains.GetGrain<IAccountGrain>(AccountKey.For(lender, accountRef));

@@ -171,7 +171,7 @@ public sealed class NegotiationGrainTests(ClusterFixture fixture)
         var view = await grain.GetViewAsync();
         Assert.Equal((Stage.Mid, 38), (view!.Stage, view.DaysPastDue));
         Assert.Equal(1000m, view.Balance.Total);
-        var types = (await HistoryAsync(grain)).Select(Type).ToList();
+        var types = (await HistoryAsync(grain)).Select(Type).Where(t => !t.StartsWith("Contact", StringComparison.Ordinal)).ToList();
         Assert.Equal(["PlanSubmitted", "PlanBroken", "StageEntered"], types.Skip(types.IndexOf("PlanSubmitted")));
     }
 

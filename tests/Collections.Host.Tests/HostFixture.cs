@@ -63,6 +63,9 @@ public sealed class HostFixture : IAsyncLifetime, IDisposable
             builder.UseEnvironment("Development");
             builder.UseSetting("Collections:Cluster:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.UseSetting("Collections:Cluster:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+            // Agencies put by a test are seen by allocation within this (real) time.
+            builder.UseSetting("Collections:Agencies:CatalogTtl", "00:00:00.200");
         }
 
         private static int FreePort()

@@ -175,6 +175,7 @@ public sealed class ImportApiTests(HostFixture host)
         Assert.Equal(2, events.GetProperty("next").GetInt64());
         var rest = await (await host.Admin.GetAsync($"/api/v1/lenders/{lender}/accounts/Z-1/events?after=2")).JsonAsync();
         Assert.Equal(JsonValueKind.Null, rest.GetProperty("next").ValueKind);
-        Assert.Equal("AccountClosed", rest.GetProperty("items").EnumerateArray().Last().GetProperty("type").GetString());
+        // Contacts the plan still had pending are suppressed after the close (rule accountClosed).
+        Assert.Equal("AccountClosed", rest.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("type").GetString()).Last(t => !t!.StartsWith("Contact", StringComparison.Ordinal)));
     }
 }

@@ -121,10 +121,11 @@ public static partial class AccountLifecycle
         return new ContactContext(
             rules.Compliance.Profile,
             state.Zone,
-            state.Outsourcing.RecentContacts,
+            ContactHistory(state),
             CeaseCommunication: state.Holds.Any(h => h.Type == HoldType.CeaseCommunication),
             DisputeOpen: state.Dispute is not null,
-            StoppingHold: stopping?.Type.ToString());
+            StoppingHold: stopping?.Type.ToString(),
+            Holidays: rules.Compliance.Holidays.IsDefaultOrEmpty ? null : [.. rules.Compliance.Holidays]);
     }
 
     /// <summary>

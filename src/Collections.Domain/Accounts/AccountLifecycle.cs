@@ -326,7 +326,7 @@ public static partial class AccountLifecycle
             Plan = null,
             Settlement = null,
         },
-        _ => ApplyArrangement(Existing(state), e) ?? ApplyProtection(Existing(state), e)
+        _ => ApplyArrangement(Existing(state), e) ?? ApplyProtection(Existing(state), e) ?? ApplyContacts(Existing(state), e)
             ?? throw new InvalidOperationException($"No rule applies event {e.Type}."),
     };
 

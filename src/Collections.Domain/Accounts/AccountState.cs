@@ -80,6 +80,9 @@ public sealed record AccountState
     /// <summary>Placements with collection agencies: the current one, the last one, the wait for capacity.</summary>
     public Outsourcing Outsourcing { get; init; } = Outsourcing.None;
 
+    /// <summary>The contact plan's progress, the outbox of contacts being dispatched, and the recent contacts.</summary>
+    public Contacts.ContactLog Contacts { get; init; } = Domain.Contacts.ContactLog.None;
+
     [JsonIgnore]
     public TimeZoneInfo Zone => BusinessCalendar.Zone(Record.Debtor.TimeZone);
 

@@ -47,7 +47,7 @@ public enum HoldType
 /// Fraud                stops       stops     stops      stops       stops             no
 /// CeaseCommunication   continues   stops     stops      allowed     allowed           no
 /// LegalHold            stops       stops     stops      stops       allowed           no
-/// (open dispute)       stops       stops     stops      stops       stops             no
+/// (open dispute)       stops       stops     stops      stops       stops             yes
 /// </code>
 /// Why: a hardship case is worked with the debtor (contacts and a plan are the point) but not pushed
 /// further; bankruptcy's automatic stay and a death stop all collection and hand the account back from

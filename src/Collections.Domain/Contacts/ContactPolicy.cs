@@ -49,6 +49,12 @@ public static class ContactRules
     public const string CallAttemptsPer7Days = "callAttemptsPer7Days";
     public const string WaitAfterConversation = "waitAfterConversation";
     public const string EffectiveCallsPerDay = "effectiveCallsPerDay";
+
+    /// <summary>A planned contact whose stage the account left before it was due.</summary>
+    public const string StageLeft = "stageLeft";
+
+    /// <summary>The account left collections: nobody contacts the debtor about it any more.</summary>
+    public const string AccountClosed = "accountClosed";
 }
 
 /// <summary>

@@ -47,6 +47,13 @@ public sealed record AccountEvent(long Seq, DateTimeOffset At, string Actor, Acc
 [JsonDerivedType(typeof(PlacementReturned), nameof(PlacementReturned))]
 [JsonDerivedType(typeof(AgencyContactRecorded), nameof(AgencyContactRecorded))]
 [JsonDerivedType(typeof(PlacementPaymentCredited), nameof(PlacementPaymentCredited))]
+[JsonDerivedType(typeof(ContactPlanned), nameof(ContactPlanned))]
+[JsonDerivedType(typeof(ContactSuppressed), nameof(ContactSuppressed))]
+[JsonDerivedType(typeof(ContactDispatchRequested), nameof(ContactDispatchRequested))]
+[JsonDerivedType(typeof(ContactSent), nameof(ContactSent))]
+[JsonDerivedType(typeof(ContactDispatchFailed), nameof(ContactDispatchFailed))]
+[JsonDerivedType(typeof(ContactResultReceived), nameof(ContactResultReceived))]
+[JsonDerivedType(typeof(ContactRecorded), nameof(ContactRecorded))]
 public abstract record AccountEventData
 {
     private static readonly FrozenDictionary<Type, string> Discriminators = typeof(AccountEventData)

@@ -73,8 +73,13 @@ public sealed record NegotiationPolicy(
     public const int DefaultMaxPromiseDays = 30;
 }
 
+/// <summary>The compliance profile and the lender's holidays (debtor-local dates on which nobody is contacted).</summary>
 [GenerateSerializer, Immutable, Alias("collections.CompliancePolicy")]
-public sealed record CompliancePolicy([property: Id(0)] ComplianceProfile Profile);
+public sealed record CompliancePolicy([property: Id(0)] ComplianceProfile Profile)
+{
+    [Id(1)]
+    public ImmutableArray<DateOnly> Holidays { get; init; } = [];
+}
 
 /// <summary>
 /// A lender's collection strategy: everything that differs between lenders and products is data here,

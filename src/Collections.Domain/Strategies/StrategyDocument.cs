@@ -194,7 +194,7 @@ public static class StrategyDocument
             }
 
             var complianceSection = Object(doc, "compliance", prefix);
-            RejectUnknown(complianceSection, prefix + "compliance", "profile");
+            RejectUnknown(complianceSection, prefix + "compliance", "profile", "holidays");
             var profile = ComplianceProfile.CN;
             var profileText = complianceSection["profile"] is JsonValue pv && pv.TryGetValue<string>(out var p) ? p : null;
             if (profileText is null || !Enum.TryParse(profileText, ignoreCase: false, out profile) || !Enum.IsDefined(profile))
@@ -202,13 +202,14 @@ public static class StrategyDocument
                 Error(prefix + "compliance.profile", "must be CN or US");
             }
 
+            var holidays = ReadHolidays(complianceSection["holidays"], prefix + "compliance.holidays");
             if (errors.Count > before || name is null || stages is null)
             {
                 return null;
             }
 
             return new Strategy(name, stages, buckets, contactPlan, placement, legal, negotiation,
-                new CompliancePolicy(profile), 0, null);
+                new CompliancePolicy(profile) { Holidays = holidays }, 0, null);
         }
 
         private StageThresholds? ReadStages(JsonObject section, string path)
@@ -340,6 +341,38 @@ public static class StrategyDocument
             }
 
             return steps.ToImmutable();
+        }
+
+        /// <summary>The lender's holidays: absent or empty for none, else distinct <c>yyyy-MM-dd</c> dates.</summary>
+        private ImmutableArray<DateOnly> ReadHolidays(JsonNode? node, string path)
+        {
+            if (node is null)
+            {
+                return [];
+            }
+
+            const int MaxHolidays = 1000;
+            if (node is not JsonArray array || array.Count > MaxHolidays)
+            {
+                Error(path, $"must be an array of at most {MaxHolidays} dates (yyyy-MM-dd)");
+                return [];
+            }
+
+            var dates = new SortedSet<DateOnly>();
+            for (var i = 0; i < array.Count; i++)
+            {
+                if (array[i] is JsonValue v && v.TryGetValue<string>(out var text)
+                    && DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date))
+                {
+                    dates.Add(date);
+                }
+                else
+                {
+                    Error($"{path}[{i}]", "must be a date (yyyy-MM-dd)");
+                }
+            }
+
+            return [.. dates];
         }
 
         private T? EnumValue<T>(JsonObject obj, string name, string path)

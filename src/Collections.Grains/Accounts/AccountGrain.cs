@@ -49,6 +49,8 @@ public sealed partial class AccountGrain(
         {
             throw new InvalidOperationException($"Account {Key}: snapshot version {state.Version} does not match the log ({snapshot.Version}).");
         }
+
+        ResumeOutboxAfterActivation();
     }
 
     public async Task<UpsertOutcome> UpsertAsync(AccountRecord record, string actor)
@@ -152,6 +154,7 @@ public sealed partial class AccountGrain(
         }
 
         await OutsourceOnWakeAsync();
+        await AfterCommitContactsAsync();
     }
 
     /// <summary>
@@ -237,6 +240,7 @@ public sealed partial class AccountGrain(
         await ReportPortfolioAsync();
 
         await AfterCommitOutsourcingAsync(previous);
+        await AfterCommitContactsAsync();
     }
 
     private async Task ScheduleWakeAsync(AccountState? account) =>
@@ -268,6 +272,7 @@ public sealed partial class AccountGrain(
     {
         var rules = await AssignedRulesAsync(account);
         var wake = AccountLifecycle.Earliest(AccountLifecycle.NextWake(account, rules), await PlacementWakeAsync(account));
+        wake = AccountLifecycle.Earliest(wake, await ContactWakeAsync(account));
         return AccountLifecycle.Earliest(wake, BucketWake(account, rules));
     }
 

@@ -26,14 +26,7 @@ public sealed partial class AgencyCatalog(IGrainFactory grains, IOptions<AgencyO
     public async ValueTask<IReadOnlyList<Choice>> ServingAsync(string lenderId, string? region, string? exclude)
     {
         var current = await CurrentAsync();
-        var serving = current.Serving(lenderId, region, exclude);
-        if (serving.Count == 0 && time.GetUtcNow() - current.ReadAt >= options.Value.CatalogMinRefresh)
-        {
-            // Perhaps an agency was just added for this lender: look again rather than wait out the TTL.
-            serving = (await RefreshAsync(current)).Serving(lenderId, region, exclude);
-        }
-
-        return serving;
+        return current.Serving(lenderId, region, exclude);
     }
 
     /// <summary>This silo reserved a slot with the agency: one less until the next refresh says otherwise.</summary>

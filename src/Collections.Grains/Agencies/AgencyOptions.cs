@@ -12,12 +12,6 @@ public sealed class AgencyOptions
     /// </summary>
     public TimeSpan CatalogTtl { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>
-    /// The cache is refreshed early, but at most this often, when it finds no agency for an account (a
-    /// new agency or lender should not wait a whole <see cref="CatalogTtl"/>).
-    /// </summary>
-    public TimeSpan CatalogMinRefresh { get; set; } = TimeSpan.FromMilliseconds(100);
-
     /// <summary>How long a reserved slot waits for its account to confirm before the agency asks the account (real time).</summary>
     public TimeSpan ConfirmWindow { get; set; } = TimeSpan.FromMinutes(1);
 

@@ -1,5 +1,6 @@
 using Collections.Contracts;
 using Collections.Domain.Agencies;
+using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 
 namespace Collections.Grains.Agencies;
@@ -10,7 +11,7 @@ namespace Collections.Grains.Agencies;
 /// with room by weight (<see cref="AgencyAllocation"/>) and reserves with each in turn until one accepts.
 /// </summary>
 [StatelessWorker, Reentrant]
-public sealed class PlacementAllocatorGrain(AgencyCatalog catalog) : Grain, IPlacementAllocatorGrain
+public sealed partial class PlacementAllocatorGrain(AgencyCatalog catalog, ILogger<PlacementAllocatorGrain> logger) : Grain, IPlacementAllocatorGrain
 {
     public async Task<AllocationResult> AllocateAsync(AllocationRequest request)
     {
@@ -24,7 +25,20 @@ public sealed class PlacementAllocatorGrain(AgencyCatalog catalog) : Grain, IPla
         var withRoom = serving.Where(c => c.HasRoom).Select(c => c.Candidate).ToList();
         foreach (var agencyId in AgencyAllocation.Order(AgencyAllocation.Weights(withRoom), Random.Shared))
         {
-            var reserved = await GrainFactory.GetGrain<IAgencyGrain>(agencyId).ReserveAsync(reservation);
+            ReserveResult reserved;
+            try
+            {
+                reserved = await GrainFactory.GetGrain<IAgencyGrain>(agencyId).ReserveAsync(reservation);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Try the next agency. Had the slot been reserved before the answer was lost, the agency
+                // finds it unconfirmed after its confirm window and the account has it released.
+                LogUnanswered(logger, agencyId, ex.GetType().Name);
+                catalog.Unavailable(agencyId);
+                continue;
+            }
+
             if (reserved.Outcome == ReserveOutcome.Reserved)
             {
                 catalog.Reserved(agencyId);
@@ -36,6 +50,9 @@ public sealed class PlacementAllocatorGrain(AgencyCatalog catalog) : Grain, IPla
 
         return Result(AllocationOutcome.NoRoom, null, 0, serving.Count);
     }
+
+    [LoggerMessage(EventId = 7201, Level = LogLevel.Warning, Message = "Agency {AgencyId} did not answer a reservation ({ExceptionType}); trying the next agency")]
+    private static partial void LogUnanswered(ILogger logger, string agencyId, string exceptionType);
 
     private static AllocationResult Result(AllocationOutcome outcome, string? agencyId, decimal rate, int candidates)
     {

@@ -18,6 +18,12 @@ public sealed class CollectionsMetrics
     private readonly Counter<long> payments;
     private readonly Histogram<double> wakeLag;
     private readonly Counter<long> importRows;
+    private readonly Counter<long> contactsPlanned;
+    private readonly Counter<long> contactsSent;
+    private readonly Counter<long> contactsSuppressed;
+    private readonly Counter<long> contactsFailed;
+    private readonly Counter<long> contactsRecorded;
+    private readonly Counter<long> contactDispatches;
 
     public CollectionsMetrics(IMeterFactory meterFactory)
     {
@@ -27,6 +33,12 @@ public sealed class CollectionsMetrics
         closed = meter.CreateCounter<long>("collections.accounts.closed", "{account}", "Accounts that left collections, by reason");
         payments = meter.CreateCounter<long>("collections.payments", "{payment}", "Payments recorded");
         wakeLag = meter.CreateHistogram<double>("collections.wake.lag", "s", "Real seconds between an account's due business event and the wake that handled it");
+        contactsPlanned = meter.CreateCounter<long>("collections.contacts.planned", "{contact}", "Contacts the strategy's plan called for, by channel");
+        contactsSent = meter.CreateCounter<long>("collections.contacts.sent", "{contact}", "Planned contacts the channel gateway accepted, by channel");
+        contactsSuppressed = meter.CreateCounter<long>("collections.contacts.suppressed", "{contact}", "Planned contacts not made, by channel and the rule that suppressed them");
+        contactsFailed = meter.CreateCounter<long>("collections.contacts.failed", "{contact}", "Contacts not sent (refused or given up) or reported failed by the gateway, by channel");
+        contactsRecorded = meter.CreateCounter<long>("collections.contacts.recorded", "{contact}", "Contacts made by the lender's team, by channel");
+        contactDispatches = meter.CreateCounter<long>("collections.contacts.dispatch.attempts", "{send}", "Sends to the channel gateway (each with its HTTP retries), by channel and result");
         importRows = meter.CreateCounter<long>("collections.import.rows", "{row}", "Import lines, by outcome (created, updated, unchanged, rejected …)");
     }
 
@@ -49,9 +61,33 @@ public sealed class CollectionsMetrics
                 case PaymentReceived:
                     payments.Add(1);
                     break;
+                case ContactPlanned planned:
+                    contactsPlanned.Add(1, Channel(planned.Channel));
+                    break;
+                case ContactSent sent:
+                    contactsSent.Add(1, Channel(sent.Channel));
+                    break;
+                case ContactSuppressed suppressed:
+                    contactsSuppressed.Add(1, Channel(suppressed.Channel), new KeyValuePair<string, object?>("rule", suppressed.Rule));
+                    break;
+                case ContactDispatchFailed failed:
+                    contactsFailed.Add(1, Channel(failed.Channel), new KeyValuePair<string, object?>("source", "dispatch"));
+                    break;
+                case ContactResultReceived { Status: Domain.Contacts.ContactResultStatus.Failed } result:
+                    contactsFailed.Add(1, Channel(result.Channel), new KeyValuePair<string, object?>("source", "gateway"));
+                    break;
+                case ContactRecorded recorded:
+                    contactsRecorded.Add(1, Channel(recorded.Channel));
+                    break;
             }
         }
     }
+
+    /// <summary>One send of a contact to the gateway: sent, failed (retried later) or refused.</summary>
+    public void ContactDispatchRound(Domain.ContactChannel channel, string result) =>
+        contactDispatches.Add(1, Channel(channel), new KeyValuePair<string, object?>("result", result));
+
+    private static KeyValuePair<string, object?> Channel(Domain.ContactChannel channel) => new("channel", channel.ToString());
 
     public void WakeLag(TimeSpan lag) => wakeLag.Record(Math.Max(0, lag.TotalSeconds));
 

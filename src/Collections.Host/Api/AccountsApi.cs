@@ -44,6 +44,7 @@ public static class AccountsApi
         group.MapNegotiationApi();
         group.MapProtectionApi();
         group.MapLegalApi();
+        group.MapContactsApi();
         return group;
     }
 

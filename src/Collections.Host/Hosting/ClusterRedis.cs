@@ -85,8 +85,12 @@ public sealed partial class ClusterRedis : IAsyncDisposable
         {
             var multiplexer = await ConnectionMultiplexer.ConnectAsync(Options);
             LogConnected(logger, Endpoints, Environment.TickCount64 - started);
-            multiplexer.ConnectionFailed += (_, e) => LogConnectionLost(logger, e.EndPoint, e.FailureType);
-            multiplexer.ConnectionRestored += (_, e) => LogConnectionRestored(logger, e.EndPoint);
+            multiplexer.ConnectionFailed += (_, e) => LogConnectionLost(logger, Describe(e.EndPoint), e.FailureType);
+            multiplexer.ConnectionRestored += (_, e) =>
+            {
+                var endpoint = Describe(e.EndPoint);
+                LogConnectionRestored(logger, endpoint);
+            };
             return multiplexer;
         }
         catch (RedisException ex)
@@ -121,10 +125,10 @@ public sealed partial class ClusterRedis : IAsyncDisposable
     private static partial void LogConnected(ILogger logger, string endpoints, long elapsedMs);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Lost the connection to Redis at {Endpoint} ({FailureType}); requests that need storage answer 503 until it is back")]
-    private static partial void LogConnectionLost(ILogger logger, EndPoint? endpoint, ConnectionFailureType failureType);
+    private static partial void LogConnectionLost(ILogger logger, string endpoint, ConnectionFailureType failureType);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Reconnected to Redis at {Endpoint}")]
-    private static partial void LogConnectionRestored(ILogger logger, EndPoint? endpoint);
+    private static partial void LogConnectionRestored(ILogger logger, string endpoint);
 }
 
 /// <summary>This process cannot start, for a reason an operator can fix; the message says which.</summary>

@@ -144,6 +144,10 @@ public static class OrleansHosting
                 new RedisAccountEventStore(sp.GetRequiredService<ClusterRedis>().ConnectAsync().GetAwaiter().GetResult(), cluster.ServiceId));
             silo.Services.AddSingleton<Collections.Grains.Agencies.IAgencyPlacementStore>(sp =>
                 new Collections.Grains.Agencies.RedisAgencyPlacementStore(sp.GetRequiredService<ClusterRedis>().ConnectAsync().GetAwaiter().GetResult(), cluster.ServiceId));
+            silo.Services.AddSingleton<Collections.Grains.Portfolio.IPortfolioStore>(sp =>
+                new Collections.Grains.Portfolio.RedisPortfolioStore(sp.GetRequiredService<ClusterRedis>().ConnectAsync().GetAwaiter().GetResult(), cluster.ServiceId));
+            silo.Services.AddSingleton<Collections.Grains.Portfolio.IPortfolioStore>(sp =>
+                new Collections.Grains.Portfolio.RedisPortfolioStore(sp.GetRequiredService<ClusterRedis>().ConnectAsync().GetAwaiter().GetResult(), cluster.ServiceId));
 
             if (cluster.Kubernetes)
             {

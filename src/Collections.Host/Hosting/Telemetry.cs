@@ -14,7 +14,7 @@ public static class Telemetry
     {
         builder.Services.TryAddSingleton<CollectionsMetrics>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(CollectionsMetrics.MeterName, "Microsoft.Orleans")
+            .AddMeter(CollectionsMetrics.MeterName, Collections.Grains.Agencies.AgencyMetrics.MeterName, "Microsoft.Orleans")
             .AddAspNetCoreInstrumentation()
             .AddRuntimeInstrumentation()
             .AddPrometheusExporter());

@@ -138,6 +138,16 @@ public sealed class Report(BenchmarkSettings settings, string commandLine, Machi
                 Format.Rate(st.Escalated / Math.Max(0.001, st.AllPersistedAfterDue - st.FirstPersistedAfterDue)),
                 peerStorm is { } ps4 ? Format.Rate(ps4.Escalated / Math.Max(0.001, ps4.AllPersistedAfterDue - ps4.FirstPersistedAfterDue)) : ""));
             rows.Add(new(s, "peak host RSS during the storm", Format.Bytes(st.PeakRss)));
+            if (st.Cpu.Length >= 2)
+            {
+                rows.Add(new(s, "CPU per escalation: host + Redis (due instant to end of storm)",
+                    string.Create(CultureInfo.InvariantCulture, $"{st.Cpu[0] * 1000 / Math.Max(1, st.Escalated):0.00} + {st.Cpu[1] * 1000 / Math.Max(1, st.Escalated):0.00} ms")));
+            }
+
+            if (st.ActiveAtDue >= 0)
+            {
+                rows.Add(new(s, "activations still alive when the storm began", Format.Count(st.ActiveAtDue)));
+            }
         }
 
         if (rest is { } r)

@@ -1,0 +1,372 @@
+using System.Collections.Immutable;
+using Collections.Domain.Contacts;
+using Collections.Domain.Events;
+using Collections.Domain.Strategies;
+
+namespace Collections.Domain.Accounts;
+
+/// <summary>
+/// Contact orchestration: the strategy's contact plan turned into contacts, each at the first moment the
+/// contact policy allows in the debtor's zone, and each recorded whatever becomes of it —
+/// <c>ContactPlanned</c>, then <c>ContactDispatchRequested</c> (the outbox) or <c>ContactSuppressed</c> with
+/// the rule; a dispatched one then <c>ContactSent</c> or <c>ContactDispatchFailed</c>, and the gateway's
+/// results (<c>ContactResultReceived</c>). The lender's team's own contacts are checked by the same policy
+/// (<see cref="RecordContact"/>), and every contact counts towards the same caps.
+/// </summary>
+public static partial class AccountLifecycle
+{
+    /// <summary>
+    /// What the contact plan calls for at <paramref name="now"/>: planned contacts that can no longer be made
+    /// (the account closed or left their stage) suppressed; due ones dispatched or suppressed by the policy;
+    /// the next contact of each step of the current stage planned. Planning pauses while a stop
+    /// (cease-communication, a dispute, a stopping hold) applies, so a long dispute records one suppression
+    /// per step rather than one a day; it resumes, from the debtor's today, once the stop is lifted.
+    /// </summary>
+    public static ImmutableArray<AccountEventData> DueContacts(AccountState state, DateTimeOffset now, Strategy rules)
+    {
+        var pending = new Pending(state, now);
+        foreach (var planned in state.Contacts.Planned)
+        {
+            if (state.Status == AccountStatus.Closed)
+            {
+                pending.Add(new ContactSuppressed(planned.Id, planned.Channel, planned.Stage, ContactRules.AccountClosed, $"the account left collections ({state.ClosedReason})"));
+            }
+            else if (planned.Stage != state.Stage)
+            {
+                pending.Add(new ContactSuppressed(planned.Id, planned.Channel, planned.Stage, ContactRules.StageLeft, $"the account left {planned.Stage} for {state.Stage?.ToString() ?? "no stage"} before the contact was due"));
+            }
+        }
+
+        if (state.Status == AccountStatus.Closed || state.Stage is null)
+        {
+            return pending.Events;
+        }
+
+        // Each round either plans a step's next contact or settles a due one; a step's next contact is
+        // planned for a later day than the one settled, so two rounds per step suffice.
+        for (var round = 0; round <= 2 * rules.ContactPlan.Length; round++)
+        {
+            var before = pending.State.Version;
+            PlanNextContacts(pending, now, rules);
+            SettleDueContacts(pending, now, rules);
+            if (pending.State.Version == before)
+            {
+                break;
+            }
+        }
+
+        return pending.Events;
+    }
+
+    /// <summary>
+    /// When the account must wake for its contacts: the first moment a planned contact may go out (were
+    /// nothing stopping contact: at that moment a stop suppresses it, with its rule), or at once while the
+    /// outbox holds a contact whose result is not recorded.
+    /// </summary>
+    public static Wake? ContactWake(AccountState state, Strategy rules, DateTimeOffset now)
+    {
+        Wake? earliest = null;
+        if (!state.Contacts.Outbox.IsEmpty)
+        {
+            earliest = new Wake(state.Contacts.Outbox.Min(p => p.RequestedAt), "dispatch pending contacts");
+        }
+
+        if (state.Status == AccountStatus.Closed && !state.Contacts.Planned.IsEmpty)
+        {
+            return Earliest(earliest, new Wake(now, "suppress the planned contacts of a closed account"));
+        }
+
+        var context = Stopless(ContactContextOf(state, rules));
+        foreach (var planned in state.Contacts.Planned)
+        {
+            var dayStart = BusinessCalendar.StartOfDay(planned.Day, state.Zone);
+            if (ContactPolicy.NextAllowed(context, planned.Channel, dayStart > now ? dayStart : now) is { } at)
+            {
+                earliest = Earliest(earliest, new Wake(at, $"{planned.Stage} {planned.Channel} contact"));
+            }
+        }
+
+        return earliest;
+    }
+
+    /// <summary>May the account be contacted on <paramref name="channel"/> at <paramref name="at"/>, and if not, by which rule and from when.</summary>
+    public static (ContactDecision Decision, DateTimeOffset? NextAllowedAt) ContactPermission(AccountState state, ContactChannel channel, DateTimeOffset at, Strategy rules)
+    {
+        if (state.Status == AccountStatus.Closed)
+        {
+            return (new ContactDecision(false, ContactRules.AccountClosed, $"the account left collections ({state.ClosedReason})", null), null);
+        }
+
+        var context = ContactContextOf(state, rules);
+        var decision = ContactPolicy.Evaluate(context, channel, at);
+        return (decision, decision.Allowed ? at : ContactPolicy.NextAllowed(context, channel, at));
+    }
+
+    /// <summary>
+    /// A contact the lender's own team made, checked by the contact policy at the instant it was made:
+    /// refused (<paramref name="verdict"/> names the rule) or recorded, counting towards every cap after it.
+    /// </summary>
+    public static Decision RecordContact(
+        AccountState state, ContactChannel channel, ContactOutcome outcome, DateTimeOffset at, DateTimeOffset now, Strategy rules, out ContactDecision? verdict)
+    {
+        verdict = null;
+        if (!Enum.IsDefined(channel) || !Enum.IsDefined(outcome))
+        {
+            return Decision.Reject(RejectionKind.Invalid, "channel and outcome must be known values");
+        }
+
+        if (at > now + ContactClockSkew)
+        {
+            return Decision.Reject(RejectionKind.Invalid, $"at {at:O} is in the future; the business time is {now:O}");
+        }
+
+        if (at < now - Outsourcing.ContactMemory)
+        {
+            return Decision.Reject(RejectionKind.Invalid, $"at {at:O} is more than {Outsourcing.ContactMemory.TotalDays:0} days ago; record contacts as they are made");
+        }
+
+        verdict = ContactPermission(state, channel, at, rules).Decision;
+        if (!verdict.Allowed)
+        {
+            return Decision.Reject(RejectionKind.Conflict, $"the contact is not allowed ({verdict.Rule}): {verdict.Detail}");
+        }
+
+        return new Decision([new ContactRecorded(channel, outcome, at, verdict.Rule)]);
+    }
+
+    /// <summary>The gateway accepted a contact of the outbox; a result it gave at once is recorded with it.</summary>
+    public static Decision RecordContactSent(AccountState state, long contactId, string gateway, string? reference, string? preview, (ContactResultStatus Status, ContactOutcome? Outcome)? result, DateTimeOffset now)
+    {
+        if (state.Contacts.Outbox.FirstOrDefault(p => p.Id == contactId) is not { } dispatch)
+        {
+            return Decision.None;
+        }
+
+        var sent = new ContactSent(contactId, dispatch.Channel, gateway, reference, preview);
+        return result is { } r
+            ? new Decision([sent, new ContactResultReceived(contactId, dispatch.Channel, r.Status, r.Outcome, now, null)])
+            : new Decision([sent]);
+    }
+
+    /// <summary>The gateway refused a contact of the outbox, or the dispatcher gave up on it.</summary>
+    public static Decision RecordDispatchFailure(AccountState state, long contactId, string gateway, string reason) =>
+        state.Contacts.Outbox.FirstOrDefault(p => p.Id == contactId) is { } dispatch
+            ? new Decision([new ContactDispatchFailed(contactId, dispatch.Channel, gateway, reason)])
+            : Decision.None;
+
+    /// <summary>
+    /// A gateway's result for a contact. The same status again changes nothing (gateways retry). A result
+    /// for a contact still in the outbox (its acceptance was never recorded: a silo was lost in between)
+    /// records it as sent first, so it is not sent again.
+    /// </summary>
+    public static Decision RecordContactResult(
+        AccountState state, long contactId, ContactResultStatus status, ContactOutcome? outcome, DateTimeOffset? at, string? detail, string gateway, DateTimeOffset now)
+    {
+        if (!Enum.IsDefined(status) || (outcome is { } o && !Enum.IsDefined(o)))
+        {
+            return Decision.Reject(RejectionKind.Invalid, "status and outcome must be known values");
+        }
+
+        if (detail is { Length: > 500 })
+        {
+            return Decision.Reject(RejectionKind.Invalid, "detail is at most 500 characters");
+        }
+
+        var when = at ?? now;
+        if (when > now + ContactClockSkew)
+        {
+            return Decision.Reject(RejectionKind.Invalid, $"at {when:O} is in the future; the business time is {now:O}");
+        }
+
+        var outboxed = state.Contacts.Outbox.FirstOrDefault(p => p.Id == contactId);
+        var dispatched = state.Contacts.Dispatched.FirstOrDefault(d => d.Id == contactId);
+        var channel = outboxed?.Channel ?? dispatched?.Channel;
+        if (channel is null)
+        {
+            return Decision.Reject(RejectionKind.NotFound, $"the account has no dispatched contact {contactId} (or it is older than the last {ContactLog.MaxDispatched})");
+        }
+
+        if (outcome is not null && channel != ContactChannel.Call)
+        {
+            return Decision.Reject(RejectionKind.Invalid, "an outcome is reported for calls only");
+        }
+
+        if (dispatched is not null && dispatched.Results.Contains(status))
+        {
+            return Decision.None;
+        }
+
+        var text = string.IsNullOrWhiteSpace(detail) ? null : detail.Trim();
+        var result = new ContactResultReceived(contactId, channel.Value, status, outcome, when, text);
+        return outboxed is not null
+            ? new Decision([new ContactSent(contactId, channel.Value, gateway, null, "confirmed by the gateway's result"), result])
+            : new Decision([result]);
+    }
+
+    /// <summary>The idempotency key a contact is always sent with: unique to the account and the contact, for ever.</summary>
+    public static string ContactIdempotencyKey(AccountState state, long contactId) => $"{state.LenderId}/{state.AccountRef}/contacts/{contactId}";
+
+    /// <summary>Every contact attempt on this debt within the caps' window: the engine's, the lender's team's and the agency's.</summary>
+    public static ImmutableArray<ContactAttempt> ContactHistory(AccountState state) =>
+        state.Outsourcing.RecentContacts.IsEmpty ? state.Contacts.Recent : [.. state.Contacts.Recent.Concat(state.Outsourcing.RecentContacts).OrderBy(c => c.At)];
+
+    private static ContactContext Stopless(ContactContext context) =>
+        context with { CeaseCommunication = false, DisputeOpen = false, StoppingHold = null };
+
+    private static void PlanNextContacts(Pending pending, DateTimeOffset now, Strategy rules)
+    {
+        var state = pending.State;
+        var context = ContactContextOf(state, rules);
+        if (context.CeaseCommunication || context.DisputeOpen || context.StoppingHold is not null || state.StageEnteredAt is not { } entered)
+        {
+            return;
+        }
+
+        var entryDay = BusinessCalendar.LocalDate(entered, state.Zone);
+        var todayOffset = BusinessCalendar.LocalDate(now, state.Zone).DayNumber - entryDay.DayNumber;
+        var progress = state.Contacts.CadenceOf == entered ? state.Contacts.LastOffsets : ImmutableDictionary<int, int>.Empty;
+        for (var index = 0; index < rules.ContactPlan.Length; index++)
+        {
+            var step = rules.ContactPlan[index];
+            if (step.Stage != state.Stage || pending.State.Contacts.Planned.Any(p => p.Step == index))
+            {
+                continue;
+            }
+
+            int? last = progress.TryGetValue(index, out var l) ? l : null;
+            if (NextOffset(step, last, todayOffset) is not { } offset)
+            {
+                continue;
+            }
+
+            var day = entryDay.AddDays(offset);
+            var dayStart = BusinessCalendar.StartOfDay(day, state.Zone);
+            var first = ContactPolicy.NextAllowed(ContactContextOf(pending.State, rules), step.Channel, dayStart > now ? dayStart : now);
+            pending.Add(new ContactPlanned(index, step.Stage, step.Channel, offset, day, first));
+        }
+    }
+
+    /// <summary>The step's next day offset after <paramref name="last"/>, not before today (a missed day is not made up).</summary>
+    private static int? NextOffset(ContactPlanStep step, int? last, int todayOffset)
+    {
+        if (step.EveryDays is { } every)
+        {
+            var next = last is { } previous ? previous + every : 0;
+            return Math.Max(next, todayOffset);
+        }
+
+        foreach (var offset in step.DayOffsets)
+        {
+            if ((last is null || offset > last) && offset >= todayOffset)
+            {
+                return offset;
+            }
+        }
+
+        return null;
+    }
+
+    private static void SettleDueContacts(Pending pending, DateTimeOffset now, Strategy rules)
+    {
+        foreach (var planned in pending.State.Contacts.Planned)
+        {
+            var state = pending.State;
+            if (now < BusinessCalendar.StartOfDay(planned.Day, state.Zone))
+            {
+                continue;
+            }
+
+            var context = ContactContextOf(state, rules);
+            if (!ContactPolicy.Evaluate(Stopless(context), planned.Channel, now).Allowed)
+            {
+                // Outside the window, on a holiday or above a cap: it waits for the first moment allowed.
+                continue;
+            }
+
+            var verdict = ContactPolicy.Evaluate(context, planned.Channel, now);
+            pending.Add(verdict.Allowed
+                ? new ContactDispatchRequested(planned.Id, planned.Channel, planned.Stage, ContactIdempotencyKey(state, planned.Id), verdict.Rule)
+                : new ContactSuppressed(planned.Id, planned.Channel, planned.Stage, verdict.Rule, verdict.Detail));
+        }
+    }
+
+    private static AccountState? ApplyContacts(AccountState state, AccountEvent e)
+    {
+        var log = state.Contacts;
+        ContactLog? next = e.Data switch
+        {
+            ContactPlanned planned => log with
+            {
+                Planned = log.Planned.Add(new PlannedContact(e.Seq, planned.Step, planned.Stage, planned.Channel, planned.DayOffset, planned.Day)),
+                CadenceOf = state.StageEnteredAt,
+                LastOffsets = (log.CadenceOf == state.StageEnteredAt ? log.LastOffsets : ImmutableDictionary<int, int>.Empty).SetItem(planned.Step, planned.DayOffset),
+            },
+            ContactSuppressed suppressed => log with
+            {
+                Planned = log.Planned.RemoveAll(p => p.Id == suppressed.ContactId),
+                LastOffsets = Handled(state, suppressed.ContactId, e.At),
+            },
+            ContactDispatchRequested requested => log with
+            {
+                Planned = log.Planned.RemoveAll(p => p.Id == requested.ContactId),
+                LastOffsets = Handled(state, requested.ContactId, e.At),
+                Outbox = log.Outbox.Add(new PendingDispatch(requested.ContactId, requested.Channel, requested.Stage, requested.IdempotencyKey, e.At)),
+                Recent = Remember(log.Recent, new ContactAttempt(requested.Channel, e.At, null), e.At),
+            },
+            ContactSent sent => Dispatched(log, sent.ContactId, ContactDispatchStatus.Sent),
+            ContactDispatchFailed failed => Dispatched(log, failed.ContactId, ContactDispatchStatus.Failed),
+            ContactResultReceived result => log with
+            {
+                Dispatched = log.Dispatched.Select(d => d.Id == result.ContactId ? d with { Results = d.Results.Add(result.Status) } : d).ToImmutableArray(),
+                Recent = result.Outcome is { } outcome && log.Dispatched.FirstOrDefault(d => d.Id == result.ContactId) is { } contact
+                    ? [.. log.Recent.Select(a => a.Channel == contact.Channel && a.At == contact.RequestedAt && a.Outcome is null ? a with { Outcome = outcome } : a)]
+                    : log.Recent,
+            },
+            ContactRecorded recorded => log with { Recent = Remember(log.Recent, new ContactAttempt(recorded.Channel, recorded.At, recorded.Outcome), e.At) },
+            _ => null,
+        };
+
+        return next is null ? null : state with { Version = e.Seq, Contacts = next };
+    }
+
+    /// <summary>
+    /// The cadence's progress once a planned contact is settled on the debtor-local day of <paramref name="at"/>:
+    /// a contact that waited past its day (window, cap, holiday) moves its step on to that day, so the step's
+    /// next contact comes after it rather than on the same day.
+    /// </summary>
+    private static ImmutableDictionary<int, int> Handled(AccountState state, long contactId, DateTimeOffset at)
+    {
+        var log = state.Contacts;
+        if (log.Planned.FirstOrDefault(p => p.Id == contactId) is not { } planned || log.CadenceOf is not { } entered || entered != state.StageEnteredAt || planned.Stage != state.Stage)
+        {
+            return log.LastOffsets;
+        }
+
+        var handled = BusinessCalendar.LocalDate(at, state.Zone).DayNumber - BusinessCalendar.LocalDate(entered, state.Zone).DayNumber;
+        var last = log.LastOffsets.TryGetValue(planned.Step, out var l) ? l : planned.DayOffset;
+        return log.LastOffsets.SetItem(planned.Step, Math.Max(Math.Max(last, planned.DayOffset), handled));
+    }
+
+    private static ContactLog Dispatched(ContactLog log, long contactId, ContactDispatchStatus status)
+    {
+        if (log.Outbox.FirstOrDefault(p => p.Id == contactId) is not { } dispatch)
+        {
+            return log;
+        }
+
+        var dispatched = log.Dispatched.Add(new DispatchedContact(contactId, dispatch.Channel, dispatch.RequestedAt, status));
+        return log with
+        {
+            Outbox = log.Outbox.RemoveAll(p => p.Id == contactId),
+            Dispatched = dispatched.Length > ContactLog.MaxDispatched ? dispatched.RemoveRange(0, dispatched.Length - ContactLog.MaxDispatched) : dispatched,
+        };
+    }
+
+    private static ImmutableArray<ContactAttempt> Remember(ImmutableArray<ContactAttempt> recent, ContactAttempt attempt, DateTimeOffset now) =>
+    [
+        .. recent.Where(c => c.At > now - Outsourcing.ContactMemory)
+            .Append(attempt)
+            .OrderBy(c => c.At)
+            .TakeLast(Outsourcing.MaxRecentContacts),
+    ];
+}

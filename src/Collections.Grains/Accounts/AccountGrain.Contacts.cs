@@ -1,0 +1,209 @@
+using System.Collections.Immutable;
+using Collections.Contracts;
+using Collections.Domain;
+using Collections.Domain.Accounts;
+using Collections.Domain.Contacts;
+using Collections.Grains.Contacts;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Collections.Grains.Accounts;
+
+/// <summary>
+/// The account's contacts: the strategy's plan turned into contacts at the moments the policy allows,
+/// and their dispatch through the channel gateway with an outbox in the account's own log:
+/// <list type="number">
+/// <item>a due contact is recorded as <c>ContactDispatchRequested</c> (with its idempotency key) before
+/// anything is sent — the wake reminder is due at once while it is pending;</item>
+/// <item>the account sends it through the gateway (the webhook retries with backoff) and records the
+/// result: <c>ContactSent</c>, or <c>ContactDispatchFailed</c> when it was refused or the rounds ran out;</item>
+/// <item>a silo lost in between leaves the request in the log: the next activation (a timer at activation,
+/// else the wake) sends it again with the same key, so the receiver acts once; a gateway result that
+/// arrives first settles it as sent.</item>
+/// </list>
+/// Contacts are decided after every append and at every wake (<see cref="AccountLifecycle.DueContacts"/>),
+/// in an append of their own: a crash between the two leaves them to the next wake, which recomputes them.
+/// </summary>
+public sealed partial class AccountGrain : IAccountContactsGrain
+{
+    /// <summary>Contacts are being decided or dispatched in this turn: the appends inside must not start again.</summary>
+    private bool contacting;
+
+    /// <summary>Failed sends per outbox contact in this activation.</summary>
+    private Dictionary<long, int>? dispatchRounds;
+
+    private IContactGateway ContactGateway => ServiceProvider.GetRequiredService<IContactGateway>();
+
+    private ContactOptions ContactSettings => ServiceProvider.GetRequiredService<IOptions<ContactOptions>>().Value;
+
+    public async Task<ContactPermission?> GetContactPermissionAsync(ContactChannel channel)
+    {
+        if (state is null)
+        {
+            return null;
+        }
+
+        var (decision, next) = AccountLifecycle.ContactPermission(state, channel, clock.Now, await AssignedRulesAsync(state));
+        return new ContactPermission(decision.Allowed, decision.Rule, decision.Detail, next);
+    }
+
+    public async Task<ContactCommandResult> RecordContactAsync(TeamContact contact, string actor)
+    {
+        ContactDecision? verdict = null;
+        DateTimeOffset at = default;
+        var result = await ExecuteAsync(
+            (account, rules, now) =>
+            {
+                at = contact.At ?? now;
+                return AccountLifecycle.RecordContact(account, contact.Channel, contact.Outcome, at, now, rules, out verdict);
+            },
+            actor);
+        if (state is null)
+        {
+            return new ContactCommandResult(false);
+        }
+
+        if (result.RejectionKind is { } kind)
+        {
+            DateTimeOffset? next = null;
+            if (verdict is { Allowed: false })
+            {
+                next = AccountLifecycle.ContactPermission(state, contact.Channel, at, await AssignedRulesAsync(state)).NextAllowedAt;
+            }
+
+            return new ContactCommandResult(true, false, kind, result.Error, verdict is { Allowed: false } ? verdict.Rule : null, next);
+        }
+
+        return new ContactCommandResult(true, result.Recorded > 0, At: at);
+    }
+
+    public async Task<ContactCommandResult> RecordContactResultAsync(long contactId, ContactResultReport result, string actor)
+    {
+        var gateway = actor.StartsWith("gateway:", StringComparison.Ordinal) ? actor["gateway:".Length..] : "webhook";
+        var outcome = await ExecuteAsync(
+            (account, _, now) => AccountLifecycle.RecordContactResult(account, contactId, result.Status, result.Outcome, result.At, result.Detail, gateway, now),
+            actor);
+        if (state is null)
+        {
+            return new ContactCommandResult(false);
+        }
+
+        if (outcome.RejectionKind is { } kind)
+        {
+            return new ContactCommandResult(true, false, kind, outcome.Error);
+        }
+
+        return new ContactCommandResult(true, outcome.Recorded > 0);
+    }
+
+    /// <summary>
+    /// Called after every append and at every wake: records what the contact plan calls for now, then
+    /// dispatches the outbox. Re-entry from the appends it makes itself is ignored.
+    /// </summary>
+    private async Task AfterCommitContactsAsync()
+    {
+        if (state is null || contacting)
+        {
+            return;
+        }
+
+        contacting = true;
+        try
+        {
+            var due = AccountLifecycle.DueContacts(state, clock.Now, await AssignedRulesAsync(state));
+            if (!due.IsEmpty)
+            {
+                await CommitAsync(due, System);
+            }
+
+            await DispatchOutboxAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Nothing is lost: what was not recorded is recomputed, and what is in the outbox re-sent, at the next wake.
+            LogContactsBehind(logger, Key, ex.GetType().Name);
+        }
+        finally
+        {
+            contacting = false;
+        }
+    }
+
+    /// <summary>Sends every contact of the outbox and records each result; a transient failure leaves it for the next round.</summary>
+    private async Task DispatchOutboxAsync()
+    {
+        foreach (var pending in state?.Contacts.Outbox ?? [])
+        {
+            var account = state!;
+            var result = await ContactGateway.SendAsync(MessageFor(account, pending), CancellationToken.None);
+            Decision decision;
+            if (result.Sent)
+            {
+                decision = AccountLifecycle.RecordContactSent(account, pending.Id, result.Gateway, result.Reference, result.Preview, result.Result, clock.Now);
+                metrics.ContactDispatchRound(pending.Channel, "sent");
+            }
+            else
+            {
+                dispatchRounds ??= [];
+                var rounds = dispatchRounds[pending.Id] = dispatchRounds.GetValueOrDefault(pending.Id) + 1;
+                metrics.ContactDispatchRound(pending.Channel, result.Permanent ? "refused" : "failed");
+                LogDispatchFailed(logger, Key, pending.Id, rounds, result.Permanent);
+                if (!result.Permanent && rounds < ContactSettings.MaxDispatchRounds)
+                {
+                    continue;
+                }
+
+                var reason = result.Permanent ? result.Error ?? "refused" : $"{result.Error ?? "failed"} ({rounds} rounds)";
+                decision = AccountLifecycle.RecordDispatchFailure(account, pending.Id, result.Gateway, reason);
+            }
+
+            dispatchRounds?.Remove(pending.Id);
+            await CommitAsync(decision.Events, result.Sent ? $"gateway:{result.Gateway}" : System);
+        }
+    }
+
+    /// <summary>After an activation (a silo lost mid-send, or the account collected idle), sends what the outbox still holds.</summary>
+    private void ResumeOutboxAfterActivation()
+    {
+        if (state is null || state.Contacts.Outbox.IsEmpty)
+        {
+            return;
+        }
+
+        IGrainTimer? timer = null;
+        timer = this.RegisterGrainTimer(
+            async _ =>
+            {
+                timer?.Dispose();
+                await AfterCommitContactsAsync();
+            },
+            new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+    }
+
+    private async Task<Wake?> ContactWakeAsync(AccountState account) =>
+        AccountLifecycle.ContactWake(account, await AssignedRulesAsync(account), clock.Now);
+
+    private ContactMessage MessageFor(AccountState account, PendingDispatch pending)
+    {
+        var debtor = account.Record.Debtor;
+        return new ContactMessage(
+            pending.Id,
+            pending.IdempotencyKey,
+            account.LenderId,
+            account.AccountRef,
+            pending.Channel,
+            pending.Stage,
+            $"{pending.Stage}.{pending.Channel}",
+            pending.RequestedAt,
+            new ContactRecipient(debtor.BorrowerName, debtor.Phone, debtor.Email, debtor.TimeZone),
+            new ContactAmounts(account.Record.Currency, account.Balance.Total, account.Arrears, account.Record.DueDate, Math.Max(0, account.DaysPastDue(clock.Now))),
+            $"/api/v1/lenders/{account.LenderId}/accounts/{account.AccountRef}/contacts/{pending.Id}/results");
+    }
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Account {AccountKey} could not record or dispatch its contacts ({Error}); the wake retries")]
+    private static partial void LogContactsBehind(ILogger logger, string accountKey, string error);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "Account {AccountKey}: contact {ContactId} was not sent (round {Round}, permanent: {Permanent})")]
+    private static partial void LogDispatchFailed(ILogger logger, string accountKey, long contactId, int round, bool permanent);
+}

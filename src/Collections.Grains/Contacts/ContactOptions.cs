@@ -1,0 +1,85 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Collections.Grains.Contacts;
+
+/// <summary>Which channel gateway sends the contacts the engine plans.</summary>
+public enum ContactGatewayKind
+{
+    /// <summary>The embedded default: nothing leaves the process; what would be sent is recorded in the account's events.</summary>
+    Simulated,
+
+    /// <summary>An HTTPS webhook per lender (<see cref="ContactOptions.Webhooks"/>).</summary>
+    Webhook,
+}
+
+/// <summary>What the simulated gateway reports back.</summary>
+public enum SimulatedResults
+{
+    /// <summary>Every contact delivered (deterministic; the default).</summary>
+    Delivered,
+
+    /// <summary>A demo mix decided by each contact's idempotency key: most delivered, some replied (calls: conversations, refusals), some failed.</summary>
+    Mixed,
+
+    /// <summary>Nothing: results come only through the results endpoint.</summary>
+    None,
+}
+
+/// <summary>One lender's webhook: where contacts are posted and the secret they are signed with (never logged).</summary>
+public sealed class WebhookEndpoint
+{
+    public Uri? Url { get; set; }
+
+    public string? Secret { get; set; }
+}
+
+/// <summary><c>Collections:Contacts</c>: the channel gateway and how dispatch retries.</summary>
+public sealed class ContactOptions : IValidatableObject
+{
+    public const string Section = "Collections:Contacts";
+
+    public ContactGatewayKind Gateway { get; set; } = ContactGatewayKind.Simulated;
+
+    public SimulatedResults SimulatedResults { get; set; } = SimulatedResults.Delivered;
+
+    /// <summary>Webhooks by lender id (<c>Collections:Contacts:Webhooks:L1:Url</c>, <c>…:Secret</c>).</summary>
+    public Dictionary<string, WebhookEndpoint> Webhooks { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Retries of one send after a 5xx, 408, 429, a timeout or a connection failure, with exponential backoff and jitter.</summary>
+    [Range(1, 10)]
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>The first retry's delay (real time); each next one doubles.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long one HTTP attempt may take.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Sends (each with its retries) of one contact that may fail before it is recorded as failed; between
+    /// them the contact stays in the outbox and the account's wake retries it.
+    /// </summary>
+    [Range(1, 100)]
+    public int MaxDispatchRounds { get; set; } = 5;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (lender, endpoint) in Webhooks)
+        {
+            if (endpoint.Url is not { IsAbsoluteUri: true } url || !(url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && url.IsLoopback)))
+            {
+                yield return new ValidationResult($"{Section}:Webhooks:{lender}:Url must be an absolute https URL (http only on loopback).", [nameof(Webhooks)]);
+            }
+
+            if (string.IsNullOrWhiteSpace(endpoint.Secret) || endpoint.Secret.Length < 16)
+            {
+                yield return new ValidationResult($"{Section}:Webhooks:{lender}:Secret must be at least 16 characters.", [nameof(Webhooks)]);
+            }
+        }
+
+        if (RetryDelay <= TimeSpan.Zero || AttemptTimeout <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult($"{Section}:RetryDelay and AttemptTimeout must be positive.", [nameof(RetryDelay), nameof(AttemptTimeout)]);
+        }
+    }
+}
