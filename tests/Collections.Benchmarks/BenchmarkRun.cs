@@ -29,7 +29,7 @@ public static class BenchmarkRun
 
         var output = settings.Output ?? Path.Combine(repo, "artifacts", "benchmarks", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture));
         Directory.CreateDirectory(output);
-        var report = new Report(settings, commandLine, await Machine.DescribeAsync(cancellationToken));
+        var report = new Report(settings, commandLine, await Machine.DescribeAsync(repo, hostDll, cancellationToken));
         var started = Stopwatch.GetTimestamp();
         var resources = new Resources();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, resources.Stopping);

@@ -229,6 +229,7 @@ public sealed class Report(BenchmarkSettings settings, string commandLine, Machi
         var postgres = baseline is { } b ? $", PostgreSQL {b.PostgresVersion}" : "";
         md.AppendLine(CultureInfo.InvariantCulture,
             $"- Machine: {machine.Cores} cores ({machine.Cpu}), {Format.Bytes(machine.Memory)} RAM (/proc/meminfo), Linux {machine.Kernel}, {machine.Runtime}, Redis {machine.Redis}{postgres}; load average at start {machine.LoadAverage}");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- Build: {machine.Build}");
         md.AppendLine(CultureInfo.InvariantCulture,
             $"- Sizes: grain path {settings.Accounts:N0}, HTTP import {settings.HttpAccounts:N0}, storm {settings.StormAccounts:N0}, peer {settings.BaselineAccounts:N0} (peer storm {settings.BaselineStormAccounts:N0}); whole run {Elapsed.TotalSeconds:0} s");
         md.AppendLine();
