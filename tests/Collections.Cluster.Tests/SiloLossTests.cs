@@ -25,6 +25,7 @@ public sealed class SiloLossTests(ITestOutputHelper output)
         var victim = cluster.Silos[2];
         List<HostProcess> survivors = [cluster.Silos[0], cluster.Silos[1]];
         var today = DateOnly.FromDateTime((await LocalCluster.BusinessNowAsync(victim)).UtcDateTime);
+        await Accounts.PutStageOnlyStrategyAsync(survivors[0]);
         var allRefs = Enumerable.Range(0, AccountCount).Select(Accounts.Ref).ToList();
 
         // 1. Import in batches from three senders, one per silo; kill -9 the third silo a third of the way in.

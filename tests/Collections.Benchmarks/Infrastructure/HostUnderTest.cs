@@ -80,7 +80,7 @@ public sealed class HostUnderTest : IAsyncDisposable
         }
 
         var process = resources.Own(ChildProcess.Start(
-            name, "dotnet", args, Path.Combine(resources.Root, $"{name}.log"), Path.GetDirectoryName(hostDll), grace: TimeSpan.FromSeconds(8),
+            name, "dotnet", args, Path.Combine(resources.Root, $"{name}.log"), Path.GetDirectoryName(hostDll), grace: TimeSpan.FromSeconds(3),
             environment: environment.ToDictionary(StringComparer.Ordinal)));
         var http = new Uri($"http://127.0.0.1:{httpPort}");
         using (var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(5) })

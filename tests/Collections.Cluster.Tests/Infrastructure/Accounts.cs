@@ -13,6 +13,23 @@ public static class Accounts
     public static string Ref(int i) => $"A-{i:D6}";
 
     /// <summary>
+    /// Sends the lender a strategy whose work is stage entries only: no planned contacts (the default
+    /// plan calls every Early account every business day, which at a business day per 10 s would be a
+    /// storm of wakes on two cores) and outsourcing far off. Accounts take it when they are created.
+    /// </summary>
+    public static async Task PutStageOnlyStrategyAsync(HostProcess through, string name = "stages-only")
+    {
+        using var response = await through.Http.PutAsJsonAsync($"/api/v1/lenders/{Lender}/strategy", new
+        {
+            name,
+            stages = new Dictionary<string, int> { ["Notice"] = 1, ["Early"] = 4, ["Mid"] = 120, ["Legal"] = 150, ["ChargedOff"] = 181 },
+            contactPlan = Array.Empty<object>(),
+        });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"PUT strategy: {(int)response.StatusCode} {body}");
+    }
+
+    /// <summary>
     /// One import line. Due dates cycle over the last <paramref name="spreadDays"/> business days, so that
     /// with an accelerated clock stage thresholds (DPD 1, 4, 31 …) keep being crossed during the test.
     /// </summary>
