@@ -20,6 +20,11 @@ namespace Collections.Grains.Accounts;
 /// wake reminder due at the next business event. Every tick recomputes what is due from the stored
 /// state, so a lost or failed tick is harmless: the reminder's period retries it.
 /// </summary>
+/// <remarks>
+/// Collected after a few idle minutes rather than Orleans' default quarter of an hour: an account is
+/// busy for moments a day, and memory must follow the active set, not the portfolio (see BENCHMARKS.md).
+/// </remarks>
+[CollectionAgeLimit(Minutes = 3)]
 public sealed partial class AccountGrain(
     IAccountEventStore store,
     StrategyProvider strategies,

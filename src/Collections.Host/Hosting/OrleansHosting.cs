@@ -140,14 +140,12 @@ public static class OrleansHosting
             silo.Services.AddOptions<RedisReminderTableOptions>().Configure<ClusterRedis>((o, redis) =>
                 (o.ConfigurationOptions, o.CreateMultiplexer) = (redis.Options, _ => Shared(redis)));
 
-            silo.Services.AddSingleton<IAccountEventStore>(sp =>
-                new RedisAccountEventStore(sp.GetRequiredService<ClusterRedis>().ConnectAsync().GetAwaiter().GetResult(), cluster.ServiceId));
+            // The grains' own Redis stores, on the same connection, under the service id.
+            silo.Services.AddSingleton<IAccountEventStore>(sp => new RedisAccountEventStore(Connected(sp), cluster.ServiceId));
             silo.Services.AddSingleton<Collections.Grains.Agencies.IAgencyPlacementStore>(sp =>
-                new Collections.Grains.Agencies.RedisAgencyPlacementStore(sp.GetRequiredService<ClusterRedis>().ConnectAsync().GetAwaiter().GetResult(), cluster.ServiceId));
+                new Collections.Grains.Agencies.RedisAgencyPlacementStore(Connected(sp), cluster.ServiceId));
             silo.Services.AddSingleton<Collections.Grains.Portfolio.IPortfolioStore>(sp =>
-                new Collections.Grains.Portfolio.RedisPortfolioStore(sp.GetRequiredService<ClusterRedis>().ConnectAsync().GetAwaiter().GetResult(), cluster.ServiceId));
-            silo.Services.AddSingleton<Collections.Grains.Portfolio.IPortfolioStore>(sp =>
-                new Collections.Grains.Portfolio.RedisPortfolioStore(sp.GetRequiredService<ClusterRedis>().ConnectAsync().GetAwaiter().GetResult(), cluster.ServiceId));
+                new Collections.Grains.Portfolio.RedisPortfolioStore(Connected(sp), cluster.ServiceId));
 
             if (cluster.Kubernetes)
             {
@@ -189,6 +187,13 @@ public static class OrleansHosting
             options.SupportedNamespacePrefixes.Add("StackExchange.Redis");
             options.SupportedNamespacePrefixes.Add("Collections");
         });
+
+    /// <summary>
+    /// The connected multiplexer, for services built by the container. Grains are created only after the
+    /// silo started, which is after <see cref="RedisStartupCheck"/> connected, so this never waits.
+    /// </summary>
+    private static IConnectionMultiplexer Connected(IServiceProvider services) =>
+        services.GetRequiredService<ClusterRedis>().ConnectAsync().GetAwaiter().GetResult();
 
     /// <summary>Orleans' providers use this process's connection and must not dispose it.</summary>
     private static async Task<(IConnectionMultiplexer Multiplexer, bool IsShared)> Shared(ClusterRedis redis) =>
