@@ -26,6 +26,14 @@ public static class ImportBodies
     public static IResult Respond(ImportSummary summary)
     {
         var body = summary.ToResponse();
+        if (summary.NothingLandedClusterUnavailable)
+        {
+            return TypedResults.Problem(
+                "The cluster or its storage did not answer, so no line was applied; re-send the file shortly (imports are idempotent).",
+                statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service unavailable",
+                extensions: body.ToDictionary(p => p.Key, p => (object?)p.Value));
+        }
+
         if (summary.FormatError is not { } error)
         {
             return TypedResults.Ok(body);

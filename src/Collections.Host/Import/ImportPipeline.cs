@@ -4,7 +4,7 @@ using System.Threading.Channels;
 namespace Collections.Host.Import;
 
 /// <summary>What became of one line: an outcome to count (e.g. <c>created</c>), or the reason it was rejected.</summary>
-public readonly record struct LineOutcome(string? Outcome, string? Error)
+public readonly record struct LineOutcome(string? Outcome, string? Error, bool Unavailable = false)
 {
     public static LineOutcome Counted(string outcome) => new(outcome, null);
 
@@ -23,6 +23,7 @@ public sealed class ImportSummary(IReadOnlyList<string> outcomes)
     private readonly ConcurrentBag<ImportError> errors = [];
     private long received;
     private long rejected;
+    private long unavailable;
 
     public long Received => Interlocked.Read(ref received);
 
@@ -30,6 +31,9 @@ public sealed class ImportSummary(IReadOnlyList<string> outcomes)
     public string? FormatError { get; internal set; }
 
     public long Rejected => Interlocked.Read(ref rejected);
+
+    /// <summary>True when nothing landed because the cluster or its storage did not answer: worth a 503, not a 200.</summary>
+    public bool NothingLandedClusterUnavailable => Received > 0 && Interlocked.Read(ref unavailable) == Received;
 
     public long Count(string outcome) => counts.GetValueOrDefault(outcome);
 
@@ -39,6 +43,11 @@ public sealed class ImportSummary(IReadOnlyList<string> outcomes)
         if (outcome.Error is { } error)
         {
             Interlocked.Increment(ref rejected);
+            if (outcome.Unavailable)
+            {
+                Interlocked.Increment(ref unavailable);
+            }
+
             errors.Add(new ImportError(line.Line, line.Field("accountRef"), error));
         }
         else
@@ -133,7 +142,8 @@ public static class ImportPipeline
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                return LineOutcome.Rejected($"not applied, the cluster did not complete it ({ex.GetType().Name}); re-send the line, imports are idempotent");
+                return new LineOutcome(null, $"not applied, the cluster did not complete it ({ex.GetType().Name}); re-send the line, imports are idempotent",
+                    Unavailable: Hosting.Unavailability.IsTransient(ex));
             }
         }
     }
