@@ -20,9 +20,15 @@ public static class BusinessCalendar
     public static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The instant a local date begins; on a DST gap day, the first valid local time after midnight.</summary>
-    public static DateTimeOffset StartOfDay(DateOnly date, TimeZoneInfo zone)
+    public static DateTimeOffset StartOfDay(DateOnly date, TimeZoneInfo zone) => At(date, TimeOnly.MinValue, zone);
+
+    /// <summary>
+    /// The instant a local date and time occur in a zone: in a DST gap, the first valid local time after
+    /// it; when the time occurs twice, the first of the two.
+    /// </summary>
+    public static DateTimeOffset At(DateOnly date, TimeOnly time, TimeZoneInfo zone)
     {
-        var local = date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        var local = date.ToDateTime(time, DateTimeKind.Unspecified);
         while (zone.IsInvalidTime(local))
         {
             local = local.AddMinutes(15);

@@ -180,18 +180,8 @@ public static class ContactPolicy
     public static bool IsEffective(ContactOutcome? outcome) =>
         outcome is ContactOutcome.Conversation or ContactOutcome.PromiseToPay or ContactOutcome.Refused;
 
-    private static DateTimeOffset WindowStart(ContactContext context, DateOnly date)
-    {
-        var start = Window(context.Profile).From;
-        var local = date.ToDateTime(start, DateTimeKind.Unspecified);
-        while (context.Zone.IsInvalidTime(local))
-        {
-            local = local.AddMinutes(15);
-        }
-
-        var offset = context.Zone.IsAmbiguousTime(local) ? context.Zone.GetAmbiguousTimeOffsets(local).Max() : context.Zone.GetUtcOffset(local);
-        return new DateTimeOffset(local, offset);
-    }
+    private static DateTimeOffset WindowStart(ContactContext context, DateOnly date) =>
+        BusinessCalendar.At(date, Window(context.Profile).From, context.Zone);
 
     private static ContactDecision Refuse(string rule, string detail, DateTimeOffset? retryAt) => new(false, rule, detail, retryAt);
 }
