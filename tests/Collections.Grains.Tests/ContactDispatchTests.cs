@@ -114,6 +114,8 @@ public sealed class WebhookClusterFixture : IAsyncLifetime
 
     public InMemoryAccountEventStore Store { get; } = new();
 
+    public ProcessMemoryGrainStorage SharedStorage { get; } = new();
+
     public WebhookListener Webhook { get; } = new();
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
@@ -123,7 +125,8 @@ public sealed class WebhookClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(3);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryGrainStorage(GrainStorage.Name);
+            // A silo is killed in these tests: the lender's strategy must outlive it, as it would in Redis.
+            silo.Services.AddKeyedSingleton<Orleans.Storage.IGrainStorage>(Collections.Grains.GrainStorage.Name, SharedStorage);
             silo.UseInMemoryReminderService();
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
             silo.Services.AddKeyedSingleton<TimeProvider>(ReminderTimeProviderNames.Reminders, Time);
