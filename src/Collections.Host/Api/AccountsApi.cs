@@ -6,7 +6,6 @@ using Collections.Grains.Telemetry;
 using Collections.Host.Auth;
 using Collections.Host.Import;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Collections.Host.Api;
 
@@ -37,7 +36,7 @@ public static class AccountsApi
             .WithSummary("Import accounts (NDJSON or CSV, streamed); upsert by accountRef")
             .WithDescription("Each line is applied on its own: a bad line is rejected with its line number and reason, the others land. Re-sending the same file changes nothing (counted as unchanged).");
         group.MapPut("/{accountRef}", PutAsync).WithSummary("Create or update one account from a record");
-        group.MapGet("/{accountRef}", GetAsync).WithSummary("The account view");
+        group.MapGet("/{accountRef}", GetAsync).Produces<AccountView>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("The account view");
         group.MapGet("/{accountRef}/events", EventsAsync).WithSummary("The complete audit trail, in order, paged by sequence number");
         group.MapPost("/{accountRef}/payments", PayAsync).WithSummary("Record a payment (idempotent by paymentId)");
         group.MapPost("/{accountRef}/close", CloseAsync).WithSummary("Close the account (Recalled, WrittenOff or Sold)");
@@ -120,31 +119,23 @@ public static class AccountsApi
             : TypedResults.Ok(view);
     }
 
-    private static async Task<Results<Ok<AccountView>, ProblemHttpResult>> GetAsync(string lenderId, string accountRef, IGrainFactory grains)
-    {
-        var view = Ids.Valid(lenderId, accountRef)
-            ? await grains.GetGrain<IAccountGrain>(AccountKey.For(lenderId, accountRef)).GetViewAsync()
-            : null;
-        return view is null ? (ProblemHttpResult)UnknownAccount(lenderId, accountRef) : TypedResults.Ok(view);
-    }
+    private static async Task<IResult> GetAsync(string lenderId, string accountRef, IGrainFactory grains) =>
+        AccountResults.Grain(grains, lenderId, accountRef) is { } account && await account.GetViewAsync() is { } view
+            ? TypedResults.Ok(view)
+            : AccountResults.UnknownAccount(lenderId, accountRef);
 
     private static async Task<IResult> EventsAsync(string lenderId, string accountRef, IGrainFactory grains, long after = 0, int limit = 100)
     {
-        if (after < 0 || limit is < 1 or > 1000)
+        if (AccountResults.Missing(
+                ("after", after < 0, "must be 0 or a sequence number"),
+                ("limit", limit is < 1 or > 1000, "must be from 1 to 1000")) is { } invalid)
         {
-            return Problems.Validation(new Dictionary<string, string[]>
-            {
-                ["after"] = after < 0 ? ["must be 0 or a sequence number"] : [],
-                ["limit"] = limit is < 1 or > 1000 ? ["must be from 1 to 1000"] : [],
-            }.Where(e => e.Value.Length > 0).ToDictionary());
+            return invalid;
         }
 
-        var page = Ids.Valid(lenderId, accountRef)
-            ? await grains.GetGrain<IAccountGrain>(AccountKey.For(lenderId, accountRef)).GetEventsAsync(after, limit)
-            : null;
-        if (page is null)
+        if (AccountResults.Grain(grains, lenderId, accountRef) is not { } account || await account.GetEventsAsync(after, limit) is not { } page)
         {
-            return UnknownAccount(lenderId, accountRef);
+            return AccountResults.UnknownAccount(lenderId, accountRef);
         }
 
         var items = page.Items.Select(json => JsonDocument.Parse(json).RootElement).ToList();
@@ -153,23 +144,20 @@ public static class AccountsApi
 
     private static async Task<IResult> PayAsync(string lenderId, string accountRef, PaymentRequest request, HttpContext context, IGrainFactory grains)
     {
-        if (string.IsNullOrWhiteSpace(request.PaymentId) || request.Amount is null)
+        if (AccountResults.Missing(
+                ("paymentId", string.IsNullOrWhiteSpace(request.PaymentId), "is required: the lender's unique id of this payment"),
+                ("amount", request.Amount is null, "is required")) is { } missing)
         {
-            return Problems.Validation(new Dictionary<string, string[]>
-            {
-                ["paymentId"] = string.IsNullOrWhiteSpace(request.PaymentId) ? ["is required: the lender's unique id of this payment"] : [],
-                ["amount"] = request.Amount is null ? ["is required"] : [],
-            }.Where(e => e.Value.Length > 0).ToDictionary());
+            return missing;
         }
 
-        if (!Ids.Valid(lenderId, accountRef))
+        if (AccountResults.Grain(grains, lenderId, accountRef) is not { } account)
         {
-            return UnknownAccount(lenderId, accountRef);
+            return AccountResults.UnknownAccount(lenderId, accountRef);
         }
 
-        var result = await grains.GetGrain<IAccountGrain>(AccountKey.For(lenderId, accountRef))
-            .PayAsync(request.PaymentId, request.Amount.Value, request.PaidAt, context.User.Actor());
-        return Respond(result, lenderId, accountRef);
+        var result = await account.PayAsync(request.PaymentId!, request.Amount!.Value, request.PaidAt, context.User.Actor());
+        return AccountResults.Respond(result, lenderId, accountRef, TypedResults.Ok);
     }
 
     private static async Task<IResult> CloseAsync(string lenderId, string accountRef, CloseRequest request, HttpContext context, IGrainFactory grains)
@@ -179,17 +167,11 @@ public static class AccountsApi
             return Problems.Validation(new Dictionary<string, string[]> { ["reason"] = ["must be Recalled, WrittenOff or Sold"] });
         }
 
-        if (!Ids.Valid(lenderId, accountRef))
+        if (AccountResults.Grain(grains, lenderId, accountRef) is not { } account)
         {
-            return UnknownAccount(lenderId, accountRef);
+            return AccountResults.UnknownAccount(lenderId, accountRef);
         }
 
-        var result = await grains.GetGrain<IAccountGrain>(AccountKey.For(lenderId, accountRef)).CloseAsync(reason, context.User.Actor());
-        return Respond(result, lenderId, accountRef);
+        return AccountResults.Respond(await account.CloseAsync(reason, context.User.Actor()), lenderId, accountRef, TypedResults.Ok);
     }
-
-    private static IResult Respond(CommandResult result, string lenderId, string accountRef) =>
-        AccountResults.Respond(result, lenderId, accountRef, TypedResults.Ok);
-
-    private static IResult UnknownAccount(string lenderId, string accountRef) => AccountResults.UnknownAccount(lenderId, accountRef);
 }
