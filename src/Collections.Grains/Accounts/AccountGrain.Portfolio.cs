@@ -15,6 +15,18 @@ public sealed partial class AccountGrain
     /// <summary>The contribution the store holds for this account, when this activation knows it.</summary>
     private (bool Known, PortfolioContribution? Value) reported;
 
+    /// <summary>
+    /// What the store most likely holds while <see cref="reported"/> is unknown: nothing for an account new
+    /// to storage, else the loaded state's contribution (every commit reports). Only a guess — the
+    /// compare-and-set answers with the stored value when it is wrong — but a right one saves reading it first.
+    /// </summary>
+    private PortfolioContribution? likelyReported;
+
+    private async Task GuessReportedAsync()
+    {
+        likelyReported = state is null ? null : PortfolioContribution.Of(state, clock.Now, await AssignedRulesAsync(state));
+    }
+
     private async Task ReportPortfolioAsync()
     {
         if (state is null)
@@ -31,10 +43,10 @@ public sealed partial class AccountGrain
 
         try
         {
-            var expected = reported.Known ? reported.Value : await portfolio.GetContributionAsync(state.LenderId, state.AccountRef);
+            var expected = reported.Known ? reported.Value : likelyReported;
             for (var attempt = 0; attempt < 3; attempt++)
             {
-                var (applied, stored) = await portfolio.ReportAsync(state.LenderId, state.AccountRef, expected, next, PortfolioContribution.PeriodOf(now));
+                var (applied, stored) = await gate.RunAsync(() => portfolio.ReportAsync(state.LenderId, state.AccountRef, expected, next, PortfolioContribution.PeriodOf(now)));
                 if (applied)
                 {
                     reported = (true, next);
@@ -55,7 +67,7 @@ public sealed partial class AccountGrain
             // wake soon so the figures catch up.
             var retry = wakeOptions.Value.RetryPeriod;
             var due = registeredWake.At is { } at && clock.RealDelayUntil(at) < retry ? clock.RealDelayUntil(at) : retry;
-            await this.RegisterOrUpdateReminder(WakeReminder, due, retry);
+            await RegisterWakeReminderAsync(due);
             registeredWake = default;
         }
     }

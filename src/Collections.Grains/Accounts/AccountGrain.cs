@@ -30,6 +30,7 @@ public sealed partial class AccountGrain(
     StrategyProvider strategies,
     BusinessClock clock,
     IPortfolioStore portfolio,
+    StorageGate gate,
     CollectionsMetrics metrics,
     IOptions<WakeOptions> wakeOptions,
     ILogger<AccountGrain> logger) : Grain, IAccountGrain, IRemindable
@@ -48,12 +49,14 @@ public sealed partial class AccountGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var snapshot = await store.LoadAsync(Key);
+        var snapshot = await gate.RunAsync(() => store.LoadAsync(Key));
         state = snapshot is null ? null : JsonSerializer.Deserialize<AccountState>(snapshot.StateJson, DomainJson.Options);
         if (state is not null && state.Version != snapshot!.Version)
         {
             throw new InvalidOperationException($"Account {Key}: snapshot version {state.Version} does not match the log ({snapshot.Version}).");
         }
+
+        await GuessReportedAsync();
 
         ResumeOutboxAfterActivation();
     }
@@ -118,7 +121,7 @@ public sealed partial class AccountGrain(
             return null;
         }
 
-        var items = await store.ReadEventsAsync(Key, after, limit);
+        var items = await gate.RunAsync(() => store.ReadEventsAsync(Key, after, limit));
         var last = after + items.Count;
         return new EventPage([.. items], items.Count == limit && last < state.Version ? last : null);
     }
@@ -228,7 +231,7 @@ public sealed partial class AccountGrain(
         }
 
         var snapshot = JsonSerializer.Serialize(next, DomainJson.Options);
-        if (!await store.AppendAsync(Key, expected, serialized, snapshot))
+        if (!await gate.RunAsync(() => store.AppendAsync(Key, expected, serialized, snapshot)))
         {
             // Another activation wrote first (possible only around a silo failure): start over from storage.
             DeactivateOnIdle();
@@ -260,18 +263,25 @@ public sealed partial class AccountGrain(
 
         if (account is null || wake is null)
         {
-            if (await this.GetReminder(WakeReminder) is { } reminder)
+            await gate.RunAsync(async () =>
             {
-                await this.UnregisterReminder(reminder);
-            }
+                if (await this.GetReminder(WakeReminder) is { } reminder)
+                {
+                    await this.UnregisterReminder(reminder);
+                }
+            });
         }
         else
         {
-            await this.RegisterOrUpdateReminder(WakeReminder, clock.RealDelayUntil(wake.At), wakeOptions.Value.RetryPeriod);
+            await RegisterWakeReminderAsync(clock.RealDelayUntil(wake.At));
         }
 
         registeredWake = (true, wake?.At);
     }
+
+    /// <summary>Points the wake reminder at a real delay from now; its period is the retry interval.</summary>
+    private async Task RegisterWakeReminderAsync(TimeSpan due) =>
+        await gate.RunAsync(() => this.RegisterOrUpdateReminder(WakeReminder, due, wakeOptions.Value.RetryPeriod));
 
     private async Task<Wake?> NextWakeAsync(AccountState account)
     {

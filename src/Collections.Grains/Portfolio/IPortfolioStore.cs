@@ -10,8 +10,6 @@ namespace Collections.Grains.Portfolio;
 /// </summary>
 public interface IPortfolioStore
 {
-    Task<PortfolioContribution?> GetContributionAsync(string lenderId, string accountRef);
-
     /// <summary>
     /// Stores <paramref name="next"/> and applies the difference from <paramref name="expected"/> to the
     /// counters, atomically, when the stored contribution is <paramref name="expected"/> (null: none yet).

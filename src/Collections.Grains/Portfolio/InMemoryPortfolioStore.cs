@@ -15,15 +15,6 @@ public sealed class InMemoryPortfolioStore : IPortfolioStore
 
     private readonly ConcurrentDictionary<string, LenderPortfolio> lenders = new(StringComparer.Ordinal);
 
-    public Task<PortfolioContribution?> GetContributionAsync(string lenderId, string accountRef)
-    {
-        var portfolio = lenders.GetOrAdd(lenderId, _ => new LenderPortfolio());
-        lock (portfolio)
-        {
-            return Task.FromResult(portfolio.Contributions.GetValueOrDefault(accountRef));
-        }
-    }
-
     public Task<(bool Applied, PortfolioContribution? Stored)> ReportAsync(
         string lenderId, string accountRef, PortfolioContribution? expected, PortfolioContribution next, string period)
     {

@@ -27,9 +27,6 @@ public sealed class RedisPortfolioStore(IConnectionMultiplexer redis, string key
 
     private IDatabase Db => redis.GetDatabase();
 
-    public async Task<PortfolioContribution?> GetContributionAsync(string lenderId, string accountRef) =>
-        Parse(await Db.HashGetAsync(ContributionsKey(lenderId), accountRef));
-
     public async Task<(bool Applied, PortfolioContribution? Stored)> ReportAsync(
         string lenderId, string accountRef, PortfolioContribution? expected, PortfolioContribution next, string period)
     {
