@@ -59,6 +59,11 @@ public static class OrleansHosting
         else
         {
             builder.UseOrleans(silo => ConfigureSilo(silo, storage.Provider, cluster));
+            services.AddOptions<MemoryTrimOptions>().BindConfiguration(MemoryTrimOptions.Section)
+                .Validate(o => o.CheckInterval > TimeSpan.Zero && o.QuietAllocationBytes > 0 && o.GrowthBytes > 0,
+                    "Collections:Memory:CheckInterval, QuietAllocationBytes and GrowthBytes must be positive.")
+                .ValidateOnStart();
+            services.AddHostedService<IdleMemoryTrim>();
         }
 
         return builder;
