@@ -60,15 +60,18 @@ public static partial class AccountLifecycle
 
     /// <summary>
     /// When the account must wake for its contacts: the first moment a planned contact may go out (were
-    /// nothing stopping contact: at that moment a stop suppresses it, with its rule), or at once while the
-    /// outbox holds a contact whose result is not recorded.
+    /// nothing stopping contact: at that moment a stop suppresses it, with its rule), or, while the outbox
+    /// holds a contact whose result is not recorded, <paramref name="dispatchGrace"/> after it was requested.
+    /// The grace is the time the dispatcher gets to send it before the wake does: an account that sends in
+    /// the same turn as it requests (the grain) passes its retry interval, so that the wake is a safety net
+    /// for a silo lost mid-send rather than a tick that only finds the contact sent.
     /// </summary>
-    public static Wake? ContactWake(AccountState state, Strategy rules, DateTimeOffset now)
+    public static Wake? ContactWake(AccountState state, Strategy rules, DateTimeOffset now, TimeSpan dispatchGrace = default)
     {
         Wake? earliest = null;
         if (!state.Contacts.Outbox.IsEmpty)
         {
-            earliest = new Wake(state.Contacts.Outbox.Min(p => p.RequestedAt), "dispatch pending contacts");
+            earliest = new Wake(state.Contacts.Outbox.Min(p => p.RequestedAt) + dispatchGrace, "dispatch pending contacts");
         }
 
         if (state.Status == AccountStatus.Closed && !state.Contacts.Planned.IsEmpty)

@@ -3,6 +3,7 @@ using Collections.Contracts;
 using Collections.Domain;
 using Collections.Domain.Accounts;
 using Collections.Domain.Contacts;
+using Collections.Domain.Events;
 using Collections.Grains.Contacts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -15,15 +16,15 @@ namespace Collections.Grains.Accounts;
 /// and their dispatch through the channel gateway with an outbox in the account's own log:
 /// <list type="number">
 /// <item>a due contact is recorded as <c>ContactDispatchRequested</c> (with its idempotency key) before
-/// anything is sent — the wake reminder is due at once while it is pending;</item>
+/// anything is sent — while it is pending the wake reminder is due one retry interval later, in case the silo is lost before it is sent;</item>
 /// <item>the account sends it through the gateway (the webhook retries with backoff) and records the
 /// result: <c>ContactSent</c>, or <c>ContactDispatchFailed</c> when it was refused or the rounds ran out;</item>
 /// <item>a silo lost in between leaves the request in the log: the next activation (a timer at activation,
 /// else the wake) sends it again with the same key, so the receiver acts once; a gateway result that
 /// arrives first settles it as sent.</item>
 /// </list>
-/// Contacts are decided after every append and at every wake (<see cref="AccountLifecycle.DueContacts"/>),
-/// in an append of their own: a crash between the two leaves them to the next wake, which recomputes them.
+/// Contacts are decided with every append, in the same append (<see cref="AccountLifecycle.DueContacts"/>),
+/// and at every wake that records nothing else.
 /// </summary>
 public sealed partial class AccountGrain : IAccountContactsGrain
 {
@@ -98,8 +99,10 @@ public sealed partial class AccountGrain : IAccountContactsGrain
     }
 
     /// <summary>
-    /// Called after every append and at every wake: records what the contact plan calls for now, then
-    /// dispatches the outbox. Re-entry from the appends it makes itself is ignored.
+    /// Called after every append and at every wake: records what the contact plan calls for now (an append
+    /// has already recorded them with its own events, see <see cref="DueContactsWith"/>; a wake without
+    /// other events records them here), then dispatches the outbox. Re-entry from the appends it makes
+    /// itself is ignored.
     /// </summary>
     private async Task AfterCommitContactsAsync()
     {
@@ -129,6 +132,14 @@ public sealed partial class AccountGrain : IAccountContactsGrain
             contacting = false;
         }
     }
+
+    /// <summary>
+    /// The contacts that the state after an append calls for, recorded in that same append: one write
+    /// instead of two, and no moment at which the change is stored but the contacts it released are not.
+    /// None while contacts are being decided or dispatched (their own appends).
+    /// </summary>
+    private async Task<ImmutableArray<AccountEventData>> DueContactsWith(AccountState next) =>
+        contacting ? [] : AccountLifecycle.DueContacts(next, clock.Now, await AssignedRulesAsync(next));
 
     /// <summary>Sends every contact of the outbox and records each result; a transient failure leaves it for the next round.</summary>
     private async Task DispatchOutboxAsync()
@@ -182,7 +193,7 @@ public sealed partial class AccountGrain : IAccountContactsGrain
     }
 
     private async Task<Wake?> ContactWakeAsync(AccountState account) =>
-        AccountLifecycle.ContactWake(account, await AssignedRulesAsync(account), clock.Now);
+        AccountLifecycle.ContactWake(account, await AssignedRulesAsync(account), clock.Now, wakeOptions.Value.RetryPeriod * clock.Speed);
 
     private ContactMessage MessageFor(AccountState account, PendingDispatch pending)
     {

@@ -215,11 +215,23 @@ public sealed partial class AccountGrain(
         var previous = state;
         var next = state;
         var serialized = new List<string>(events.Length);
-        foreach (var (data, actor) in events)
+        var recorded = new List<AccountEventData>(events.Length);
+        void Record(AccountEventData data, string actor)
         {
             var e = new AccountEvent((next?.Version ?? 0) + 1, now, actor, data);
             next = AccountLifecycle.Apply(next, e);
             serialized.Add(AccountEventJson.Serialize(e));
+            recorded.Add(data);
+        }
+
+        foreach (var (data, actor) in events)
+        {
+            Record(data, actor);
+        }
+
+        foreach (var data in await DueContactsWith(next!))
+        {
+            Record(data, System);
         }
 
         next = AppendPlacementEnds(next!, serialized, now);
@@ -244,7 +256,7 @@ public sealed partial class AccountGrain(
             await ScheduleWakeAsync(next, wake);
         }
 
-        metrics.Recorded(events.Select(e => e.Data));
+        metrics.Recorded(recorded);
         await ReportPortfolioAsync();
 
         await AfterCommitOutsourcingAsync(previous);
