@@ -66,6 +66,9 @@ public sealed class HostFixture : IAsyncLifetime, IDisposable
 
             // Agencies put by a test are seen by allocation within this (real) time.
             builder.UseSetting("Collections:Agencies:CatalogTtl", "00:00:00.200");
+
+            // The accounts gauge catches up with an import within this (real) time.
+            builder.UseSetting("Collections:Metrics:AccountsRefresh", "00:00:00.200");
         }
 
         private static int FreePort()

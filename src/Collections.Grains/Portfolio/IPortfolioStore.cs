@@ -21,4 +21,7 @@ public interface IPortfolioStore
         string lenderId, string accountRef, PortfolioContribution? expected, PortfolioContribution next, string period);
 
     Task<IReadOnlyDictionary<string, long>> ReadCountersAsync(string lenderId);
+
+    /// <summary>Every lender with at least one reported account: what the cluster-wide gauges walk.</summary>
+    Task<IReadOnlyList<string>> ListLendersAsync();
 }

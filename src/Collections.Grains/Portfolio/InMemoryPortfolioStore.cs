@@ -59,4 +59,15 @@ public sealed class InMemoryPortfolioStore : IPortfolioStore
             return Task.FromResult<IReadOnlyDictionary<string, long>>(new Dictionary<string, long>(portfolio.Counters));
         }
     }
+
+    public Task<IReadOnlyList<string>> ListLendersAsync() =>
+        Task.FromResult<IReadOnlyList<string>>([.. lenders.Where(l => HasCounters(l.Value)).Select(l => l.Key).Order(StringComparer.Ordinal)]);
+
+    private static bool HasCounters(LenderPortfolio portfolio)
+    {
+        lock (portfolio)
+        {
+            return portfolio.Counters.Count > 0;
+        }
+    }
 }
