@@ -5,7 +5,6 @@ using Collections.Host.Configuration;
 using Collections.Host;
 using Collections.Host.Hosting;
 using Microsoft.AspNetCore.WebUtilities;
-using Orleans.Dashboard;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -21,6 +20,7 @@ builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadReq
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ExceptionProblems>();
 builder.Services.AddApiKeyAuth();
+builder.Services.AddDashboardAuth();
 builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
 {
     document.Info.Title = "Collections.Orleans API";
@@ -45,11 +45,7 @@ app.UseAuthorization();
 
 app.MapOpenApi();
 app.MapScalarApiReference("/docs");
-var dashboard = app.MapOrleansDashboard(routePrefix: "/dashboard");
-if (!app.Environment.IsDevelopment())
-{
-    dashboard.RequireAuthorization(Policies.Admin);
-}
+app.MapDashboard();
 
 app.MapSystemApi();
 app.MapMetrics();

@@ -37,6 +37,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
+    /// <summary>Grain calls running on any silo right now (reminder ticks included).</summary>
+    private int callsInFlight;
+
     public IClusterClient Client => Cluster.Client;
 
     public async Task InitializeAsync()
@@ -55,6 +58,18 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton(new BusinessClock(Time, Time.GetUtcNow(), Time.GetUtcNow(), 1));
             silo.Services.AddCollectionsGrains();
             silo.Services.Configure<WakeOptions>(o => o.RetryPeriod = RetryPeriod);
+            silo.AddIncomingGrainCallFilter(async call =>
+            {
+                Interlocked.Increment(ref callsInFlight);
+                try
+                {
+                    await call.Invoke();
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref callsInFlight);
+                }
+            });
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
@@ -68,16 +83,16 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>
     /// Waits for a condition that a reminder tick makes true, nudging fake time by a second per poll:
     /// Orleans delivers a tick that is already due after a short delay on the reminder clock, which
-    /// only passes when time moves.
+    /// only passes when time moves. <paramref name="onTimeout"/> may describe what is still wrong.
     /// </summary>
-    public async Task Eventually(Func<Task<bool>> condition, string because, int timeoutMs = 15_000)
+    public async Task Eventually(Func<Task<bool>> condition, string because, int timeoutMs = 15_000, Func<Task<string>>? onTimeout = null)
     {
         var deadline = Environment.TickCount64 + timeoutMs;
         while (!await condition())
         {
             if (Environment.TickCount64 > deadline)
             {
-                Assert.Fail($"Timed out waiting until {because}.");
+                Assert.Fail($"Timed out waiting until {because}. {(onTimeout is null ? string.Empty : await onTimeout())}");
             }
 
             Time.Advance(TimeSpan.FromSeconds(1));
@@ -89,6 +104,13 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// Moves fake time forward in steps no longer than <paramref name="step"/>, letting reminders that
     /// fall due fire and finish before time moves again.
     /// </summary>
+    /// <remarks>
+    /// Waiting for the silos to go idle, not a fixed pause, matters: a grain registers its reminder with a
+    /// due time relative to the clock, and the reminder service adds it to its own reading of the clock.
+    /// If time jumps while the call is on its way, the reminder is due that much later than the grain
+    /// asked — on a busy machine a day or more when steps are half a day — and a wake due at the end of
+    /// the run then fires only after the test has looked.
+    /// </remarks>
     public async Task AdvanceAsync(TimeSpan by, TimeSpan? step = null)
     {
         var remaining = by;
@@ -98,7 +120,22 @@ public sealed class ClusterFixture : IAsyncLifetime
             var delta = remaining < increment ? remaining : increment;
             Time.Advance(delta);
             remaining -= delta;
-            await Task.Delay(20);
+            await WhenIdleAsync();
+        }
+    }
+
+    /// <summary>
+    /// Waits until no grain call has run for a few consecutive polls (a tick due now is delivered a moment
+    /// after time moves), or two seconds at most, so that a call that never ends cannot hang a test.
+    /// </summary>
+    private async Task WhenIdleAsync()
+    {
+        var deadline = Environment.TickCount64 + 2_000;
+        var idlePolls = 0;
+        while (idlePolls < 3 && Environment.TickCount64 < deadline)
+        {
+            await Task.Delay(10);
+            idlePolls = Volatile.Read(ref callsInFlight) == 0 ? idlePolls + 1 : 0;
         }
     }
 }

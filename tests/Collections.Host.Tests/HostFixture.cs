@@ -16,7 +16,16 @@ public sealed class HostFixture : IAsyncLifetime, IDisposable
 {
     public const string AdminKey = "dev-admin";
 
-    private readonly WebApplicationFactory<Program> factory = new CollectionsHostFactory();
+    private readonly WebApplicationFactory<Program> factory;
+
+    public HostFixture()
+        : this("Development", new Dictionary<string, string?>())
+    {
+    }
+
+    /// <summary>A host in another environment or with other settings, for tests that need one of their own.</summary>
+    internal HostFixture(string environment, IReadOnlyDictionary<string, string?> settings) =>
+        factory = new CollectionsHostFactory(environment, settings);
 
     public HttpClient Admin { get; private set; } = null!;
 
@@ -56,16 +65,24 @@ public sealed class HostFixture : IAsyncLifetime, IDisposable
         return (body.GetProperty("id").GetString()!, body.GetProperty("key").GetString()!);
     }
 
-    private sealed class CollectionsHostFactory : WebApplicationFactory<Program>
+    private sealed class CollectionsHostFactory(string environment, IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
-            builder.UseEnvironment("Development");
+            builder.UseEnvironment(environment);
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+
             builder.UseSetting("Collections:Cluster:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.UseSetting("Collections:Cluster:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
 
             // Agencies put by a test are seen by allocation within this (real) time.
             builder.UseSetting("Collections:Agencies:CatalogTtl", "00:00:00.200");
+
+            // The accounts gauge catches up with an import within this (real) time.
+            builder.UseSetting("Collections:Metrics:AccountsRefresh", "00:00:00.200");
         }
 
         private static int FreePort()

@@ -65,14 +65,53 @@ public sealed class PortfolioApiTests(HostFixture host)
     public async Task Metrics_are_exposed_for_prometheus_with_the_business_meters()
     {
         var lender = NewId("L");
-        await host.Admin.PostAsync($"/api/v1/lenders/{lender}/accounts/import", Ndjson(Records.Ndjson("A-1", daysPastDue: 40), "bad"));
+        await host.Admin.PostAsync($"/api/v1/lenders/{lender}/accounts/import", Ndjson(
+            Records.Ndjson("A-1", daysPastDue: 40),
+            Records.Ndjson("A-2", daysPastDue: 45),
+            Records.Ndjson("A-3", daysPastDue: 10),
+            "bad"));
 
-        var response = await host.Client(null).GetAsync("/metrics");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var text = await response.Content.ReadAsStringAsync();
+        // The accounts gauge is refreshed in the background (every 200 ms in these tests).
+        var text = await EventuallyAsync(async () =>
+        {
+            var response = await host.Client(null).GetAsync("/metrics");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.Equal(2, Gauge(body, lender, "Mid"));
+            Assert.Equal(1, Gauge(body, lender, "Early"));
+            return body;
+        });
+
+        Assert.Null(Gauge(text, lender, "Legal"));
         Assert.Contains("collections_escalations", text, StringComparison.Ordinal);
         Assert.Contains("collections_import_rows", text, StringComparison.Ordinal);
         Assert.Contains("outcome=\"rejected\"", text, StringComparison.Ordinal);
         Assert.Contains("collections_accounts_opened", text, StringComparison.Ordinal);
+    }
+
+    /// <summary>The value of <c>collections_accounts{lender,stage}</c> in a Prometheus scrape; null when absent.</summary>
+    private static long? Gauge(string scrape, string lender, string stage)
+    {
+        var line = scrape.Split('\n').FirstOrDefault(l =>
+            l.StartsWith("collections_accounts{", StringComparison.Ordinal) &&
+            l.Contains($"lender=\"{lender}\"", StringComparison.Ordinal) &&
+            l.Contains($"stage=\"{stage}\"", StringComparison.Ordinal));
+        return line is null ? null : long.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> attempt)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            try
+            {
+                return await attempt();
+            }
+            catch (Xunit.Sdk.XunitException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
     }
 }

@@ -10,6 +10,9 @@ namespace Collections.Grains.Portfolio;
 /// </summary>
 public interface IPortfolioStore
 {
+    /// <summary>The contribution the store holds for an account (for diagnosis: accounts guess it rather than read it).</summary>
+    Task<PortfolioContribution?> GetContributionAsync(string lenderId, string accountRef);
+
     /// <summary>
     /// Stores <paramref name="next"/> and applies the difference from <paramref name="expected"/> to the
     /// counters, atomically, when the stored contribution is <paramref name="expected"/> (null: none yet).
@@ -19,4 +22,7 @@ public interface IPortfolioStore
         string lenderId, string accountRef, PortfolioContribution? expected, PortfolioContribution next, string period);
 
     Task<IReadOnlyDictionary<string, long>> ReadCountersAsync(string lenderId);
+
+    /// <summary>Every lender with at least one reported account: what the cluster-wide gauges walk.</summary>
+    Task<IReadOnlyList<string>> ListLendersAsync();
 }

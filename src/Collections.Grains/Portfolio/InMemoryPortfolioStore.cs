@@ -15,6 +15,15 @@ public sealed class InMemoryPortfolioStore : IPortfolioStore
 
     private readonly ConcurrentDictionary<string, LenderPortfolio> lenders = new(StringComparer.Ordinal);
 
+    public Task<PortfolioContribution?> GetContributionAsync(string lenderId, string accountRef)
+    {
+        var portfolio = lenders.GetOrAdd(lenderId, _ => new LenderPortfolio());
+        lock (portfolio)
+        {
+            return Task.FromResult(portfolio.Contributions.GetValueOrDefault(accountRef));
+        }
+    }
+
     public Task<(bool Applied, PortfolioContribution? Stored)> ReportAsync(
         string lenderId, string accountRef, PortfolioContribution? expected, PortfolioContribution next, string period)
     {
@@ -48,6 +57,17 @@ public sealed class InMemoryPortfolioStore : IPortfolioStore
         lock (portfolio)
         {
             return Task.FromResult<IReadOnlyDictionary<string, long>>(new Dictionary<string, long>(portfolio.Counters));
+        }
+    }
+
+    public Task<IReadOnlyList<string>> ListLendersAsync() =>
+        Task.FromResult<IReadOnlyList<string>>([.. lenders.Where(l => HasCounters(l.Value)).Select(l => l.Key).Order(StringComparer.Ordinal)]);
+
+    private static bool HasCounters(LenderPortfolio portfolio)
+    {
+        lock (portfolio)
+        {
+            return portfolio.Counters.Count > 0;
         }
     }
 }

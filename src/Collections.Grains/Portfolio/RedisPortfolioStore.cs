@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using Collections.Domain;
@@ -25,11 +26,25 @@ public sealed class RedisPortfolioStore(IConnectionMultiplexer redis, string key
         return {1}
         """;
 
+    // Lenders this process has already added to the lenders set: one SADD per lender and process.
+    private readonly ConcurrentDictionary<string, bool> listed = new(StringComparer.Ordinal);
+
     private IDatabase Db => redis.GetDatabase();
+
+    public async Task<PortfolioContribution?> GetContributionAsync(string lenderId, string accountRef) =>
+        Parse(await Db.HashGetAsync(ContributionsKey(lenderId), accountRef));
 
     public async Task<(bool Applied, PortfolioContribution? Stored)> ReportAsync(
         string lenderId, string accountRef, PortfolioContribution? expected, PortfolioContribution next, string period)
     {
+        if (!listed.ContainsKey(lenderId))
+        {
+            // Before the counters change, so that a lender with counters is always listed. Its own key,
+            // not under the lender's hash tag: on a Redis Cluster it cannot join the script.
+            await Db.SetAddAsync(LendersKey, lenderId);
+            listed.TryAdd(lenderId, true);
+        }
+
         var args = new List<RedisValue> { accountRef, Json(expected), Json(next) };
         foreach (var (counter, delta) in PortfolioContribution.Difference(expected, next, period))
         {
@@ -47,6 +62,11 @@ public sealed class RedisPortfolioStore(IConnectionMultiplexer redis, string key
         var entries = await Db.HashGetAllAsync(CountersKey(lenderId));
         return entries.ToDictionary(e => e.Name.ToString(), e => long.Parse(e.Value.ToString(), CultureInfo.InvariantCulture), StringComparer.Ordinal);
     }
+
+    public async Task<IReadOnlyList<string>> ListLendersAsync() =>
+        [.. (await Db.SetMembersAsync(LendersKey)).Select(m => m.ToString()).Order(StringComparer.Ordinal)];
+
+    private string LendersKey => $"{keyPrefix}:portfolio:lenders";
 
     private string ContributionsKey(string lenderId) => $"{keyPrefix}:portfolio:{{{lenderId}}}:contributions";
 

@@ -24,6 +24,11 @@ public sealed class CollectionsMetrics
     private readonly Counter<long> contactsFailed;
     private readonly Counter<long> contactsRecorded;
     private readonly Counter<long> contactDispatches;
+    private readonly Counter<long> placements;
+
+    // The latest cluster-wide counts, replaced whole by a background refresh: the gauge's callback runs
+    // on the exporter's thread and must neither block nor call grains.
+    private volatile IReadOnlyList<Measurement<long>> accountsByStage = [];
 
     public CollectionsMetrics(IMeterFactory meterFactory)
     {
@@ -39,6 +44,9 @@ public sealed class CollectionsMetrics
         contactsFailed = meter.CreateCounter<long>("collections.contacts.failed", "{contact}", "Contacts not sent (refused or given up) or reported failed by the gateway, by channel");
         contactsRecorded = meter.CreateCounter<long>("collections.contacts.recorded", "{contact}", "Contacts made by the lender's team, by channel");
         contactDispatches = meter.CreateCounter<long>("collections.contacts.dispatch.attempts", "{send}", "Sends to the channel gateway (each with its HTTP retries), by channel and result");
+        placements = meter.CreateCounter<long>("collections.placements", "{placement}", "Accounts placed with an agency (AccountPlaced recorded)");
+        meter.CreateObservableGauge("collections.accounts", () => accountsByStage, "{account}",
+            "Active accounts in the whole cluster by lender and stage, from the pre-aggregated portfolio figures; every process that refreshes it reports the same cluster-wide value, so aggregate with max, not sum");
         importRows = meter.CreateCounter<long>("collections.import.rows", "{row}", "Import lines, by outcome (created, updated, unchanged, rejected …)");
     }
 
@@ -61,6 +69,9 @@ public sealed class CollectionsMetrics
                 case PaymentReceived:
                     payments.Add(1);
                     break;
+                case AccountPlaced:
+                    placements.Add(1);
+                    break;
                 case ContactPlanned planned:
                     contactsPlanned.Add(1, Channel(planned.Channel));
                     break;
@@ -82,6 +93,11 @@ public sealed class CollectionsMetrics
             }
         }
     }
+
+    /// <summary>Replaces what <c>collections.accounts</c> reports: active accounts per (lender, stage), cluster-wide.</summary>
+    public void AccountsByStage(IEnumerable<(string Lender, string Stage, long Count)> counts) =>
+        accountsByStage = [.. counts.Select(c => new Measurement<long>(c.Count,
+            new KeyValuePair<string, object?>("lender", c.Lender), new KeyValuePair<string, object?>("stage", c.Stage)))];
 
     /// <summary>One send of a contact to the gateway: sent, failed (retried later) or refused.</summary>
     public void ContactDispatchRound(Domain.ContactChannel channel, string result) =>

@@ -35,43 +35,41 @@ public static class CollectionsClaims
     };
 }
 
-/// <summary>Authenticates the <c>X-Api-Key</c> header against configured admin keys and issued keys.</summary>
-public sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options,
-    ILoggerFactory logger,
-    UrlEncoder encoder,
-    IGrainFactory grains,
-    IOptions<AuthOptions> auth,
-    IHostEnvironment environment) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+/// <summary>
+/// Checks a presented API key against the configured admin keys and the issued keys: one rule for the
+/// X-Api-Key header and for the dashboard's login form.
+/// </summary>
+public sealed class ApiKeyVerifier(IGrainFactory grains, IOptions<AuthOptions> auth, IHostEnvironment environment)
 {
+    public const int MaxKeyLength = 256;
+
     private readonly byte[][] adminKeyHashes =
     [
         .. auth.Value.AdminKeys.Where(k => !string.IsNullOrWhiteSpace(k)).Select(ApiKeys.Hash),
         .. environment.IsDevelopment() ? [ApiKeys.Hash(ApiKeys.DevelopmentAdminKey)] : Array.Empty<byte[]>(),
     ];
 
-    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    /// <summary>Who the key belongs to; null when it is not valid or has been revoked.</summary>
+    public async Task<ApiPrincipal?> VerifyAsync(string key)
     {
-        if (!Request.Headers.TryGetValue(ApiKeys.Header, out var values) || string.IsNullOrWhiteSpace(values.ToString()))
+        key = key.Trim();
+        if (key.Length is 0 or > MaxKeyLength)
         {
-            return AuthenticateResult.NoResult();
+            return null;
         }
 
-        var key = values.ToString().Trim();
-        if (key.Length > 256)
-        {
-            return AuthenticateResult.Fail("The API key is not valid.");
-        }
+        return await VerifyHashAsync(ApiKeys.Hash(key));
+    }
 
-        var hash = ApiKeys.Hash(key);
-        ApiPrincipal? principal = adminKeyHashes.Any(h => CryptographicOperations.FixedTimeEquals(h, hash))
+    /// <summary>Who the key with this SHA-256 hash belongs to; null when it is not valid or has been revoked.</summary>
+    public async Task<ApiPrincipal?> VerifyHashAsync(byte[] hash) =>
+        adminKeyHashes.Any(h => CryptographicOperations.FixedTimeEquals(h, hash))
             ? new ApiPrincipal(ApiRole.Admin, null, null)
             : await grains.GetGrain<IApiKeyGrain>(ApiKeys.IdOf(hash)).VerifyAsync(hash);
-        if (principal is null)
-        {
-            return AuthenticateResult.Fail("The API key is not valid or has been revoked.");
-        }
 
+    /// <summary>The claims that carry <paramref name="principal"/>'s role and scope.</summary>
+    public static List<Claim> Claims(ApiPrincipal principal)
+    {
         List<Claim> claims = [new(CollectionsClaims.Role, principal.Role.ToString())];
         if (principal.LenderId is { } lender)
         {
@@ -83,7 +81,30 @@ public sealed class ApiKeyAuthenticationHandler(
             claims.Add(new(CollectionsClaims.AgencyId, agency));
         }
 
-        var identity = new ClaimsIdentity(claims, Scheme.Name, nameType: null, roleType: CollectionsClaims.Role);
+        return claims;
+    }
+}
+
+/// <summary>Authenticates the <c>X-Api-Key</c> header (<see cref="ApiKeyVerifier"/>).</summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    ApiKeyVerifier verifier) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(ApiKeys.Header, out var values) || string.IsNullOrWhiteSpace(values.ToString()))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        if (await verifier.VerifyAsync(values.ToString()) is not { } principal)
+        {
+            return AuthenticateResult.Fail("The API key is not valid or has been revoked.");
+        }
+
+        var identity = new ClaimsIdentity(ApiKeyVerifier.Claims(principal), Scheme.Name, nameType: null, roleType: CollectionsClaims.Role);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
     }
 
@@ -110,6 +131,7 @@ public static class Policies
     public static IServiceCollection AddApiKeyAuth(this IServiceCollection services)
     {
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section);
+        services.AddSingleton<ApiKeyVerifier>();
         services.AddAuthentication(CollectionsClaims.Scheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(CollectionsClaims.Scheme, null);
         services.AddAuthorizationBuilder()

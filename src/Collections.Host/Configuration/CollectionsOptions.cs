@@ -118,3 +118,25 @@ public sealed class AuthOptions
     /// <summary>Admin API keys accepted as they are (outside Development the only way to get a first admin key).</summary>
     public List<string> AdminKeys { get; set; } = [];
 }
+
+/// <summary><c>Collections:Metrics</c>.</summary>
+public sealed class MetricsOptions
+{
+    public const string Section = "Collections:Metrics";
+
+    /// <summary>How often the <c>collections.accounts</c> gauge is re-read from the portfolio figures (real time).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan AccountsRefresh { get; set; } = TimeSpan.FromSeconds(15);
+}
+
+/// <summary><c>Collections:Dashboard</c>.</summary>
+public sealed class DashboardOptions
+{
+    public const string Section = "Collections:Dashboard";
+
+    /// <summary>
+    /// Whether the Orleans dashboard runs at all. Its collector pulls statistics from every grain
+    /// activation each second, which a large portfolio may not want to pay for.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+}

@@ -5,6 +5,9 @@ using Collections.Grains.Accounts;
 using Collections.Grains.Storage;
 using Collections.Grains.Time;
 using Collections.Host.Configuration;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.Extensions.Options;
 using Orleans.Clustering.Redis;
 using Orleans.Configuration;
@@ -36,6 +39,7 @@ public static class OrleansHosting
         var role = builder.Configuration.GetSection(Configuration.HostOptions.Section).Get<Configuration.HostOptions>()?.Role ?? HostRole.Silo;
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new();
         var cluster = builder.Configuration.GetSection(Configuration.ClusterOptions.Section).Get<Configuration.ClusterOptions>() ?? new();
+        var dashboard = builder.Configuration.GetSection(Configuration.DashboardOptions.Section).Get<Configuration.DashboardOptions>()?.Enabled ?? true;
         if (role == HostRole.Api && storage.Provider != StorageProvider.Redis)
         {
             throw new OptionsValidationException(Configuration.HostOptions.Section, typeof(Configuration.HostOptions),
@@ -50,15 +54,20 @@ public static class OrleansHosting
             services.AddHostedService<RedisStartupCheck>();
             services.AddHostedService<ShutdownWatchdog>();
             services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+
+            // Every host behind the load balancer must read the cookies the others issued (the dashboard's sign-in).
+            services.AddDataProtection().SetApplicationName(cluster.ServiceId);
+            services.AddOptions<KeyManagementOptions>().Configure<ClusterRedis>((o, redis) => o.XmlRepository =
+                new RedisXmlRepository(() => redis.ConnectAsync().GetAwaiter().GetResult().GetDatabase(), $"{cluster.ServiceId}:data-protection-keys"));
         }
 
         if (role == HostRole.Api)
         {
-            builder.UseOrleansClient(client => ConfigureClient(client, cluster));
+            builder.UseOrleansClient(client => ConfigureClient(client, cluster, dashboard));
         }
         else
         {
-            builder.UseOrleans(silo => ConfigureSilo(silo, storage.Provider, cluster));
+            builder.UseOrleans(silo => ConfigureSilo(silo, storage.Provider, cluster, dashboard));
             services.AddOptions<MemoryTrimOptions>().BindConfiguration(MemoryTrimOptions.Section)
                 .Validate(o => o.CheckInterval > TimeSpan.Zero && o.QuietAllocationBytes > 0 && o.GrowthBytes > 0,
                     "Collections:Memory:CheckInterval, QuietAllocationBytes and GrowthBytes must be positive.")
@@ -105,7 +114,7 @@ public static class OrleansHosting
         return builder;
     }
 
-    private static void ConfigureSilo(ISiloBuilder silo, StorageProvider provider, Configuration.ClusterOptions cluster)
+    private static void ConfigureSilo(ISiloBuilder silo, StorageProvider provider, Configuration.ClusterOptions cluster, bool dashboard)
     {
         if (provider == StorageProvider.Memory)
         {
@@ -165,19 +174,27 @@ public static class OrleansHosting
             // within a business day, so allow periods down to a few seconds.
             options.MinimumReminderPeriod = TimeSpan.FromSeconds(5);
         });
-        silo.AddDashboard();
+        if (dashboard)
+        {
+            silo.AddDashboard();
+        }
+
         silo.Services.AddCollectionsGrains();
         AddExceptionSerialization(silo.Services);
     }
 
-    private static void ConfigureClient(IClientBuilder client, Configuration.ClusterOptions cluster)
+    private static void ConfigureClient(IClientBuilder client, Configuration.ClusterOptions cluster, bool dashboard)
     {
         client.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (cluster.ServiceId, cluster.ClusterId));
         client.UseRedisClustering(_ => { });
         client.Services.AddOptions<RedisClusteringOptions>().Configure<ClusterRedis>((o, redis) =>
             (o.ConfigurationOptions, o.CreateMultiplexer) = (redis.Options, _ => Shared(redis)));
         client.UseConnectionRetryFilter<GatewayRetryFilter>();
-        client.AddDashboard();
+        if (dashboard)
+        {
+            client.AddDashboard();
+        }
+
         AddExceptionSerialization(client.Services);
     }
 

@@ -1,4 +1,5 @@
 using Collections.Grains.Telemetry;
+using Collections.Host.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry.Metrics;
 
@@ -13,6 +14,8 @@ public static class Telemetry
     public static WebApplicationBuilder AddCollectionsTelemetry(this WebApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton<CollectionsMetrics>();
+        builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHostedService<AccountsGaugeRefresh>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(CollectionsMetrics.MeterName, Collections.Grains.Agencies.AgencyMetrics.MeterName, "Microsoft.Orleans")
             .AddAspNetCoreInstrumentation()

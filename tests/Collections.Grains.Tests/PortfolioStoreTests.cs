@@ -1,0 +1,44 @@
+using Collections.Domain;
+using Collections.Domain.Portfolio;
+using Collections.Grains.Portfolio;
+
+namespace Collections.Grains.Tests;
+
+/// <summary>What every portfolio store must do, in memory and on a real Redis.</summary>
+public abstract class PortfolioStoreContract
+{
+    protected abstract IPortfolioStore Store { get; }
+
+    [Fact]
+    public async Task A_lender_is_listed_once_its_first_account_reports_and_its_counters_follow_the_reports()
+    {
+        var lender = $"L-{Guid.NewGuid():N}";
+        var silent = $"L-{Guid.NewGuid():N}";
+        await Store.GetContributionAsync(silent, "A-1");
+
+        var early = Contribution(Stage.Early, "M1");
+        Assert.True((await Store.ReportAsync(lender, "A-1", null, early, "2026-03")).Applied);
+        Assert.True((await Store.ReportAsync(lender, "A-2", null, early, "2026-03")).Applied);
+        Assert.True((await Store.ReportAsync(lender, "A-2", early, Contribution(Stage.Mid, "M2"), "2026-03")).Applied);
+
+        var lenders = await Store.ListLendersAsync();
+        Assert.Contains(lender, lenders);
+        Assert.DoesNotContain(silent, lenders);
+        var counters = await Store.ReadCountersAsync(lender);
+        Assert.Equal(1, counters["stage|Early"]);
+        Assert.Equal(1, counters["stage|Mid"]);
+    }
+
+    private static PortfolioContribution Contribution(Stage stage, string bucket) =>
+        new(AccountStatus.Active, stage, bucket, "CNY", 100m, 0m, StrategyVariant.Champion, bucket == "M1" ? 0 : 1);
+}
+
+public sealed class InMemoryPortfolioStoreTests : PortfolioStoreContract
+{
+    protected override IPortfolioStore Store { get; } = new InMemoryPortfolioStore();
+}
+
+public sealed class RedisPortfolioStoreTests(RedisProcess redis) : PortfolioStoreContract, IClassFixture<RedisProcess>
+{
+    protected override IPortfolioStore Store { get; } = new RedisPortfolioStore(redis.Connection, "test");
+}
