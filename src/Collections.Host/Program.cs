@@ -73,6 +73,11 @@ catch (Exception ex) when (StartupFailureException.Find(ex) is { } failure)
     Console.Error.WriteLine($"Collections.Host cannot start: {failure.Message}");
     return 1;
 }
+catch (Exception ex) when (StartupFailureException.ConfigurationErrors(ex) is { Count: > 0 } errors)
+{
+    Console.Error.WriteLine($"Collections.Host cannot start; fix the configuration: {string.Join(" ", errors)}");
+    return 1;
+}
 
 return 0;
 

@@ -63,4 +63,26 @@ public sealed class StartupTests(ITestOutputHelper output)
 
         RedisServer.TryDelete(directory);
     }
+
+    [Theory]
+    [InlineData("Collections:Accounts:CollectionAge", "00:00:05", "Collections:Accounts:CollectionAge must be between 00:00:30 and 1.00:00:00")]
+    [InlineData("Collections:Storage:MaxConcurrentOperations", "0", "Collections:Storage:MaxConcurrentOperations must be between 1 and 100000")]
+    public async Task A_silo_with_an_out_of_range_capacity_setting_refuses_to_start_naming_the_key(string key, string value, string message)
+    {
+        var directory = Paths.TempDirectory("startup");
+        await using (var silo = HostProcess.Start("silo", directory, Paths.FreePort(),
+        [
+            $"--{key}={value}",
+            $"--Collections:Cluster:SiloPort={Paths.FreePort()}",
+            $"--Collections:Cluster:GatewayPort={Paths.FreePort()}",
+        ]))
+        {
+            Assert.True(await silo.WaitForExitAsync(TimeSpan.FromSeconds(30)), $"The silo was still running after 30 s:\n{silo.Tail()}");
+            Assert.NotEqual(0, silo.ExitCode);
+            Assert.Contains("Collections.Host cannot start; fix the configuration:", silo.Output);
+            Assert.Contains(message, silo.Output);
+        }
+
+        RedisServer.TryDelete(directory);
+    }
 }

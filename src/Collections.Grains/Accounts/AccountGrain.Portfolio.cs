@@ -16,16 +16,12 @@ public sealed partial class AccountGrain
     private (bool Known, PortfolioContribution? Value) reported;
 
     /// <summary>
-    /// What the store most likely holds while <see cref="reported"/> is unknown: nothing for an account new
-    /// to storage, else the loaded state's contribution (every commit reports). Only a guess — the
-    /// compare-and-set answers with the stored value when it is wrong — but a right one saves reading it first.
+    /// The state as this activation loaded it. While <see cref="reported"/> is unknown, its contribution is
+    /// what the store most likely holds (every commit reports; nothing for an account new to storage). Only
+    /// a guess — the compare-and-set answers with the stored value when it is wrong — but a right one saves
+    /// reading it first; activations that only serve reads never compute it. Dropped once a report lands.
     /// </summary>
-    private PortfolioContribution? likelyReported;
-
-    private async Task GuessReportedAsync()
-    {
-        likelyReported = state is null ? null : PortfolioContribution.Of(state, clock.Now, await AssignedRulesAsync(state));
-    }
+    private AccountState? loaded;
 
     private async Task ReportPortfolioAsync()
     {
@@ -43,13 +39,15 @@ public sealed partial class AccountGrain
 
         try
         {
-            var expected = reported.Known ? reported.Value : likelyReported;
+            var expected = reported.Known ? reported.Value
+                : loaded is null ? null : PortfolioContribution.Of(loaded, now, await AssignedRulesAsync(loaded));
             for (var attempt = 0; attempt < 3; attempt++)
             {
                 var (applied, stored) = await gate.RunAsync(() => portfolio.ReportAsync(state.LenderId, state.AccountRef, expected, next, PortfolioContribution.PeriodOf(now)));
                 if (applied)
                 {
                     reported = (true, next);
+                    loaded = null;
                     return;
                 }
 

@@ -21,10 +21,9 @@ namespace Collections.Grains.Accounts;
 /// state, so a lost or failed tick is harmless: the reminder's period retries it.
 /// </summary>
 /// <remarks>
-/// Collected after a few idle minutes rather than Orleans' default quarter of an hour: an account is
-/// busy for moments a day, and memory must follow the active set, not the portfolio (see BENCHMARKS.md).
+/// The host collects idle accounts after <c>Collections:Accounts:CollectionAge</c> (a few minutes), not
+/// Orleans' default quarter of an hour.
 /// </remarks>
-[CollectionAgeLimit(Minutes = 3)]
 public sealed partial class AccountGrain(
     IAccountEventStore store,
     StrategyProvider strategies,
@@ -56,7 +55,7 @@ public sealed partial class AccountGrain(
             throw new InvalidOperationException($"Account {Key}: snapshot version {state.Version} does not match the log ({snapshot.Version}).");
         }
 
-        await GuessReportedAsync();
+        loaded = state;
 
         ResumeOutboxAfterActivation();
     }

@@ -91,6 +91,21 @@ public sealed class ClusterOptions : IValidatableObject
     }
 }
 
+/// <summary><c>Collections:Accounts</c>: how account grains live on a silo.</summary>
+public sealed class AccountOptions
+{
+    public const string Section = "Collections:Accounts";
+
+    /// <summary>
+    /// How long an idle account stays activated (Orleans' default for other grains is 15 minutes). An
+    /// account is busy for moments a day, so memory must follow the active set, not the portfolio: after
+    /// an import every imported account is idle at once (BENCHMARKS.md, finding 3). Shorter means more
+    /// reloads from Redis for accounts touched again soon.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:30", "1.00:00:00", ErrorMessage = "Collections:Accounts:CollectionAge must be between 00:00:30 and 1.00:00:00.")]
+    public TimeSpan CollectionAge { get; set; } = TimeSpan.FromMinutes(3);
+}
+
 /// <summary><c>Collections:Clock</c>: the business clock.</summary>
 public sealed class ClockOptions
 {

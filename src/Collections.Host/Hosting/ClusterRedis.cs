@@ -142,4 +142,13 @@ public sealed class StartupFailureException(string message, Exception? innerExce
         AggregateException aggregate => aggregate.InnerExceptions.Select(Find).FirstOrDefault(f => f is not null),
         _ => Find(exception.InnerException),
     };
+
+    /// <summary>What the configuration validators said behind <paramref name="exception"/>, however the host or Orleans wrapped it.</summary>
+    public static IReadOnlyList<string> ConfigurationErrors(Exception? exception) => exception switch
+    {
+        null => [],
+        OptionsValidationException invalid => [.. invalid.Failures],
+        AggregateException aggregate => [.. aggregate.InnerExceptions.SelectMany(ConfigurationErrors)],
+        _ => ConfigurationErrors(exception.InnerException),
+    };
 }

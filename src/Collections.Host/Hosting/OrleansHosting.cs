@@ -179,6 +179,18 @@ public static class OrleansHosting
             silo.AddDashboard();
         }
 
+        silo.Services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        silo.Services.AddOptions<GrainCollectionOptions>().Configure<IOptions<AccountOptions>>((collection, accounts) =>
+        {
+            var age = accounts.Value.CollectionAge;
+            collection.ClassSpecificCollectionAge[typeof(AccountGrain).FullName!] = age;
+
+            // Orleans requires every age to exceed the collector's quantum (1 minute by default).
+            if (age <= collection.CollectionQuantum)
+            {
+                collection.CollectionQuantum = age / 2;
+            }
+        });
         silo.Services.AddCollectionsGrains();
         AddExceptionSerialization(silo.Services);
     }
