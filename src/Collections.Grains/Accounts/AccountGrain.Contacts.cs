@@ -99,12 +99,11 @@ public sealed partial class AccountGrain : IAccountContactsGrain
     }
 
     /// <summary>
-    /// Called after every append and at every wake: records what the contact plan calls for now (an append
-    /// has already recorded them with its own events, see <see cref="DueContactsWith"/>; a wake without
-    /// other events records them here), then dispatches the outbox. Re-entry from the appends it makes
-    /// itself is ignored.
+    /// Called after every append and at every wake: dispatches the outbox. What the contact plan calls for
+    /// is recorded before, with the events that released it (<see cref="DueContactsWith"/>), or by a wake
+    /// that has nothing else to record. Re-entry from the appends it makes itself is ignored.
     /// </summary>
-    private async Task AfterCommitContactsAsync()
+    private async Task DispatchContactsAsync()
     {
         if (state is null || contacting)
         {
@@ -114,17 +113,11 @@ public sealed partial class AccountGrain : IAccountContactsGrain
         contacting = true;
         try
         {
-            var due = AccountLifecycle.DueContacts(state, clock.Now, await AssignedRulesAsync(state));
-            if (!due.IsEmpty)
-            {
-                await CommitAsync(due, System);
-            }
-
             await DispatchOutboxAsync();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Nothing is lost: what was not recorded is recomputed, and what is in the outbox re-sent, at the next wake.
+            // Nothing is lost: what is in the outbox is re-sent at the next wake.
             LogContactsBehind(logger, Key, ex.GetType().Name);
         }
         finally
@@ -187,7 +180,7 @@ public sealed partial class AccountGrain : IAccountContactsGrain
             async _ =>
             {
                 timer?.Dispose();
-                await AfterCommitContactsAsync();
+                await DispatchContactsAsync();
             },
             new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
     }

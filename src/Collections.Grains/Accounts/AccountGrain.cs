@@ -140,7 +140,14 @@ public sealed partial class AccountGrain(
         }
 
         await RecordWakeLagAsync(state);
-        var events = AccountLifecycle.Advance(state, clock.Now, await AssignedRulesAsync(state), await LatestAsync(state));
+        var rules = await AssignedRulesAsync(state);
+        var events = AccountLifecycle.Advance(state, clock.Now, rules, await LatestAsync(state));
+        if (events.IsEmpty)
+        {
+            // A contact's moment may come with no other event; an append records the contacts with its events.
+            events = AccountLifecycle.DueContacts(state, clock.Now, rules);
+        }
+
         if (events.IsEmpty)
         {
             // Nothing was due (a tick a moment early, a retry after a tick that did the work, or a bucket
@@ -161,7 +168,7 @@ public sealed partial class AccountGrain(
         }
 
         await OutsourceOnWakeAsync();
-        await AfterCommitContactsAsync();
+        await DispatchContactsAsync();
     }
 
     /// <summary>
@@ -259,7 +266,7 @@ public sealed partial class AccountGrain(
         await ReportPortfolioAsync();
 
         await AfterCommitOutsourcingAsync(previous);
-        await AfterCommitContactsAsync();
+        await DispatchContactsAsync();
     }
 
     private async Task ScheduleWakeAsync(AccountState? account) =>
