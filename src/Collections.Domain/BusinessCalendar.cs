@@ -3,6 +3,21 @@ namespace Collections.Domain;
 /// <summary>Business dates in the debtor's own time zone, so that a day starts at local midnight (DST included).</summary>
 public static class BusinessCalendar
 {
+    /// <summary>The earliest date the domain accepts: older ones are typing errors, not debts.</summary>
+    public static readonly DateOnly MinDate = new(1900, 1, 1);
+
+    /// <summary>
+    /// The latest date the domain accepts. Far enough for any plan or due date, and far enough from
+    /// <see cref="DateOnly.MaxValue"/> that no deadline, grace or stage threshold added to it can overflow.
+    /// </summary>
+    public static readonly DateOnly MaxDate = new(2199, 12, 31);
+
+    /// <summary>Whether a date is within <see cref="MinDate"/>..<see cref="MaxDate"/>.</summary>
+    public static bool Accepts(DateOnly date) => date >= MinDate && date <= MaxDate;
+
+    /// <summary>What a date outside the bounds must be changed to, for an error message.</summary>
+    public static string AcceptedRange => $"between {Iso(MinDate)} and {Iso(MaxDate)}";
+
     public static TimeZoneInfo Zone(string timeZoneId) =>
         TimeZoneInfo.TryFindSystemTimeZoneById(timeZoneId, out var zone) ? zone : TimeZoneInfo.Utc;
 

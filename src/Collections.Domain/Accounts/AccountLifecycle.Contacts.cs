@@ -293,10 +293,11 @@ public static partial class AccountLifecycle
         }
     }
 
-    private static AccountState? ApplyContacts(AccountState state, AccountEvent e)
+    /// <summary>The contact plan, the outbox and the contacts made.</summary>
+    private static AccountState ApplyContacts(AccountState state, AccountEvent e)
     {
         var log = state.Contacts;
-        ContactLog? next = e.Data switch
+        var next = e.Data switch
         {
             ContactPlanned planned => log with
             {
@@ -326,10 +327,10 @@ public static partial class AccountLifecycle
                     : log.Recent,
             },
             ContactRecorded recorded => log with { Recent = Remember(log.Recent, new ContactAttempt(recorded.Channel, recorded.At, recorded.Outcome), e.At) },
-            _ => null,
+            _ => throw Unhandled(e),
         };
 
-        return next is null ? null : state with { Version = e.Seq, Contacts = next };
+        return state with { Version = e.Seq, Contacts = next };
     }
 
     /// <summary>

@@ -122,7 +122,8 @@ public static partial class AccountLifecycle
         return null;
     }
 
-    private static AccountState? ApplyArrangement(AccountState state, AccountEvent e) => e.Data switch
+    /// <summary>Promises, plans and settlements.</summary>
+    private static AccountState ApplyArrangement(AccountState state, AccountEvent e) => e.Data switch
     {
         PromiseMade made => state with
         {
@@ -161,7 +162,7 @@ public static partial class AccountLifecycle
             Arrears = 0,
             Forgiven = state.Forgiven + settled.Forgiven.Total,
         },
-        _ => null,
+        _ => throw Unhandled(e),
     };
 
     private static Balance Forgive(Balance balance, Balance forgiven) => new(

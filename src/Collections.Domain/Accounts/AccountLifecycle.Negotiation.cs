@@ -26,6 +26,11 @@ public static partial class AccountLifecycle
             return Decision.Reject(RejectionKind.Invalid, $"amount {Money(amount)} is more than the balance {Money(state.Balance.Total)}");
         }
 
+        if (!BusinessCalendar.Accepts(dueDate))
+        {
+            return OutOfRange("dueDate", dueDate);
+        }
+
         if (dueDate < today)
         {
             return Decision.Reject(RejectionKind.Invalid, $"dueDate {BusinessCalendar.Iso(dueDate)} is in the past (today is {BusinessCalendar.Iso(today)} in the debtor's time zone)");
@@ -73,6 +78,11 @@ public static partial class AccountLifecycle
             if (InvalidAmount(state, installment.Amount, $"installments[{i}].amount") is { } invalid)
             {
                 return invalid;
+            }
+
+            if (!BusinessCalendar.Accepts(installment.DueDate))
+            {
+                return OutOfRange($"installments[{i}].dueDate", installment.DueDate);
             }
 
             if (i == 0 && installment.DueDate < today)
@@ -178,6 +188,11 @@ public static partial class AccountLifecycle
                 $"a settlement is an amount below the balance ({Money(balance)}); {Money(amount)} is not — the whole balance needs no settlement");
         }
 
+        if (!BusinessCalendar.Accepts(expiresOn))
+        {
+            return OutOfRange("expiresOn", expiresOn);
+        }
+
         if (expiresOn < today)
         {
             return Decision.Reject(RejectionKind.Invalid, $"expiresOn {BusinessCalendar.Iso(expiresOn)} is in the past (today is {BusinessCalendar.Iso(today)} in the debtor's time zone)");
@@ -266,6 +281,9 @@ public static partial class AccountLifecycle
             ? Decision.Reject(RejectionKind.Invalid, $"{field} must be greater than 0 with at most {minorUnits} decimals ({state.Record.Currency})")
             : null;
     }
+
+    private static Decision OutOfRange(string field, DateOnly date) =>
+        Decision.Reject(RejectionKind.Invalid, $"{field} {BusinessCalendar.Iso(date)} is out of range: dates must be {BusinessCalendar.AcceptedRange}");
 
     private static int MinorUnits(AccountState state) => Currencies.MinorUnits(state.Record.Currency) ?? 2;
 

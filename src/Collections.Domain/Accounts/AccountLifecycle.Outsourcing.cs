@@ -272,15 +272,8 @@ public static partial class AccountLifecycle
     private static Decision NotPlacedWith(string agencyId) =>
         Decision.Reject(RejectionKind.NotFound, $"the account is not placed with agency '{agencyId}'");
 
-    /// <summary>
-    /// The state after one event: the only way state changes. Outsourcing's own events are applied here;
-    /// every other event by the rest of the lifecycle, and then seen for what it means to the placement.
-    /// </summary>
-    public static AccountState Apply(AccountState? state, AccountEvent e) =>
-        state is not null && ApplyOutsourcing(state, e) is { } outsourced ? outsourced : ObserveOutsourcing(ApplyFact(state, e), e);
-
-    /// <summary>Outsourcing's own events, or null for any other.</summary>
-    private static AccountState? ApplyOutsourcing(AccountState state, AccountEvent e)
+    /// <summary>Outsourcing's own events.</summary>
+    private static AccountState ApplyOutsourcing(AccountState state, AccountEvent e)
     {
         var outsourcing = state.Outsourcing;
         switch (e.Data)
@@ -348,7 +341,7 @@ public static partial class AccountLifecycle
                     },
                 };
             default:
-                return null;
+                throw Unhandled(e);
         }
     }
 

@@ -113,6 +113,11 @@ public static partial class AccountLifecycle
             return Decision.Reject(RejectionKind.Invalid, $"caseReference is at most {LitigationRules.MaxCaseReferenceLength} characters and note at most {LitigationRules.MaxNoteLength}");
         }
 
+        if (!BusinessCalendar.Accepts(date))
+        {
+            return OutOfRange("on", date);
+        }
+
         if (date > today)
         {
             return Decision.Reject(RejectionKind.Invalid, $"on {BusinessCalendar.Iso(date)} is in the future; record a step once it has happened (today is {BusinessCalendar.Iso(today)})");
@@ -159,7 +164,8 @@ public static partial class AccountLifecycle
     private static Decision ClosedConflict(AccountState state, string what) =>
         Decision.Reject(RejectionKind.Conflict, $"the account is closed ({state.ClosedReason}); {what} can only be recorded on an active account");
 
-    private static AccountState? ApplyProtection(AccountState state, AccountEvent e) => e.Data switch
+    /// <summary>Disputes, holds and litigation.</summary>
+    private static AccountState ApplyProtection(AccountState state, AccountEvent e) => e.Data switch
     {
         DisputeOpened opened => state with
         {
@@ -183,6 +189,6 @@ public static partial class AccountLifecycle
                 }
                 : new LitigationCase(recorded.CaseReference, recorded.On, null, recorded.Step, recorded.On, 1),
         },
-        _ => null,
+        _ => throw Unhandled(e),
     };
 }

@@ -25,6 +25,12 @@ public sealed record Decision(ImmutableArray<AccountEventData> Events, Rejection
 /// <summary>A business event the account must wake for, and why.</summary>
 public sealed record Wake(DateTimeOffset At, string Reason);
 
+/// <summary>One append: the events to store, numbered and stamped in order, and the state after them.</summary>
+public sealed record Append(ImmutableArray<AccountEvent> Events, AccountState? State)
+{
+    public bool IsEmpty => Events.IsEmpty;
+}
+
 /// <summary>
 /// A command run by <see cref="AccountLifecycle.Execute"/>: what the engine found due before it
 /// (<see cref="Due"/>), the command's own events, and the escalation it released (<see cref="Released"/>).
@@ -46,6 +52,9 @@ public sealed record Execution(
 /// </summary>
 public static partial class AccountLifecycle
 {
+    /// <summary>The actor of what the engine decides by itself (follow-up, escalation, contacts, recalls).</summary>
+    public const string SystemActor = "system";
+
     /// <summary>Applies a lender record: opens a new account, updates a known one, or changes nothing.</summary>
     public static (UpsertOutcome Outcome, Decision Decision) Upsert(
         AccountState? state, string lenderId, AccountRecord record, DateTimeOffset now, StrategyInForce latest)
@@ -182,6 +191,49 @@ public static partial class AccountLifecycle
         return new Execution(before, decision.Events, after, null);
     }
 
+    /// <summary>
+    /// Everything one append records, decided here so that every caller records the same: the decided
+    /// events (each as its actor's), then, as the system's, what the state after them calls for — the
+    /// contacts now due (<see cref="DueContacts"/>) and the placement's recall (<see cref="PlacementEnds"/>),
+    /// so that no moment exists at which a change is stored but what it released is not. With nothing
+    /// decided (a wake that found nothing else due), only what the state itself calls for.
+    /// </summary>
+    public static Append Complete(
+        AccountState? state, IEnumerable<(AccountEventData Data, string Actor)> decided, DateTimeOffset now, Strategy assigned, StrategyInForce latest)
+    {
+        var events = ImmutableArray.CreateBuilder<AccountEvent>();
+        var next = state;
+        void Record(AccountEventData data, string actor)
+        {
+            var e = new AccountEvent((next?.Version ?? 0) + 1, now, actor, data);
+            next = Apply(next, e);
+            events.Add(e);
+        }
+
+        foreach (var (data, actor) in decided)
+        {
+            Record(data, actor);
+        }
+
+        if (next is null)
+        {
+            return new Append([], null);
+        }
+
+        var rules = state is null ? latest.Rules : RulesOf(next, state, assigned, latest);
+        foreach (var data in DueContacts(next, now, rules))
+        {
+            Record(data, SystemActor);
+        }
+
+        foreach (var data in PlacementEnds(next, now))
+        {
+            Record(data, SystemActor);
+        }
+
+        return new Append(events.ToImmutable(), next);
+    }
+
     /// <summary>Records a payment, idempotently by its id; paying the arrears cures, paying everything closes as Paid.</summary>
     public static Decision Pay(AccountState state, string paymentId, decimal amount, DateTimeOffset paidAt, DateTimeOffset now)
     {
@@ -256,29 +308,52 @@ public static partial class AccountLifecycle
             : new Decision([new AccountClosed(reason)]);
     }
 
-    /// <summary>The state after one event of the lifecycle (outsourcing's own are applied by <see cref="Apply"/>).</summary>
-    private static AccountState ApplyFact(AccountState? state, AccountEvent e) => e.Data switch
+    /// <summary>
+    /// The state after one event: the only way state changes. Each family of events is applied by its own
+    /// method; outsourcing then sees what the event means to a placement (<see cref="ObserveOutsourcing"/>).
+    /// </summary>
+    public static AccountState Apply(AccountState? state, AccountEvent e)
     {
-        AccountOpened opened => new AccountState
+        var next = e.Data switch
         {
-            LenderId = opened.LenderId,
-            AccountRef = opened.Record.AccountRef,
-            Version = e.Seq,
-            Status = AccountStatus.Active,
-            Record = opened.Record,
-            Balance = opened.Record.Balance,
-            Arrears = opened.Record.Arrears,
-            Strategy = opened.Strategy,
-            OpenedAt = e.At,
-        },
-        AccountUpdated updated => Existing(state) with
+            AccountOpened opened => Opened(opened, e),
+            AccountUpdated or AccountReopened or StageEntered or PaymentReceived or AccountClosed => ApplyAccount(Existing(state), e),
+            PromiseMade or PromiseKept or PromiseBroken or PlanSubmitted or PlanApproved or PlanBroken or PlanLapsed or PlanCompleted
+                or SettlementOffered or SettlementApproved or SettlementExpired or SettlementPaid => ApplyArrangement(Existing(state), e),
+            DisputeOpened or DisputeResolved or HoldPlaced or HoldReleased or LitigationStepRecorded => ApplyProtection(Existing(state), e),
+            ContactPlanned or ContactSuppressed or ContactDispatchRequested or ContactSent or ContactDispatchFailed or ContactResultReceived
+                or ContactRecorded => ApplyContacts(Existing(state), e),
+            AccountPlaced or PlacementAwaited or PlacementRecalled or PlacementReturned or AgencyContactRecorded
+                or PlacementPaymentCredited => ApplyOutsourcing(Existing(state), e),
+            _ => throw Unhandled(e),
+        };
+        return ObserveOutsourcing(next, e);
+    }
+
+    private static AccountState Opened(AccountOpened opened, AccountEvent e) => new()
+    {
+        LenderId = opened.LenderId,
+        AccountRef = opened.Record.AccountRef,
+        Version = e.Seq,
+        Status = AccountStatus.Active,
+        Record = opened.Record,
+        Balance = opened.Record.Balance,
+        Arrears = opened.Record.Arrears,
+        Strategy = opened.Strategy,
+        OpenedAt = e.At,
+    };
+
+    /// <summary>The account's own facts: the lender's record, stages, payments and closing.</summary>
+    private static AccountState ApplyAccount(AccountState state, AccountEvent e) => e.Data switch
+    {
+        AccountUpdated updated => state with
         {
             Version = e.Seq,
             Record = updated.Record,
             Balance = updated.Record.Balance,
             Arrears = updated.Record.Arrears,
         },
-        AccountReopened reopened => Existing(state) with
+        AccountReopened reopened => state with
         {
             Version = e.Seq,
             Status = AccountStatus.Active,
@@ -291,29 +366,29 @@ public static partial class AccountLifecycle
             ClosedReason = null,
             ClosedAt = null,
         },
-        StageEntered entered => Existing(state) with
+        StageEntered entered => state with
         {
             Version = e.Seq,
             Stage = entered.Stage,
             StageEnteredAt = e.At,
             Strategy = entered.Strategy,
-            FirstNoticeAt = Existing(state).FirstNoticeAt ?? (entered.Stage == Stage.Notice ? e.At : null),
+            FirstNoticeAt = state.FirstNoticeAt ?? (entered.Stage == Stage.Notice ? e.At : null),
         },
-        PaymentReceived paid => Existing(state) with
+        PaymentReceived paid => state with
         {
             Version = e.Seq,
-            Balance = Existing(state).Balance.ApplyPayment(paid.Amount).After,
-            Arrears = Math.Max(0, Existing(state).Arrears - paid.Amount),
-            Collected = Existing(state).Collected + paid.Amount,
-            Overpaid = Existing(state).Overpaid + paid.Overpaid,
-            Payments = Existing(state).Payments.SetItem(paid.PaymentId, paid.Amount),
+            Balance = state.Balance.ApplyPayment(paid.Amount).After,
+            Arrears = Math.Max(0, state.Arrears - paid.Amount),
+            Collected = state.Collected + paid.Amount,
+            Overpaid = state.Overpaid + paid.Overpaid,
+            Payments = state.Payments.SetItem(paid.PaymentId, paid.Amount),
 
             // Every payment recorded while an arrangement is open counts towards it.
-            Promise = Existing(state).Promise is { } promise ? promise with { Paid = promise.Paid + paid.Amount } : null,
-            Plan = Existing(state).Plan is { } plan ? plan with { Paid = plan.Paid + paid.Amount } : null,
-            Settlement = Existing(state).Settlement is { } offer ? offer with { Paid = offer.Paid + paid.Amount } : null,
+            Promise = state.Promise is { } promise ? promise with { Paid = promise.Paid + paid.Amount } : null,
+            Plan = state.Plan is { } plan ? plan with { Paid = plan.Paid + paid.Amount } : null,
+            Settlement = state.Settlement is { } offer ? offer with { Paid = offer.Paid + paid.Amount } : null,
         },
-        AccountClosed closed => Existing(state) with
+        AccountClosed closed => state with
         {
             Version = e.Seq,
             Status = AccountStatus.Closed,
@@ -326,9 +401,11 @@ public static partial class AccountLifecycle
             Plan = null,
             Settlement = null,
         },
-        _ => ApplyArrangement(Existing(state), e) ?? ApplyProtection(Existing(state), e) ?? ApplyContacts(Existing(state), e)
-            ?? throw new InvalidOperationException($"No rule applies event {e.Type}."),
+        _ => throw Unhandled(e),
     };
+
+    /// <summary>An event <see cref="Apply"/> has no rule for: a new event type must be given one.</summary>
+    private static InvalidOperationException Unhandled(AccountEvent e) => new($"No rule applies event {e.Type}.");
 
     public static Stage? NextStage(Stage? stage) => stage switch
     {

@@ -133,6 +133,10 @@ public static partial class AccountRecordParser
         {
             errors.Add(new("dueDate", $"'{Truncate(dueDateText)}' is not a date in yyyy-MM-dd form"));
         }
+        else if (!BusinessCalendar.Accepts(dueDate))
+        {
+            errors.Add(new("dueDate", $"{BusinessCalendar.Iso(dueDate)} is out of range: a due date must be {BusinessCalendar.AcceptedRange}"));
+        }
 
         var borrowerName = Text("borrowerName");
         if (borrowerName is null)

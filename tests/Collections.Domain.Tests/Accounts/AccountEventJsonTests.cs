@@ -18,7 +18,7 @@ public class AccountEventJsonTests
         account.Upsert(delinquentAgain, delinquentAgain.AtDpd(20));
 
         Assert.Equal(
-            ["AccountOpened", "StageEntered", "AccountUpdated", "PaymentReceived", "AccountClosed", "AccountReopened"],
+            ["AccountOpened", "StageEntered", "AccountUpdated", "PaymentReceived", "AccountClosed", "AccountReopened", "ContactPlanned", "ContactDispatchRequested"],
             account.History.Select(e => e.Type).Distinct());
         foreach (var e in account.History)
         {

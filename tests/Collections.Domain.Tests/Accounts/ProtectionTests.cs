@@ -70,12 +70,16 @@ public class ProtectionTests
     public void Dispute_commands_are_refused_for_bad_input_or_the_wrong_state_and_record_nothing()
     {
         var account = OpenedAt(20);
+        var opened = account.History.Count;
         Assert.Equal(RejectionKind.Invalid, account.OpenDispute(" ", At(20)).Rejection?.Kind);
         Assert.Equal(RejectionKind.Conflict, account.ResolveDispute(DisputeOutcome.Verified, At(20)).Rejection?.Kind);
+        Assert.Equal(opened, account.History.Count);
+
         account.OpenDispute("wrong amount", At(20));
+        var disputed = account.History.Count;
         Assert.Equal(RejectionKind.Conflict, account.OpenDispute("again", At(20)).Rejection?.Kind);
         Assert.Equal(RejectionKind.Invalid, account.ResolveDispute((DisputeOutcome)7, At(20)).Rejection?.Kind);
-        Assert.Equal(4, account.History.Count);
+        Assert.Equal(disputed, account.History.Count);
     }
 
     [Theory]

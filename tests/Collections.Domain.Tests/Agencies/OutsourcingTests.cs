@@ -78,7 +78,9 @@ public sealed class OutsourcingTests
             account.AdvanceTo(now);
         }
 
-        var recall = Assert.IsType<PlacementRecalled>(Assert.Single(AccountLifecycle.PlacementEnds(account.State, now)));
+        // The recall is recorded in the append of the change itself; nothing is left to recall.
+        var recall = Assert.Single(account.Recorded<PlacementRecalled>());
+        Assert.Empty(AccountLifecycle.PlacementEnds(account.State, now));
         Assert.Equal(reason, recall.Reason);
         Assert.Equal(detail, recall.Detail);
         Assert.Equal("AG1", recall.AgencyId);
@@ -195,7 +197,8 @@ public sealed class OutsourcingTests
 
         account.Execute((s, _) => AccountLifecycle.PayThroughAgency(s, "AG1", "AP-2", 924.99m, at, at), at);
         Assert.Equal(AccountStatus.Closed, account.State.Status);
-        var recall = Assert.IsType<PlacementRecalled>(Assert.Single(AccountLifecycle.PlacementEnds(account.State, at)));
+        var recall = Assert.Single(account.Recorded<PlacementRecalled>());
+        Assert.Null(account.State.Outsourcing.Current);
         Assert.Equal(PlacementEndReason.PaidInFull, recall.Reason);
         Assert.Equal(1025m, recall.Stats.Collected);
 

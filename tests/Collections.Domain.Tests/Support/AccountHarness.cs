@@ -4,12 +4,15 @@ using Collections.Domain.Events;
 namespace Collections.Domain.Tests.Support;
 
 /// <summary>
-/// Plays the grain's part around the pure lifecycle: decides a command, applies the decided events to
-/// the state in sequence, and keeps the history, so that a test reads as a series of commands.
+/// Plays the grain's part around the pure lifecycle: decides a command, completes it as the grain does
+/// (<see cref="AccountLifecycle.Complete"/>: the contacts and placement recalls it calls for), applies the
+/// events to the state in sequence, and keeps the history, so that a test reads as a series of commands.
 /// </summary>
 public sealed class AccountHarness(StrategyInForce? strategy = null)
 {
     public const string LenderId = "L1";
+
+    private const string Actor = $"lender:{LenderId}";
 
     private readonly List<AccountEvent> history = [];
     private AccountState? state;
@@ -36,8 +39,13 @@ public sealed class AccountHarness(StrategyInForce? strategy = null)
         return result;
     }
 
-    public Decision AdvanceTo(DateTimeOffset now) =>
-        Record(new Decision(AccountLifecycle.Advance(State, now, Strategy.Rules, Strategy)), now);
+    /// <summary>A wake at <paramref name="now"/>: what is due, and, even if nothing is, the contacts and recalls the state calls for.</summary>
+    public Decision AdvanceTo(DateTimeOffset now)
+    {
+        var due = new Decision(AccountLifecycle.Advance(State, now, Strategy.Rules, Strategy));
+        Append([.. due.Events.Select(e => (e, AccountLifecycle.SystemActor))], now, woke: true);
+        return due;
+    }
 
     public Decision Pay(string paymentId, decimal amount, DateTimeOffset now) =>
         Record(AccountLifecycle.Pay(State, paymentId, amount, now, now), now);
@@ -53,7 +61,13 @@ public sealed class AccountHarness(StrategyInForce? strategy = null)
     public Execution Execute(Func<AccountState, Domain.Strategies.Strategy, Decision> command, DateTimeOffset now)
     {
         var execution = AccountLifecycle.Execute(State, now, Strategy.Rules, Strategy, command);
-        Record(new Decision([.. execution.Due, .. execution.Commanded, .. execution.Released]), now);
+        Append(
+            [
+                .. execution.Due.Select(e => (e, AccountLifecycle.SystemActor)),
+                .. execution.Commanded.Select(e => (e, Actor)),
+                .. execution.Released.Select(e => (e, AccountLifecycle.SystemActor)),
+            ],
+            now);
         return execution;
     }
 
@@ -90,13 +104,20 @@ public sealed class AccountHarness(StrategyInForce? strategy = null)
 
     private Decision Record(Decision decision, DateTimeOffset at)
     {
-        foreach (var data in decision.Events)
+        Append([.. decision.Events.Select(e => (e, Actor))], at);
+        return decision;
+    }
+
+    private void Append(IReadOnlyCollection<(AccountEventData Data, string Actor)> decided, DateTimeOffset at, bool woke = false)
+    {
+        if (decided.Count == 0 && !woke)
         {
-            var e = new AccountEvent((state?.Version ?? 0) + 1, at, $"lender:{LenderId}", data);
-            state = AccountLifecycle.Apply(state, e);
-            history.Add(e);
+            // As in the grain: a command that decides nothing records nothing.
+            return;
         }
 
-        return decision;
+        var append = AccountLifecycle.Complete(state, decided, at, Strategy.Rules, Strategy);
+        history.AddRange(append.Events);
+        state = append.State;
     }
 }
