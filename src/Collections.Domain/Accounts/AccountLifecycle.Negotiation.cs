@@ -26,11 +26,6 @@ public static partial class AccountLifecycle
             return Decision.Reject(RejectionKind.Invalid, $"amount {Money(amount)} is more than the balance {Money(state.Balance.Total)}");
         }
 
-        if (!BusinessCalendar.Accepts(dueDate))
-        {
-            return OutOfRange("dueDate", dueDate);
-        }
-
         if (dueDate < today)
         {
             return Decision.Reject(RejectionKind.Invalid, $"dueDate {BusinessCalendar.Iso(dueDate)} is in the past (today is {BusinessCalendar.Iso(today)} in the debtor's time zone)");
@@ -51,6 +46,11 @@ public static partial class AccountLifecycle
         {
             return Decision.Reject(RejectionKind.Unprocessable,
                 $"dueDate {BusinessCalendar.Iso(dueDate)} is more than {policy.MaxPromiseDays} days ahead (maxPromiseDays); a later date needs a payment plan");
+        }
+
+        if (!BusinessCalendar.Accepts(dueDate))
+        {
+            return OutOfRange("dueDate", dueDate);
         }
 
         return new Decision([new PromiseMade(amount, dueDate, policy.PromiseGraceDays)]);
@@ -188,11 +188,6 @@ public static partial class AccountLifecycle
                 $"a settlement is an amount below the balance ({Money(balance)}); {Money(amount)} is not — the whole balance needs no settlement");
         }
 
-        if (!BusinessCalendar.Accepts(expiresOn))
-        {
-            return OutOfRange("expiresOn", expiresOn);
-        }
-
         if (expiresOn < today)
         {
             return Decision.Reject(RejectionKind.Invalid, $"expiresOn {BusinessCalendar.Iso(expiresOn)} is in the past (today is {BusinessCalendar.Iso(today)} in the debtor's time zone)");
@@ -213,6 +208,11 @@ public static partial class AccountLifecycle
         {
             return Decision.Reject(RejectionKind.Unprocessable,
                 $"expiresOn {BusinessCalendar.Iso(expiresOn)} is more than {policy.MaxPromiseDays} days ahead (maxPromiseDays)");
+        }
+
+        if (!BusinessCalendar.Accepts(expiresOn))
+        {
+            return OutOfRange("expiresOn", expiresOn);
         }
 
         var forgiven = balance - amount;

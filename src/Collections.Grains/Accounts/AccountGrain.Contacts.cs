@@ -23,17 +23,11 @@ namespace Collections.Grains.Accounts;
 /// else the wake) sends it again with the same key, so the receiver acts once; a gateway result that
 /// arrives first settles it as sent.</item>
 /// </list>
-/// Contacts are decided with every append, in the same append (<see cref="AccountLifecycle.DueContacts"/>),
-/// and at every wake that records nothing else.
+/// Which contacts are due is decided by the domain with every append, in the same append
+/// (<see cref="AccountLifecycle.Complete"/>); this file sends the outbox after it.
 /// </summary>
 public sealed partial class AccountGrain : IAccountContactsGrain
 {
-    /// <summary>Contacts are being decided or dispatched in this turn: the appends inside must not start again.</summary>
-    private bool contacting;
-
-    /// <summary>Failed sends per outbox contact in this activation.</summary>
-    private Dictionary<long, int>? dispatchRounds;
-
     private IContactGateway ContactGateway => ServiceProvider.GetRequiredService<IContactGateway>();
 
     private ContactOptions ContactSettings => ServiceProvider.GetRequiredService<IOptions<ContactOptions>>().Value;
@@ -99,72 +93,55 @@ public sealed partial class AccountGrain : IAccountContactsGrain
     }
 
     /// <summary>
-    /// Called after every append and at every wake: dispatches the outbox. What the contact plan calls for
-    /// is recorded before, with the events that released it (<see cref="DueContactsWith"/>), or by a wake
-    /// that has nothing else to record. Re-entry from the appends it makes itself is ignored.
+    /// Sends every contact of the outbox and appends each result; a transient failure leaves it for the
+    /// next round, and a failure to send or record at all is left to the wake (nothing is lost: what is
+    /// in the outbox is re-sent with the same idempotency key).
     /// </summary>
-    private async Task DispatchContactsAsync()
+    private async Task DispatchOutboxAsync()
     {
-        if (state is null || contacting)
-        {
-            return;
-        }
-
-        contacting = true;
         try
         {
-            await DispatchOutboxAsync();
+            foreach (var pending in state?.Contacts.Outbox ?? [])
+            {
+                if (await SendAsync(state!, pending) is { } sent)
+                {
+                    await AppendResultAsync(sent.Decision.Events, sent.Actor);
+                }
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Nothing is lost: what is in the outbox is re-sent at the next wake.
             LogContactsBehind(logger, Key, ex.GetType().Name);
-        }
-        finally
-        {
-            contacting = false;
         }
     }
 
-    /// <summary>
-    /// The contacts that the state after an append calls for, recorded in that same append: one write
-    /// instead of two, and no moment at which the change is stored but the contacts it released are not.
-    /// None while contacts are being decided or dispatched (their own appends).
-    /// </summary>
-    private async Task<ImmutableArray<AccountEventData>> DueContactsWith(AccountState next) =>
-        contacting ? [] : AccountLifecycle.DueContacts(next, clock.Now, await AssignedRulesAsync(next));
-
-    /// <summary>Sends every contact of the outbox and records each result; a transient failure leaves it for the next round.</summary>
-    private async Task DispatchOutboxAsync()
+    /// <summary>Sends one outbox contact: its result to record, or null when a transient failure leaves it for the next round.</summary>
+    private async Task<(Decision Decision, string Actor)?> SendAsync(AccountState account, PendingDispatch pending)
     {
-        foreach (var pending in state?.Contacts.Outbox ?? [])
+        var result = await ContactGateway.SendAsync(MessageFor(account, pending), CancellationToken.None);
+        Decision decision;
+        if (result.Sent)
         {
-            var account = state!;
-            var result = await ContactGateway.SendAsync(MessageFor(account, pending), CancellationToken.None);
-            Decision decision;
-            if (result.Sent)
-            {
-                decision = AccountLifecycle.RecordContactSent(account, pending.Id, result.Gateway, result.Reference, result.Preview, result.Result, clock.Now);
-                metrics.ContactDispatchRound(pending.Channel, "sent");
-            }
-            else
-            {
-                dispatchRounds ??= [];
-                var rounds = dispatchRounds[pending.Id] = dispatchRounds.GetValueOrDefault(pending.Id) + 1;
-                metrics.ContactDispatchRound(pending.Channel, result.Permanent ? "refused" : "failed");
-                LogDispatchFailed(logger, Key, pending.Id, rounds, result.Permanent);
-                if (!result.Permanent && rounds < ContactSettings.MaxDispatchRounds)
-                {
-                    continue;
-                }
-
-                var reason = result.Permanent ? result.Error ?? "refused" : $"{result.Error ?? "failed"} ({rounds} rounds)";
-                decision = AccountLifecycle.RecordDispatchFailure(account, pending.Id, result.Gateway, reason);
-            }
-
-            dispatchRounds?.Remove(pending.Id);
-            await CommitAsync(decision.Events, result.Sent ? $"gateway:{result.Gateway}" : System);
+            decision = AccountLifecycle.RecordContactSent(account, pending.Id, result.Gateway, result.Reference, result.Preview, result.Result, clock.Now);
+            metrics.ContactDispatchRound(pending.Channel, "sent");
         }
+        else
+        {
+            dispatchRounds ??= [];
+            var rounds = dispatchRounds[pending.Id] = dispatchRounds.GetValueOrDefault(pending.Id) + 1;
+            metrics.ContactDispatchRound(pending.Channel, result.Permanent ? "refused" : "failed");
+            LogDispatchFailed(logger, Key, pending.Id, rounds, result.Permanent);
+            if (!result.Permanent && rounds < ContactSettings.MaxDispatchRounds)
+            {
+                return null;
+            }
+
+            var reason = result.Permanent ? result.Error ?? "refused" : $"{result.Error ?? "failed"} ({rounds} rounds)";
+            decision = AccountLifecycle.RecordDispatchFailure(account, pending.Id, result.Gateway, reason);
+        }
+
+        dispatchRounds?.Remove(pending.Id);
+        return (decision, result.Sent ? $"gateway:{result.Gateway}" : System);
     }
 
     /// <summary>After an activation (a silo lost mid-send, or the account collected idle), sends what the outbox still holds.</summary>
@@ -180,7 +157,7 @@ public sealed partial class AccountGrain : IAccountContactsGrain
             async _ =>
             {
                 timer?.Dispose();
-                await DispatchContactsAsync();
+                await DispatchOutboxAsync();
             },
             new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
     }

@@ -29,15 +29,6 @@ namespace Collections.Grains.Accounts;
 /// </summary>
 public sealed partial class AccountGrain : IAccountPlacementGrain
 {
-    /// <summary>A placement is being made in this turn: commits inside it must not start another.</summary>
-    private bool placing;
-
-    /// <summary>The last placement's release reached its agency in this activation.</summary>
-    private bool lastReleaseAcknowledged;
-
-    /// <summary>Allocation failed (not "no room": an error) in this activation: retry soon rather than tomorrow.</summary>
-    private DateTimeOffset? placementFailedAt;
-
     private AgencyOptions Agencies => ServiceProvider.GetRequiredService<IOptions<AgencyOptions>>().Value;
 
     public Task<AgencyAccountView?> GetAgencyViewAsync(string agencyId) =>
@@ -102,7 +93,7 @@ public sealed partial class AccountGrain : IAccountPlacementGrain
             else
             {
                 // Past its term and not yet recalled (a wake still to come): recall it now.
-                await CommitAsync(ends, System);
+                await CommitAsync([.. ends.Select(e => (e, System))], await AssignedRulesAsync(state), await LatestAsync(state));
             }
 
             return;
@@ -115,26 +106,10 @@ public sealed partial class AccountGrain : IAccountPlacementGrain
     }
 
     /// <summary>
-    /// Called by every append, before it is written: a change that recalls the placement (closing, a
-    /// dispute, a recalling hold, leaving the stage, the term's end) records the recall in the same append.
-    /// </summary>
-    private AccountState AppendPlacementEnds(AccountState next, List<string> serialized, DateTimeOffset now)
-    {
-        foreach (var recall in AccountLifecycle.PlacementEnds(next, now))
-        {
-            var e = new AccountEvent(next.Version + 1, now, System, recall);
-            next = AccountLifecycle.Apply(next, e);
-            serialized.Add(AccountEventJson.Serialize(e));
-        }
-
-        return next;
-    }
-
-    /// <summary>
     /// Called by every append, after it is written: tells the agencies what changed for them (a placement
-    /// recorded, changed or ended), then places the account if it is now due.
+    /// recorded, changed or ended). A recall was recorded in the append itself (<see cref="AccountLifecycle.Complete"/>).
     /// </summary>
-    private async Task AfterCommitOutsourcingAsync(AccountState? before)
+    private async Task TellAgenciesAsync(AccountState? before)
     {
         if (state is null)
         {
@@ -161,30 +136,6 @@ public sealed partial class AccountGrain : IAccountPlacementGrain
                 await TellAgencyAsync(current.AgencyId, a => a.UpdateAsync(Sync(state, current)));
             }
         }
-
-        if (!placing)
-        {
-            await PlaceIfDueAsync();
-        }
-    }
-
-    /// <summary>At every wake: a recall whose time has come (the term's end), else a placement that is due.</summary>
-    private async Task OutsourceOnWakeAsync()
-    {
-        if (state is null)
-        {
-            return;
-        }
-
-        var ends = AccountLifecycle.PlacementEnds(state, clock.Now);
-        if (!ends.IsEmpty)
-        {
-            await CommitAsync(ends, System);
-        }
-        else
-        {
-            await PlaceIfDueAsync();
-        }
     }
 
     /// <summary>
@@ -194,7 +145,7 @@ public sealed partial class AccountGrain : IAccountPlacementGrain
     /// </summary>
     private async Task PlaceIfDueAsync()
     {
-        if (state is null || placing)
+        if (state is null)
         {
             return;
         }
@@ -205,7 +156,6 @@ public sealed partial class AccountGrain : IAccountPlacementGrain
             return;
         }
 
-        placing = true;
         string? reservedWith = null;
         var placementId = state.Version + 1;
         try
@@ -232,14 +182,14 @@ public sealed partial class AccountGrain : IAccountPlacementGrain
                     var decision = AccountLifecycle.Place(state, reservedWith, allocated.CommissionRate, clock.Now, rules);
                     if (decision.Rejection is null)
                     {
-                        await CommitAsync(decision.Events, System);
+                        await AppendResultAsync(decision.Events, System);
                         LogPlaced(logger, Key, placementId, reservedWith);
                     }
 
                     break;
                 case AllocationOutcome.NoRoom:
                     var reason = $"no agency serving lender {lenderId}{(state.Record.Debtor.Region is { } region ? $" in region {region}" : "")} has room ({allocated.Candidates} serve it)";
-                    await CommitAsync(AccountLifecycle.AwaitPlacement(state, reason).Events, System);
+                    await AppendResultAsync(AccountLifecycle.AwaitPlacement(state, reason).Events, System);
                     break;
                 case AllocationOutcome.NoAgency:
                 default:
@@ -250,10 +200,6 @@ public sealed partial class AccountGrain : IAccountPlacementGrain
         {
             placementFailedAt = clock.Now;
             LogPlacementFailed(logger, Key, ex.GetType().Name);
-        }
-        finally
-        {
-            placing = false;
         }
 
         // A slot reserved but not recorded (the append failed or was refused) is given back at once.

@@ -8,33 +8,26 @@ namespace Collections.Grains.Accounts;
 /// Keeping the lender's portfolio counters equal to the sum over its accounts: after every change (and
 /// at bucket boundaries, which pass without events) the account reports its contribution; the store
 /// applies the difference from the contribution it holds, by compare-and-set, so reports are exact and
-/// idempotent. A report that fails is retried by the wake reminder until it lands.
+/// idempotent. A report that fails is retried by the wake reminder until it lands (<see cref="ReportAsync"/>).
 /// </summary>
 public sealed partial class AccountGrain
 {
-    /// <summary>The contribution the store holds for this account, when this activation knows it.</summary>
-    private (bool Known, PortfolioContribution? Value) reported;
-
     /// <summary>
-    /// The state as this activation loaded it. While <see cref="reported"/> is unknown, its contribution is
-    /// what the store most likely holds (every commit reports; nothing for an account new to storage). Only
-    /// a guess — the compare-and-set answers with the stored value when it is wrong — but a right one saves
-    /// reading it first; activations that only serve reads never compute it. Dropped once a report lands.
+    /// Reports the account's contribution unless the store is known to hold it; false when it did not land
+    /// (the caller brings the wake forward to retry it).
     /// </summary>
-    private AccountState? loaded;
-
-    private async Task ReportPortfolioAsync()
+    private async Task<bool> ReportPortfolioAsync()
     {
         if (state is null)
         {
-            return;
+            return true;
         }
 
         var now = clock.Now;
         var next = PortfolioContribution.Of(state, now, await AssignedRulesAsync(state));
         if (reported.Known && reported.Value == next)
         {
-            return;
+            return true;
         }
 
         try
@@ -48,7 +41,7 @@ public sealed partial class AccountGrain
                 {
                     reported = (true, next);
                     loaded = null;
-                    return;
+                    return true;
                 }
 
                 expected = stored;
@@ -60,13 +53,7 @@ public sealed partial class AccountGrain
         {
             reported = default;
             LogPortfolioBehind(logger, ex, Key);
-
-            // Nothing else may happen to this account for a long time (a closed one has no wake at all):
-            // wake soon so the figures catch up.
-            var retry = wakeOptions.Value.RetryPeriod;
-            var due = registeredWake.At is { } at && clock.RealDelayUntil(at) < retry ? clock.RealDelayUntil(at) : retry;
-            await RegisterWakeReminderAsync(due);
-            registeredWake = default;
+            return false;
         }
     }
 

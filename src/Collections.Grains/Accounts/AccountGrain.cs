@@ -5,6 +5,7 @@ using Collections.Domain;
 using Collections.Domain.Accounts;
 using Collections.Domain.Events;
 using Collections.Grains.Lenders;
+using Collections.Domain.Portfolio;
 using Collections.Grains.Portfolio;
 using Collections.Grains.Storage;
 using Collections.Grains.Telemetry;
@@ -15,10 +16,13 @@ using Microsoft.Extensions.Options;
 namespace Collections.Grains.Accounts;
 
 /// <summary>
-/// One delinquent account. Decisions come from <see cref="AccountLifecycle"/> (pure); this grain
-/// persists their events with the new snapshot in one atomic append, then applies them, and keeps one
-/// wake reminder due at the next business event. Every tick recomputes what is due from the stored
-/// state, so a lost or failed tick is harmless: the reminder's period retries it.
+/// One delinquent account. Decisions come from <see cref="AccountLifecycle"/> (pure); this grain runs
+/// every command and every wake through one write path (<see cref="CommitAsync"/>): decide, append the
+/// events with the new snapshot atomically, apply them, then the side effects — the wake reminder moved to
+/// the next business event, the portfolio reported, the agencies told, the account placed if it is due and
+/// its contact outbox sent. Every tick recomputes what is due from the stored state, so a lost or failed
+/// tick is harmless: the reminder's period retries it. The partial files add capabilities (contacts,
+/// outsourcing, portfolio) and hold no state: every field is declared here.
 /// </summary>
 /// <remarks>
 /// The host collects idle accounts after <c>Collections:Accounts:CollectionAge</c> (a few minutes), not
@@ -36,13 +40,35 @@ public sealed partial class AccountGrain(
 {
     private const string WakeReminder = "wake";
 
-    /// <summary>The actor of what the engine decides by itself (follow-up, escalation).</summary>
-    private const string System = "system";
+    /// <summary>The actor of what the engine decides by itself (follow-up, escalation, placement, contacts).</summary>
+    private const string System = AccountLifecycle.SystemActor;
+
+    private static readonly Append Nothing = new([], null);
 
     private AccountState? state;
 
     /// <summary>The business instant the wake reminder is registered for in this activation; unknown after activation.</summary>
     private (bool Known, DateTimeOffset? At) registeredWake;
+
+    /// <summary>The portfolio contribution the store holds for this account, when this activation knows it.</summary>
+    private (bool Known, PortfolioContribution? Value) reported;
+
+    /// <summary>
+    /// The state as this activation loaded it. While <see cref="reported"/> is unknown, its contribution is
+    /// what the store most likely holds (every commit reports; nothing for an account new to storage). Only
+    /// a guess — the compare-and-set answers with the stored value when it is wrong — but a right one saves
+    /// reading it first; activations that only serve reads never compute it. Dropped once a report lands.
+    /// </summary>
+    private AccountState? loaded;
+
+    /// <summary>Failed sends per outbox contact in this activation.</summary>
+    private Dictionary<long, int>? dispatchRounds;
+
+    /// <summary>The last placement's release reached its agency in this activation.</summary>
+    private bool lastReleaseAcknowledged;
+
+    /// <summary>Allocation failed (not "no room": an error) in this activation: retry soon rather than tomorrow.</summary>
+    private DateTimeOffset? placementFailedAt;
 
     private string Key => this.GetPrimaryKeyString();
 
@@ -69,8 +95,9 @@ public sealed partial class AccountGrain(
         }
 
         var latest = await strategies.LatestAsync(lenderId, accountRef, state?.Strategy.Variant);
+        var assigned = state is null ? latest.Rules : await AssignedRulesAsync(state);
         var (outcome, decision) = AccountLifecycle.Upsert(state, lenderId, record, clock.Now, latest);
-        await CommitAsync(decision.Events, actor);
+        await CommitAsync([.. decision.Events.Select(e => (e, actor))], assigned, latest);
         return outcome;
     }
 
@@ -140,35 +167,15 @@ public sealed partial class AccountGrain(
         }
 
         await RecordWakeLagAsync(state);
-        var rules = await AssignedRulesAsync(state);
-        var events = AccountLifecycle.Advance(state, clock.Now, rules, await LatestAsync(state));
-        if (events.IsEmpty)
+        var assigned = await AssignedRulesAsync(state);
+        var latest = await LatestAsync(state);
+        var due = AccountLifecycle.Advance(state, clock.Now, assigned, latest);
+        var recorded = await CommitAsync([.. due.Select(e => (e, System))], assigned, latest, woke: true);
+        if (!recorded.IsEmpty && logger.IsEnabled(LogLevel.Debug))
         {
-            // A contact's moment may come with no other event; an append records the contacts with its events.
-            events = AccountLifecycle.DueContacts(state, clock.Now, rules);
+            var types = string.Join(",", recorded.Events.Select(e => e.Type));
+            LogWoke(logger, Key, recorded.Events.Length, types);
         }
-
-        if (events.IsEmpty)
-        {
-            // Nothing was due (a tick a moment early, a retry after a tick that did the work, or a bucket
-            // boundary): report the portfolio and point the reminder at the next wake.
-            registeredWake = default;
-            await ScheduleWakeAsync(state);
-            await ReportPortfolioAsync();
-        }
-        else
-        {
-            if (logger.IsEnabled(LogLevel.Debug))
-            {
-                var types = string.Join(",", events.Select(e => e.TypeName));
-                LogWoke(logger, Key, events.Length, types);
-            }
-
-            await CommitAsync([.. events.Select(e => (e, System))]);
-        }
-
-        await OutsourceOnWakeAsync();
-        await DispatchContactsAsync();
     }
 
     /// <summary>
@@ -185,7 +192,9 @@ public sealed partial class AccountGrain(
         }
 
         var now = clock.Now;
-        var execution = AccountLifecycle.Execute(state, now, await AssignedRulesAsync(state), await LatestAsync(state), (account, rules) => command(account, rules, now));
+        var assigned = await AssignedRulesAsync(state);
+        var latest = await LatestAsync(state);
+        var execution = AccountLifecycle.Execute(state, now, assigned, latest, (account, rules) => command(account, rules, now));
         if (execution.Rejection is { } rejection)
         {
             LogRejected(logger, Key, rejection.Kind);
@@ -193,61 +202,84 @@ public sealed partial class AccountGrain(
         }
 
         await CommitAsync(
-        [
-            .. execution.Due.Select(e => (e, System)),
-            .. execution.Commanded.Select(e => (e, actor)),
-            .. execution.Released.Select(e => (e, System)),
-        ]);
+            [
+                .. execution.Due.Select(e => (e, System)),
+                .. execution.Commanded.Select(e => (e, actor)),
+                .. execution.Released.Select(e => (e, System)),
+            ],
+            assigned,
+            latest);
         return new CommandResult(await ViewAsync(state), Recorded: execution.Commanded.Length);
     }
 
     /// <summary>
-    /// Appends events and the new snapshot atomically, then applies them. The reminder is moved earlier
-    /// before the append (a crash in between leaves an early wake, which recomputes and finds nothing
-    /// new) and later only after it (a crash in between leaves the old, earlier wake).
+    /// The account's one write path, for every command and every wake: decide → append → apply → side
+    /// effects. <see cref="AppendAsync"/> records what was decided, completed by the domain, and tells the
+    /// rest (wake, portfolio, agencies); then the account is placed if it is due and its outbox is sent,
+    /// each result appended the same way (never through this method again). A command that decided
+    /// nothing records and does nothing; a wake goes on even so: the state may call for contacts or a
+    /// recall by itself, a placement may be retried, the outbox re-sent.
     /// </summary>
-    private async Task CommitAsync(ImmutableArray<AccountEventData> events, string actor) =>
-        await CommitAsync([.. events.Select(e => (e, actor))]);
-
-    private async Task CommitAsync(ImmutableArray<(AccountEventData Data, string Actor)> events)
+    private async Task<Append> CommitAsync(
+        ImmutableArray<(AccountEventData Data, string Actor)> decided, Domain.Strategies.Strategy assigned, StrategyInForce latest, bool woke = false)
     {
-        if (events.IsEmpty)
+        if (decided.IsEmpty && !woke)
         {
-            return;
+            return Nothing;
         }
 
-        var now = clock.Now;
-        var expected = state?.Version ?? 0;
-        var previous = state;
-        var next = state;
-        var serialized = new List<string>(events.Length);
-        var recorded = new List<AccountEventData>(events.Length);
-        void Record(AccountEventData data, string actor)
+        var append = await AppendAsync(decided, assigned, latest);
+        if (append.IsEmpty)
         {
-            var e = new AccountEvent((next?.Version ?? 0) + 1, now, actor, data);
-            next = AccountLifecycle.Apply(next, e);
-            serialized.Add(AccountEventJson.Serialize(e));
-            recorded.Add(data);
+            // Nothing was due (a tick a moment early, a retry after a tick that did the work, or a bucket
+            // boundary): report the portfolio and point the reminder at the next wake.
+            registeredWake = default;
+            await ScheduleWakeAsync(state);
+            await ReportAsync();
         }
 
-        foreach (var (data, actor) in events)
+        await PlaceIfDueAsync();
+        await DispatchOutboxAsync();
+        return append;
+    }
+
+    /// <summary>
+    /// Appends what a side effect decided (a contact's dispatch result, a placement) as <paramref name="actor"/>'s,
+    /// with what it calls for, and tells the rest; no further side effect follows from it in this turn.
+    /// </summary>
+    private async Task AppendResultAsync(ImmutableArray<AccountEventData> decided, string actor)
+    {
+        var account = state!;
+        await AppendAsync([.. decided.Select(e => (e, actor))], await AssignedRulesAsync(account), await LatestAsync(account));
+    }
+
+    /// <summary>
+    /// Appends the decided events, completed by <see cref="AccountLifecycle.Complete"/> (the contacts and
+    /// placement recall they call for), with the new snapshot atomically, then applies them, reports the
+    /// portfolio and tells the agencies what changed for them. The reminder is moved earlier before the
+    /// append (a crash in between leaves an early wake, which recomputes and finds nothing new) and later
+    /// only after it (a crash in between leaves the old, earlier wake).
+    /// </summary>
+    private async Task<Append> AppendAsync(
+        ImmutableArray<(AccountEventData Data, string Actor)> decided, Domain.Strategies.Strategy assigned, StrategyInForce latest)
+    {
+        var append = AccountLifecycle.Complete(state, decided, clock.Now, assigned, latest);
+        if (append.IsEmpty)
         {
-            Record(data, actor);
+            return append;
         }
 
-        foreach (var data in await DueContactsWith(next!))
-        {
-            Record(data, System);
-        }
-
-        next = AppendPlacementEnds(next!, serialized, now);
-        var wake = await NextWakeAsync(next!);
+        var before = state;
+        var next = append.State!;
+        var expected = before?.Version ?? 0;
+        var wake = await NextWakeAsync(next);
         var earlier = !registeredWake.Known || (wake is not null && (registeredWake.At is null || wake.At < registeredWake.At));
         if (earlier)
         {
             await ScheduleWakeAsync(next, wake);
         }
 
+        var serialized = append.Events.Select(AccountEventJson.Serialize).ToList();
         var snapshot = JsonSerializer.Serialize(next, DomainJson.Options);
         if (!await gate.RunAsync(() => store.AppendAsync(Key, expected, serialized, snapshot)))
         {
@@ -262,11 +294,27 @@ public sealed partial class AccountGrain(
             await ScheduleWakeAsync(next, wake);
         }
 
-        metrics.Recorded(recorded);
-        await ReportPortfolioAsync();
+        metrics.Recorded(append.Events.Select(e => e.Data));
+        await ReportAsync();
+        await TellAgenciesAsync(before);
+        return append;
+    }
 
-        await AfterCommitOutsourcingAsync(previous);
-        await DispatchContactsAsync();
+    /// <summary>
+    /// Reports the portfolio contribution; if it does not land, the wake is brought forward to retry it,
+    /// since nothing else may happen to this account for a long time (a closed one has no wake at all).
+    /// </summary>
+    private async Task ReportAsync()
+    {
+        if (await ReportPortfolioAsync())
+        {
+            return;
+        }
+
+        var retry = wakeOptions.Value.RetryPeriod;
+        var due = registeredWake.At is { } at && clock.RealDelayUntil(at) < retry ? clock.RealDelayUntil(at) : retry;
+        await RegisterWakeReminderAsync(due);
+        registeredWake = default;
     }
 
     private async Task ScheduleWakeAsync(AccountState? account) =>

@@ -568,4 +568,17 @@ public class AccountLifecycleTests
 
         Assert.Throws<InvalidOperationException>(() => AccountLifecycle.Apply(null, e));
     }
+
+    [Fact]
+    public void An_account_due_on_the_last_accepted_date_has_a_next_wake_and_no_date_arithmetic_overflows()
+    {
+        var record = Records.Account().DueOn(BusinessCalendar.MaxDate).Build();
+        var account = AccountHarness.Opened(record, record.AtDpd(-10));
+
+        var wake = account.NextWake();
+
+        Assert.NotNull(wake);
+        Assert.Equal("enter Notice", wake.Reason);
+        Assert.Empty(account.AdvanceTo(record.AtDpd(-1)).Events);
+    }
 }

@@ -108,6 +108,30 @@ public class AccountRecordParserTests
     }
 
     [Theory]
+    [InlineData("9999-12-31")]
+    [InlineData("2200-01-01")]
+    [InlineData("1899-12-31")]
+    [InlineData("0001-01-01")]
+    public void A_due_date_outside_the_accepted_range_is_rejected_with_the_range(string dueDate)
+    {
+        var result = Records.Account().With("dueDate", dueDate).Parse();
+
+        Assert.False(result.IsValid);
+        Assert.Equal(new FieldError("dueDate", $"{dueDate} is out of range: a due date must be between 1900-01-01 and 2199-12-31"), Assert.Single(result.Errors));
+    }
+
+    [Theory]
+    [InlineData("1900-01-01")]
+    [InlineData("2199-12-31")]
+    public void A_due_date_on_either_bound_is_accepted(string dueDate)
+    {
+        var result = Records.Account().With("dueDate", dueDate).Parse();
+
+        Assert.True(result.IsValid);
+        Assert.Equal(DateOnly.Parse(dueDate, System.Globalization.CultureInfo.InvariantCulture), result.Record!.DueDate);
+    }
+
+    [Theory]
     [InlineData("loan")]
     [InlineData("mortgage")]
     [InlineData("cash loan")]

@@ -291,4 +291,25 @@ public class NegotiationTests
         Assert.Equal(ClosedReason.Settled, account.State.ClosedReason);
         Assert.Equal(325m, account.State.Forgiven);
     }
+
+    [Fact]
+    public void A_plan_installment_beyond_the_last_accepted_date_is_refused_with_the_range()
+    {
+        var account = OpenedAt(20);
+        var terms = new PlanTerms([new PlanInstallment(Day(25), 500m), new PlanInstallment(new DateOnly(9999, 12, 29), 525m)], Waiver.None);
+
+        AssertRejected(account.SubmitPlan(terms, At(20)), RejectionKind.Invalid, "installments[1].dueDate 9999-12-29 is out of range: dates must be between 1900-01-01 and 2199-12-31");
+    }
+
+    [Fact]
+    public void A_plan_whose_last_installment_is_due_on_the_last_accepted_date_has_a_next_wake()
+    {
+        var account = OpenedAt(20);
+        var terms = new PlanTerms([new PlanInstallment(Day(25), 500m), new PlanInstallment(BusinessCalendar.MaxDate, 525m)], Waiver.None);
+        Assert.Null(account.SubmitPlan(terms, At(20)).Rejection);
+
+        account.Payment("P-1", 500m, At(25));
+
+        Assert.Contains("2199-12-31", account.NextWake()!.Reason, StringComparison.Ordinal);
+    }
 }
