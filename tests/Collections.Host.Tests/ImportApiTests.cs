@@ -133,6 +133,22 @@ public sealed class ImportApiTests(HostFixture host)
     }
 
     [Fact]
+    public async Task A_due_date_outside_the_accepted_range_is_refused_with_the_range_by_put_and_by_import()
+    {
+        var lender = Lender();
+        var farFuture = """{"currency":"CNY","principal":500,"dueDate":"9999-12-31","borrowerName":"B"}""";
+
+        var put = await host.Admin.PutAsync($"/api/v1/lenders/{lender}/accounts/F-1", Json(farFuture));
+        var problem = await put.ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("between 1900-01-01 and 2199-12-31", problem.GetProperty("errors").GetProperty("dueDate")[0].GetString(), StringComparison.Ordinal);
+
+        var import = await (await host.Admin.PostAsync($"/api/v1/lenders/{lender}/accounts/import", Ndjson(farFuture.Replace("{", """{"accountRef":"F-2",""", StringComparison.Ordinal)))).JsonAsync();
+        var error = Assert.Single(import.GetProperty("errors").EnumerateArray()).GetProperty("error").GetString();
+        Assert.Contains("dueDate: 9999-12-31 is out of range: a due date must be between 1900-01-01 and 2199-12-31", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("re-send", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Payments_are_idempotent_by_id_conflict_on_another_amount_and_cure_the_account()
     {
         var lender = Lender();

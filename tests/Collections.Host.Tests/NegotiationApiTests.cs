@@ -92,6 +92,9 @@ public sealed class NegotiationApiTests(HostFixture host)
         Assert.Contains("make up the balance", notAddingUp.GetProperty("detail").GetString(), StringComparison.Ordinal);
         await RefusedAsync(account, () => PostAsync($"{account}/plans", """{"installments":[]}"""), HttpStatusCode.BadRequest);
         await RefusedAsync(account, () => PostAsync($"{account}/plans", """{"installments":[{"amount":1000}]}"""), HttpStatusCode.BadRequest);
+        var beyondTheRange = await RefusedAsync(account, () => PostAsync($"{account}/plans",
+            $$"""{"installments":[{"dueDate":"{{Date(5)}}","amount":500},{"dueDate":"9999-12-29","amount":500}]}"""), HttpStatusCode.BadRequest);
+        Assert.Contains("between 1900-01-01 and 2199-12-31", beyondTheRange.GetProperty("detail").GetString(), StringComparison.Ordinal);
         var thirteen = string.Join(",", Enumerable.Range(1, 13).Select(i => $$"""{"dueDate":"{{Date(i)}}","amount":{{(i == 13 ? 40 : 80)}}}"""));
         var tooMany = await RefusedAsync(account, () => PostAsync($"{account}/plans", $$"""{"installments":[{{thirteen}}]}"""), HttpStatusCode.UnprocessableEntity);
         Assert.Contains("maxInstallments", tooMany.GetProperty("detail").GetString(), StringComparison.Ordinal);
