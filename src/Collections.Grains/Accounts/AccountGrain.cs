@@ -249,6 +249,11 @@ public sealed partial class AccountGrain(
     /// </summary>
     private async Task AppendResultAsync(ImmutableArray<AccountEventData> decided, string actor)
     {
+        if (decided.IsEmpty)
+        {
+            return;
+        }
+
         var account = state!;
         await AppendAsync([.. decided.Select(e => (e, actor))], await AssignedRulesAsync(account), await LatestAsync(account));
     }
