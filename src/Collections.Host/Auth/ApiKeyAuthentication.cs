@@ -130,7 +130,7 @@ public static class Policies
 
     public static IServiceCollection AddApiKeyAuth(this IServiceCollection services)
     {
-        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section);
+        services.AddOptionsWithValidateOnStart<AuthOptions, AuthOptionsValidator>().BindConfiguration(AuthOptions.Section);
         services.AddSingleton<ApiKeyVerifier>();
         services.AddAuthentication(CollectionsClaims.Scheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(CollectionsClaims.Scheme, null);
