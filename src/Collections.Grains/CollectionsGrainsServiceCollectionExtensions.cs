@@ -23,7 +23,7 @@ public static class CollectionsGrainsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<StrategyProvider>();
         services.TryAddSingleton<CollectionsMetrics>();
-        services.AddOptionsWithValidateOnStart<WakeOptions, WakeOptionsValidator>().BindConfiguration(WakeOptions.Section);
+        services.AddOptionsWithValidateOnStart<WakeOptions, WakeOptionsValidator>().BindConfiguration(WakeOptions.Section).ValidateDataAnnotations();
         services.AddCollectionsStorageOptions();
         services.TryAddSingleton<StorageGate>();
         services.AddCollectionsAgencies();

@@ -18,29 +18,18 @@ public sealed class WakeOptions
     public TimeSpan RetryPeriod { get; set; } = TimeSpan.FromMinutes(1);
 }
 
-/// <summary>The data annotations of <see cref="WakeOptions"/>.</summary>
-[OptionsValidator]
-public sealed partial class WakeOptionsAnnotations : IValidateOptions<WakeOptions>;
 
 /// <summary>
-/// <see cref="WakeOptions"/>' annotations, and the one rule that reads another section: Orleans refuses to
-/// register a reminder whose period is below its <see cref="ReminderOptions.MinimumReminderPeriod"/>, which
-/// would surface only at the first wake of the first account.
+/// The one rule that reads another section: Orleans refuses to register a reminder whose period is below
+/// its <see cref="ReminderOptions.MinimumReminderPeriod"/>, which would surface only at the first wake.
 /// </summary>
 public sealed class WakeOptionsValidator(IOptions<ReminderOptions> reminders) : IValidateOptions<WakeOptions>
 {
-    private readonly WakeOptionsAnnotations annotations = new();
-
     public ValidateOptionsResult Validate(string? name, WakeOptions options)
     {
-        var result = new ValidateOptionsResultBuilder();
-        result.AddResult(annotations.Validate(name, options));
         var minimum = reminders.Value.MinimumReminderPeriod;
-        if (options.RetryPeriod < minimum)
-        {
-            result.AddError($"Collections:Wake:RetryPeriod ({options.RetryPeriod}) must be at least the silo's minimum reminder period ({minimum}).");
-        }
-
-        return result.Build();
+        return options.RetryPeriod >= minimum
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail($"Collections:Wake:RetryPeriod ({options.RetryPeriod}) must be at least the silo's minimum reminder period ({minimum}).");
     }
 }

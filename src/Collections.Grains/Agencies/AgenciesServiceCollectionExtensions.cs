@@ -14,7 +14,7 @@ public static class AgenciesServiceCollectionExtensions
         services.TryAddSingleton<IAgencyPlacementStore, InMemoryAgencyPlacementStore>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AgencyCatalog>();
-        services.AddOptionsWithValidateOnStart<AgencyOptions, AgencyOptionsValidator>().BindConfiguration(AgencyOptions.Section);
+        services.AddOptionsWithValidateOnStart<AgencyOptions>().BindConfiguration(AgencyOptions.Section).ValidateDataAnnotations();
         return services;
     }
 }

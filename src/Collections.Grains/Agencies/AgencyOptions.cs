@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Options;
 
 namespace Collections.Grains.Agencies;
 
@@ -50,7 +49,3 @@ public sealed class AgencyOptions : IValidatableObject
         }
     }
 }
-
-/// <summary>The data annotations and rules of <see cref="AgencyOptions"/>.</summary>
-[OptionsValidator]
-public sealed partial class AgencyOptionsValidator : IValidateOptions<AgencyOptions>;

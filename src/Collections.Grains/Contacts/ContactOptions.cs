@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Options;
 
 namespace Collections.Grains.Contacts;
 
@@ -86,7 +85,3 @@ public sealed class ContactOptions : IValidatableObject
         }
     }
 }
-
-/// <summary>The data annotations and rules of <see cref="ContactOptions"/>, every failure named.</summary>
-[OptionsValidator]
-public sealed partial class ContactOptionsValidator : IValidateOptions<ContactOptions>;

@@ -14,7 +14,7 @@ public static class ContactsServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddCollectionsContacts(this IServiceCollection services)
     {
-        services.AddOptionsWithValidateOnStart<ContactOptions, ContactOptionsValidator>().BindConfiguration(ContactOptions.Section);
+        services.AddOptionsWithValidateOnStart<ContactOptions>().BindConfiguration(ContactOptions.Section).ValidateDataAnnotations();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SimulatedContactGateway>();
         services.TryAddSingleton<WebhookContactGateway>();

@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Collections.Grains.Storage;
 
@@ -39,9 +38,6 @@ public sealed class StorageOptions : IValidatableObject
     }
 }
 
-/// <summary>The data annotations and rules of <see cref="StorageOptions"/>.</summary>
-[OptionsValidator]
-public sealed partial class StorageOptionsValidator : IValidateOptions<StorageOptions>;
 
 public static class StorageServiceCollectionExtensions
 {
@@ -51,7 +47,7 @@ public static class StorageServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddCollectionsStorageOptions(this IServiceCollection services)
     {
-        services.AddOptionsWithValidateOnStart<StorageOptions, StorageOptionsValidator>().BindConfiguration(StorageOptions.Section);
+        services.AddOptionsWithValidateOnStart<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations();
         return services;
     }
 }

@@ -1,11 +1,11 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Options;
 
 namespace Collections.Host.Configuration;
 
-// One pattern for every section: a class per section bound with AddOptionsWithValidateOnStart and
-// checked by a source-generated validator over its data annotations (and IValidatableObject for rules
-// across keys); every message names the key to fix. A silo with invalid configuration stops with these
+// One pattern for every section (here and in Collections.Grains): one class per section, bound with
+// AddOptionsWithValidateOnStart and ValidateDataAnnotations, IValidatableObject for rules across keys;
+// every message names the key to fix. (Not the options validator source generator: its copy of
+// RangeAttribute drops ErrorMessage, so messages would name the class, not the key.) A silo with invalid configuration stops with these
 // messages (Program.cs, StartupFailureException.ConfigurationErrors).
 
 /// <summary>What this process runs: a silo with the API co-hosted, or an API tier that is an Orleans client.</summary>
@@ -150,22 +150,3 @@ public sealed class CollectionsDashboardOptions
     /// </summary>
     public bool Enabled { get; set; } = true;
 }
-
-[OptionsValidator]
-public sealed partial class CollectionsHostOptionsValidator : IValidateOptions<CollectionsHostOptions>;
-
-[OptionsValidator]
-public sealed partial class CollectionsClusterOptionsValidator : IValidateOptions<CollectionsClusterOptions>;
-
-[OptionsValidator]
-public sealed partial class AccountOptionsValidator : IValidateOptions<AccountOptions>;
-
-[OptionsValidator]
-public sealed partial class ClockOptionsValidator : IValidateOptions<ClockOptions>;
-
-[OptionsValidator]
-public sealed partial class AuthOptionsValidator : IValidateOptions<AuthOptions>;
-
-[OptionsValidator]
-public sealed partial class CollectionsMetricsOptionsValidator : IValidateOptions<CollectionsMetricsOptions>;
-

@@ -24,8 +24,6 @@ public sealed class MemoryTrimOptions
     public long GrowthBytes { get; set; } = 128L << 20;
 }
 
-[OptionsValidator]
-public sealed partial class MemoryTrimOptionsValidator : IValidateOptions<MemoryTrimOptions>;
 
 /// <summary>
 /// Gives memory back after a burst. Collected activations are garbage, but an idle silo allocates too

@@ -32,9 +32,9 @@ public static class OrleansHosting
     public static WebApplicationBuilder AddCollectionsOrleans(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptionsWithValidateOnStart<CollectionsHostOptions, CollectionsHostOptionsValidator>().BindConfiguration(CollectionsHostOptions.Section);
+        services.AddOptionsWithValidateOnStart<CollectionsHostOptions>().BindConfiguration(CollectionsHostOptions.Section).ValidateDataAnnotations();
         services.AddCollectionsStorageOptions();
-        services.AddOptionsWithValidateOnStart<CollectionsClusterOptions, CollectionsClusterOptionsValidator>().BindConfiguration(CollectionsClusterOptions.Section);
+        services.AddOptionsWithValidateOnStart<CollectionsClusterOptions>().BindConfiguration(CollectionsClusterOptions.Section).ValidateDataAnnotations();
 
         // One switch, nothing to check beyond binding: validating at start makes a value that is not a boolean stop the host there.
         services.AddOptionsWithValidateOnStart<CollectionsDashboardOptions>().BindConfiguration(CollectionsDashboardOptions.Section);
@@ -72,7 +72,7 @@ public static class OrleansHosting
         else
         {
             builder.UseOrleans(silo => ConfigureSilo(silo, storage.Provider, cluster, dashboard));
-            services.AddOptionsWithValidateOnStart<MemoryTrimOptions, MemoryTrimOptionsValidator>().BindConfiguration(MemoryTrimOptions.Section);
+            services.AddOptionsWithValidateOnStart<MemoryTrimOptions>().BindConfiguration(MemoryTrimOptions.Section).ValidateDataAnnotations();
             services.AddHostedService<IdleMemoryTrim>();
         }
 
@@ -85,7 +85,7 @@ public static class OrleansHosting
     /// </summary>
     public static WebApplicationBuilder AddBusinessClock(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptionsWithValidateOnStart<ClockOptions, ClockOptionsValidator>().BindConfiguration(ClockOptions.Section);
+        builder.Services.AddOptionsWithValidateOnStart<ClockOptions>().BindConfiguration(ClockOptions.Section).ValidateDataAnnotations();
         builder.Services.AddSingleton(sp =>
         {
             if (sp.GetService<ClusterClock>() is { } shared)
@@ -180,7 +180,7 @@ public static class OrleansHosting
             silo.AddDashboard();
         }
 
-        silo.Services.AddOptionsWithValidateOnStart<AccountOptions, AccountOptionsValidator>().BindConfiguration(AccountOptions.Section);
+        silo.Services.AddOptionsWithValidateOnStart<AccountOptions>().BindConfiguration(AccountOptions.Section).ValidateDataAnnotations();
         silo.Services.AddOptions<GrainCollectionOptions>().Configure<IOptions<AccountOptions>>((collection, accounts) =>
         {
             var age = accounts.Value.CollectionAge;
