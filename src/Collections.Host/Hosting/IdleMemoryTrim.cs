@@ -29,7 +29,7 @@ public sealed class MemoryTrimOptions
 /// Gives memory back after a burst. Collected activations are garbage, but an idle silo allocates too
 /// little for the GC to run, and Server GC keeps what it has committed: after an import of a few hundred
 /// thousand accounts whose grains were then collected, resident memory stayed at the peak (BENCHMARKS.md,
-/// finding 5). Once the silo has been quiet for an interval and has grown since the last trim, one
+/// finding 3). Once the silo has been quiet for an interval and has grown since the last trim, one
 /// aggressive, compacting collection returns the free memory to the OS. A quiet silo can afford the pause.
 /// </summary>
 public sealed partial class IdleMemoryTrim(IOptions<MemoryTrimOptions> options, ILogger<IdleMemoryTrim> logger) : BackgroundService
