@@ -28,9 +28,11 @@ public sealed class HostFixture : IAsyncLifetime, IDisposable
     {
     }
 
-    /// <summary>A host in another environment or with other settings, for tests that need one of their own.</summary>
-    public HostFixture(string environment, IReadOnlyDictionary<string, string?> settings) =>
+    private HostFixture(string environment, IReadOnlyDictionary<string, string?> settings) =>
         factory = new CollectionsHostFactory(environment, settings, CatalogTime);
+
+    /// <summary>A host in another environment or with other settings, for tests that need one of their own.</summary>
+    public static HostFixture With(string environment, IReadOnlyDictionary<string, string?> settings) => new(environment, settings);
 
     /// <summary>The agency allocation cache's clock.</summary>
     public FakeTimeProvider CatalogTime { get; } = new();
