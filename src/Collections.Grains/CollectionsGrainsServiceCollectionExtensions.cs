@@ -23,10 +23,8 @@ public static class CollectionsGrainsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<StrategyProvider>();
         services.TryAddSingleton<CollectionsMetrics>();
-        services.AddOptions<WakeOptions>().BindConfiguration(WakeOptions.Section);
-        services.AddOptions<StorageGateOptions>().BindConfiguration(StorageGateOptions.Section)
-            .Validate(o => o.MaxConcurrentOperations is >= 1 and <= 100_000, "Collections:Storage:MaxConcurrentOperations must be between 1 and 100000.")
-            .ValidateOnStart();
+        services.AddOptionsWithValidateOnStart<WakeOptions, WakeOptionsValidator>().BindConfiguration(WakeOptions.Section).ValidateDataAnnotations();
+        services.AddCollectionsStorageOptions();
         services.TryAddSingleton<StorageGate>();
         services.AddCollectionsAgencies();
         services.AddCollectionsContacts();

@@ -9,15 +9,15 @@ public sealed class StartupTests(ITestOutputHelper output)
     [Fact]
     public async Task A_silo_pointed_at_an_unreachable_Redis_exits_within_seconds_with_a_message_that_says_so()
     {
-        var nobodyListens = Paths.FreePort();
-        var directory = Paths.TempDirectory("startup");
+        var nobodyListens = Ports.Free();
+        var directory = TestFiles.TempDirectory("startup");
         var clock = Stopwatch.StartNew();
-        await using (var silo = HostProcess.Start("silo", directory, Paths.FreePort(),
+        await using (var silo = HostProcess.Start("silo", directory, Ports.Free(),
         [
             "--Collections:Storage:Provider=Redis",
             $"--Collections:Storage:Redis=127.0.0.1:{nobodyListens},password=never-in-a-log",
-            $"--Collections:Cluster:SiloPort={Paths.FreePort()}",
-            $"--Collections:Cluster:GatewayPort={Paths.FreePort()}",
+            $"--Collections:Cluster:SiloPort={Ports.Free()}",
+            $"--Collections:Cluster:GatewayPort={Ports.Free()}",
         ]))
         {
             Assert.True(await silo.WaitForExitAsync(TimeSpan.FromSeconds(30)), $"The silo was still running after 30 s:\n{silo.Tail()}");
@@ -31,7 +31,7 @@ public sealed class StartupTests(ITestOutputHelper output)
             Assert.DoesNotContain("never-in-a-log", text);
         }
 
-        RedisServer.TryDelete(directory);
+        TestFiles.TryDelete(directory);
     }
 
     [Fact]
@@ -45,14 +45,14 @@ public sealed class StartupTests(ITestOutputHelper output)
                 """{"start":"2026-01-01T00:00:00+00:00","anchor":"2026-01-01T00:00:00+00:00","speed":1}""");
         }
 
-        var directory = Paths.TempDirectory("startup");
-        await using (var silo = HostProcess.Start("silo", directory, Paths.FreePort(),
+        var directory = TestFiles.TempDirectory("startup");
+        await using (var silo = HostProcess.Start("silo", directory, Ports.Free(),
         [
             "--Collections:Storage:Provider=Redis",
             $"--Collections:Storage:Redis={redis.ConnectionString}",
             "--Collections:Clock:Speed=8640",
-            $"--Collections:Cluster:SiloPort={Paths.FreePort()}",
-            $"--Collections:Cluster:GatewayPort={Paths.FreePort()}",
+            $"--Collections:Cluster:SiloPort={Ports.Free()}",
+            $"--Collections:Cluster:GatewayPort={Ports.Free()}",
         ]))
         {
             Assert.True(await silo.WaitForExitAsync(TimeSpan.FromSeconds(30)), $"The silo was still running after 30 s:\n{silo.Tail()}");
@@ -61,20 +61,21 @@ public sealed class StartupTests(ITestOutputHelper output)
             Assert.Contains("Collections:Clock:Speed=8640", silo.Output);
         }
 
-        RedisServer.TryDelete(directory);
+        TestFiles.TryDelete(directory);
     }
 
     [Theory]
     [InlineData("Collections:Accounts:CollectionAge", "00:00:05", "Collections:Accounts:CollectionAge must be between 00:00:30 and 1.00:00:00")]
     [InlineData("Collections:Storage:MaxConcurrentOperations", "0", "Collections:Storage:MaxConcurrentOperations must be between 1 and 100000")]
+    [InlineData("Collections:Wake:RetryPeriod", "00:00:02", "Collections:Wake:RetryPeriod (00:00:02) must be at least the silo's minimum reminder period (00:00:05)")]
     public async Task A_silo_with_an_out_of_range_capacity_setting_refuses_to_start_naming_the_key(string key, string value, string message)
     {
-        var directory = Paths.TempDirectory("startup");
-        await using (var silo = HostProcess.Start("silo", directory, Paths.FreePort(),
+        var directory = TestFiles.TempDirectory("startup");
+        await using (var silo = HostProcess.Start("silo", directory, Ports.Free(),
         [
             $"--{key}={value}",
-            $"--Collections:Cluster:SiloPort={Paths.FreePort()}",
-            $"--Collections:Cluster:GatewayPort={Paths.FreePort()}",
+            $"--Collections:Cluster:SiloPort={Ports.Free()}",
+            $"--Collections:Cluster:GatewayPort={Ports.Free()}",
         ]))
         {
             Assert.True(await silo.WaitForExitAsync(TimeSpan.FromSeconds(30)), $"The silo was still running after 30 s:\n{silo.Tail()}");
@@ -83,6 +84,6 @@ public sealed class StartupTests(ITestOutputHelper output)
             Assert.Contains(message, silo.Output);
         }
 
-        RedisServer.TryDelete(directory);
+        TestFiles.TryDelete(directory);
     }
 }

@@ -1,9 +1,7 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Collections.Domain.Accounts;
 using Collections.Grains.Agencies;
-using StackExchange.Redis;
+using Collections.Testing;
 using Xunit.Abstractions;
 
 namespace Collections.Grains.Tests;
@@ -194,63 +192,9 @@ public sealed class InMemoryAgencyPlacementStoreTests(ITestOutputHelper output) 
 }
 
 /// <summary>The same contract on a redis-server of the tests' own (loopback, a free port, no persistence).</summary>
-public sealed class RedisAgencyPlacementStoreTests(RedisProcess redis, ITestOutputHelper output) : AgencyPlacementStoreContract(output), IClassFixture<RedisProcess>
+public sealed class RedisAgencyPlacementStoreTests(RedisFixture redis, ITestOutputHelper output) : AgencyPlacementStoreContract(output), IClassFixture<RedisFixture>
 {
     protected override IAgencyPlacementStore Store { get; } = new RedisAgencyPlacementStore(redis.Connection, "test");
 
     protected override int LongList => 100_000;
-}
-
-public sealed class RedisProcess : IAsyncLifetime
-{
-    private static readonly string[] Directories = ["/usr/bin", "/usr/local/bin", "/usr/sbin"];
-
-    private Process? process;
-
-    public IConnectionMultiplexer Connection { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        var port = FreePort();
-        var executable = Directories.Select(d => Path.Combine(d, "redis-server")).FirstOrDefault(File.Exists)
-            ?? throw new InvalidOperationException("redis-server is not installed; the store tests need one (apt-get install -y redis-server).");
-        var start = new ProcessStartInfo(executable)
-        {
-            ArgumentList = { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" },
-            RedirectStandardOutput = true,
-        };
-        process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
-        process.OutputDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                Connection = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{port},connectTimeout=500");
-                return;
-            }
-            catch (RedisConnectionException) when (attempt < 40)
-            {
-                await Task.Delay(250);
-            }
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (Connection is not null)
-        {
-            await Connection.DisposeAsync();
-        }
-
-        process?.Kill();
-        process?.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

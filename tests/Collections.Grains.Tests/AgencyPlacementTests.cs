@@ -142,7 +142,7 @@ public sealed class AgencyPlacementTests(ClusterFixture fixture, ITestOutputHelp
         Assert.Equal(0.0, statuses[1]!.CompletedRecoveryRate);
         var weights = AgencyAllocation.Weights([.. statuses.Select(s => new AgencyCandidate(s!.AgencyId, s.Completed, s.CompletedRecoveryRate))]);
         var expected = weights[good] / (weights[good] + weights[poor]);
-        await Task.Delay(ClusterFixture.AgencyCatalogTtl * 2);
+        fixture.CatalogTime.Advance(ClusterFixture.AgencyCatalogTtl * 2);
 
         const int placements = 600;
         var refs = Enumerable.Range(0, placements).Select(i => $"W-{i:D4}").ToList();
@@ -229,7 +229,7 @@ public sealed class AgencyPlacementTests(ClusterFixture fixture, ITestOutputHelp
         await Task.WhenAll(agencies.Select(a => Grains.GetGrain<IAgencyGrain>(a.Id).PutAsync(new AgencyProfile($"Agency {a.Id}", a.Capacity, [lender], 0.2m, []))));
 
         // Every silo's allocation cache sees the new agencies.
-        await Task.Delay(ClusterFixture.AgencyCatalogTtl * 2);
+        fixture.CatalogTime.Advance(ClusterFixture.AgencyCatalogTtl * 2);
     }
 
     private async Task<long> CurrentAsync((string Id, int Capacity)[] agencies) =>

@@ -23,10 +23,16 @@ public sealed class ClusterFixture : IAsyncLifetime
 {
     public static readonly TimeSpan RetryPeriod = TimeSpan.FromMinutes(1);
 
-    /// <summary>How long a silo's allocation cache keeps its copy of the agencies (real time).</summary>
+    /// <summary>How long a silo's allocation cache keeps its copy of the agencies (on <see cref="CatalogTime"/>).</summary>
     public static readonly TimeSpan AgencyCatalogTtl = TimeSpan.FromMilliseconds(300);
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 1, 2, 0, 0, TimeSpan.Zero));
+
+    /// <summary>
+    /// The allocation caches' clock. It moves with <see cref="Time"/> when the fixture advances time, and
+    /// alone when a test only needs the caches to see a change.
+    /// </summary>
+    public FakeTimeProvider CatalogTime { get; } = new();
 
     public FaultyEventStore Store { get; } = new(new InMemoryAccountEventStore());
 
@@ -51,6 +57,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.UseInMemoryReminderService();
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
             silo.Services.AddKeyedSingleton<TimeProvider>(ReminderTimeProviderNames.Reminders, Time);
+            silo.Services.AddKeyedSingleton<TimeProvider>(AgencyCatalog.TimeKey, CatalogTime);
             silo.Services.AddSingleton<IAccountEventStore>(Store);
             silo.Services.AddSingleton<IPortfolioStore>(Portfolio);
             silo.Services.AddSingleton<IAgencyPlacementStore>(AgencyStore);
@@ -95,7 +102,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                 Assert.Fail($"Timed out waiting until {because}. {(onTimeout is null ? string.Empty : await onTimeout())}");
             }
 
-            Time.Advance(TimeSpan.FromSeconds(1));
+            Advance(TimeSpan.FromSeconds(1));
             await Task.Delay(25);
         }
     }
@@ -118,10 +125,16 @@ public sealed class ClusterFixture : IAsyncLifetime
         while (remaining > TimeSpan.Zero)
         {
             var delta = remaining < increment ? remaining : increment;
-            Time.Advance(delta);
+            Advance(delta);
             remaining -= delta;
             await WhenIdleAsync();
         }
+    }
+
+    private void Advance(TimeSpan delta)
+    {
+        Time.Advance(delta);
+        CatalogTime.Advance(delta);
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using Collections.Domain;
 using Collections.Domain.Portfolio;
 using Collections.Grains.Portfolio;
+using Collections.Testing;
 
 namespace Collections.Grains.Tests;
 
@@ -38,7 +39,7 @@ public sealed class InMemoryPortfolioStoreTests : PortfolioStoreContract
     protected override IPortfolioStore Store { get; } = new InMemoryPortfolioStore();
 }
 
-public sealed class RedisPortfolioStoreTests(RedisProcess redis) : PortfolioStoreContract, IClassFixture<RedisProcess>
+public sealed class RedisPortfolioStoreTests(RedisFixture redis) : PortfolioStoreContract, IClassFixture<RedisFixture>
 {
     protected override IPortfolioStore Store { get; } = new RedisPortfolioStore(redis.Connection, "test");
 }

@@ -11,7 +11,7 @@ public sealed class StorageGateTests
     public async Task Never_has_more_calls_in_flight_than_its_slots_and_runs_every_one()
     {
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        using var gate = new StorageGate(Options.Create(new StorageGateOptions { MaxConcurrentOperations = 3 }), services.GetRequiredService<IMeterFactory>());
+        using var gate = new StorageGate(Options.Create(new StorageOptions { MaxConcurrentOperations = 3 }), services.GetRequiredService<IMeterFactory>());
         var inFlight = 0;
         var maxInFlight = 0;
         var release = new TaskCompletionSource();
@@ -40,7 +40,7 @@ public sealed class StorageGateTests
     public async Task A_failing_call_gives_its_slot_back()
     {
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        using var gate = new StorageGate(Options.Create(new StorageGateOptions { MaxConcurrentOperations = 1 }), services.GetRequiredService<IMeterFactory>());
+        using var gate = new StorageGate(Options.Create(new StorageOptions { MaxConcurrentOperations = 1 }), services.GetRequiredService<IMeterFactory>());
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => gate.RunAsync(() => Task.FromException(new InvalidOperationException("Redis is down"))));
 

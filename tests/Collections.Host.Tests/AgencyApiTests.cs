@@ -213,8 +213,8 @@ public sealed class AgencyApiTests(HostFixture host)
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         var (_, key) = await host.IssueKeyAsync(new { role = "agency", agencyId = agency });
 
-        // The allocation cache (refreshed every 200 ms in these tests) sees the new agency.
-        await Task.Delay(400);
+        // The allocation cache sees the new agency.
+        host.ExpireAgencyCatalog();
         return (lender, agency, key);
     }
 

@@ -8,12 +8,12 @@ public sealed class ProductionHosts : IAsyncLifetime
 {
     public const string AdminKey = "test-admin-key-0123456789";
 
-    public HostFixture WithDashboard { get; } = new("Production", new Dictionary<string, string?>
+    public HostFixture WithDashboard { get; } = HostFixture.With("Production", new Dictionary<string, string?>
     {
         ["Collections:Auth:AdminKeys:0"] = AdminKey,
     });
 
-    public HostFixture WithoutDashboard { get; } = new("Production", new Dictionary<string, string?>
+    public HostFixture WithoutDashboard { get; } = HostFixture.With("Production", new Dictionary<string, string?>
     {
         ["Collections:Auth:AdminKeys:0"] = AdminKey,
         ["Collections:Dashboard:Enabled"] = "false",

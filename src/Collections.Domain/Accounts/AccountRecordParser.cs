@@ -23,8 +23,6 @@ public static partial class AccountRecordParser
 
     private static readonly FrozenSet<string> KnownFields = Fields.ToFrozenSet(StringComparer.Ordinal);
 
-    public static bool IsKnownField(string name) => KnownFields.Contains(name);
-
     /// <summary>Parses a record; absent and empty fields are the same.</summary>
     public static RecordParseResult Parse(IReadOnlyDictionary<string, string?> fields, string? defaultTimeZone = null)
     {

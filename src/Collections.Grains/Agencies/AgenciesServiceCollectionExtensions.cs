@@ -13,8 +13,10 @@ public static class AgenciesServiceCollectionExtensions
     {
         services.TryAddSingleton<IAgencyPlacementStore, InMemoryAgencyPlacementStore>();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton(AgencyCatalog.TimeKey, (sp, _) => sp.GetRequiredService<TimeProvider>());
+        services.TryAddSingleton<AgencyMetrics>();
         services.TryAddSingleton<AgencyCatalog>();
-        services.AddOptions<AgencyOptions>().BindConfiguration(AgencyOptions.Section);
+        services.AddOptionsWithValidateOnStart<AgencyOptions>().BindConfiguration(AgencyOptions.Section).ValidateDataAnnotations();
         return services;
     }
 }

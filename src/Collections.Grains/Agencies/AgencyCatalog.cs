@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Collections.Contracts;
 using Collections.Domain.Agencies;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -13,8 +14,19 @@ namespace Collections.Grains.Agencies;
 /// it tracks its own silo's reservations and the agencies that answered "full", so that accounts
 /// waiting for capacity do not call full agencies at all. It only routes: the agency grain decides.
 /// </summary>
-public sealed partial class AgencyCatalog(IGrainFactory grains, IOptions<AgencyOptions> options, TimeProvider time, ILogger<AgencyCatalog> logger)
+public sealed partial class AgencyCatalog(
+    IGrainFactory grains,
+    IOptions<AgencyOptions> options,
+    [FromKeyedServices(AgencyCatalog.TimeKey)] TimeProvider time,
+    AgencyMetrics metrics,
+    ILogger<AgencyCatalog> logger)
 {
+    /// <summary>
+    /// The key of the catalog's own clock (real time; the unkeyed provider unless a test registers a fake
+    /// one), so that a test can expire the cache without waiting and without moving the silo's clock.
+    /// </summary>
+    public const string TimeKey = "collections-agency-catalog";
+
     private readonly Lock gate = new();
     private volatile Snapshot? snapshot;
     private Task<Snapshot>? refreshing;
@@ -75,7 +87,7 @@ public sealed partial class AgencyCatalog(IGrainFactory grains, IOptions<AgencyO
 
     private async Task<Snapshot> LoadAsync()
     {
-        AgencyMetrics.CatalogRefreshes.Add(1);
+        metrics.CatalogRefreshes.Add(1);
         var listings = await grains.GetGrain<IAgencyDirectoryGrain>(IAgencyDirectoryGrain.Key).ListAsync();
         var statuses = await Task.WhenAll(listings.Select(async listing =>
         {

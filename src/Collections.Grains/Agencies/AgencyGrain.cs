@@ -31,6 +31,7 @@ public sealed partial class AgencyGrain(
     BusinessClock clock,
     TimeProvider time,
     IOptions<AgencyOptions> options,
+    AgencyMetrics metrics,
     ILogger<AgencyGrain> logger) : Grain, IAgencyGrain
 {
     private const int ReconcileBatch = 500;
@@ -110,7 +111,7 @@ public sealed partial class AgencyGrain(
     {
         if (await store.ReleaseAsync(AgencyId, accountKey, placementId, reason, final is null ? null : Stored(final)))
         {
-            AgencyMetrics.Ended.Add(1, new KeyValuePair<string, object?>("reason", reason));
+            metrics.Ended.Add(1, new KeyValuePair<string, object?>("reason", reason));
         }
     }
 
@@ -151,7 +152,7 @@ public sealed partial class AgencyGrain(
     }
 
     private void Count(string outcome) =>
-        AgencyMetrics.Reservations.Add(1, new KeyValuePair<string, object?>("agency", AgencyId), new KeyValuePair<string, object?>("outcome", outcome));
+        metrics.Reservations.Add(1, new KeyValuePair<string, object?>("agency", AgencyId), new KeyValuePair<string, object?>("outcome", outcome));
 
     private static StoredPlacement Stored(PlacementSync placement) => new(
         placement.AccountKey,

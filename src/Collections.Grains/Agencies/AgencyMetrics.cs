@@ -6,21 +6,28 @@ namespace Collections.Grains.Agencies;
 /// Outsourcing's meters (<c>Collections.Agencies</c>): placements by outcome, reservations by agency and
 /// outcome, and the allocation cache's refreshes — the last two show where allocation's load goes.
 /// </summary>
-public static class AgencyMetrics
+public sealed class AgencyMetrics
 {
     public const string MeterName = "Collections.Agencies";
 
-    private static readonly Meter Meter = new(MeterName);
+    public AgencyMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        Allocations = meter.CreateCounter<long>("collections.placement.allocations");
+        Reservations = meter.CreateCounter<long>("collections.agency.reservations");
+        Ended = meter.CreateCounter<long>("collections.placement.ended");
+        CatalogRefreshes = meter.CreateCounter<long>("collections.agency.catalog_refreshes");
+    }
 
     /// <summary>Allocation attempts by outcome (reserved, no_room, no_agency).</summary>
-    public static readonly Counter<long> Allocations = Meter.CreateCounter<long>("collections.placement.allocations");
+    public Counter<long> Allocations { get; }
 
     /// <summary>Reservations answered by agency grains, by agency and outcome (reserved, already_held, full, not_serving).</summary>
-    public static readonly Counter<long> Reservations = Meter.CreateCounter<long>("collections.agency.reservations");
+    public Counter<long> Reservations { get; }
 
     /// <summary>Placements ended, by reason.</summary>
-    public static readonly Counter<long> Ended = Meter.CreateCounter<long>("collections.placement.ended");
+    public Counter<long> Ended { get; }
 
     /// <summary>Reads of the agency directory by the per-silo allocation caches.</summary>
-    public static readonly Counter<long> CatalogRefreshes = Meter.CreateCounter<long>("collections.agency.catalog_refreshes");
+    public Counter<long> CatalogRefreshes { get; }
 }

@@ -11,7 +11,7 @@ namespace Collections.Grains.Agencies;
 /// with room by weight (<see cref="AgencyAllocation"/>) and reserves with each in turn until one accepts.
 /// </summary>
 [StatelessWorker, Reentrant]
-public sealed partial class PlacementAllocatorGrain(AgencyCatalog catalog, ILogger<PlacementAllocatorGrain> logger) : Grain, IPlacementAllocatorGrain
+public sealed partial class PlacementAllocatorGrain(AgencyCatalog catalog, AgencyMetrics metrics, ILogger<PlacementAllocatorGrain> logger) : Grain, IPlacementAllocatorGrain
 {
     public async Task<AllocationResult> AllocateAsync(AllocationRequest request)
     {
@@ -54,9 +54,9 @@ public sealed partial class PlacementAllocatorGrain(AgencyCatalog catalog, ILogg
     [LoggerMessage(EventId = 7201, Level = LogLevel.Warning, Message = "Agency {AgencyId} did not answer a reservation ({ExceptionType}); trying the next agency")]
     private static partial void LogUnanswered(ILogger logger, string agencyId, string exceptionType);
 
-    private static AllocationResult Result(AllocationOutcome outcome, string? agencyId, decimal rate, int candidates)
+    private AllocationResult Result(AllocationOutcome outcome, string? agencyId, decimal rate, int candidates)
     {
-        AgencyMetrics.Allocations.Add(1, new KeyValuePair<string, object?>("outcome", outcome.ToString()));
+        metrics.Allocations.Add(1, new KeyValuePair<string, object?>("outcome", outcome.ToString()));
         return new AllocationResult(outcome, agencyId, rate, candidates);
     }
 }

@@ -38,15 +38,17 @@ public sealed class ContactOptions : IValidatableObject
 {
     public const string Section = "Collections:Contacts";
 
+    [EnumDataType(typeof(ContactGatewayKind), ErrorMessage = "Collections:Contacts:Gateway must be Simulated or Webhook.")]
     public ContactGatewayKind Gateway { get; set; } = ContactGatewayKind.Simulated;
 
+    [EnumDataType(typeof(SimulatedResults), ErrorMessage = "Collections:Contacts:SimulatedResults must be Delivered, Mixed or None.")]
     public SimulatedResults SimulatedResults { get; set; } = SimulatedResults.Delivered;
 
     /// <summary>Webhooks by lender id (<c>Collections:Contacts:Webhooks:L1:Url</c>, <c>…:Secret</c>).</summary>
     public Dictionary<string, WebhookEndpoint> Webhooks { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Retries of one send after a 5xx, 408, 429, a timeout or a connection failure, with exponential backoff and jitter.</summary>
-    [Range(1, 10)]
+    [Range(1, 10, ErrorMessage = "Collections:Contacts:MaxRetries must be between 1 and 10.")]
     public int MaxRetries { get; set; } = 3;
 
     /// <summary>The first retry's delay (real time); each next one doubles.</summary>
@@ -59,7 +61,7 @@ public sealed class ContactOptions : IValidatableObject
     /// Sends (each with its retries) of one contact that may fail before it is recorded as failed; between
     /// them the contact stays in the outbox and the account's wake retries it.
     /// </summary>
-    [Range(1, 100)]
+    [Range(1, 100, ErrorMessage = "Collections:Contacts:MaxDispatchRounds must be between 1 and 100.")]
     public int MaxDispatchRounds { get; set; } = 5;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

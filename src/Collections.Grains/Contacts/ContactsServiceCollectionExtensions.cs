@@ -14,8 +14,7 @@ public static class ContactsServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddCollectionsContacts(this IServiceCollection services)
     {
-        services.AddOptions<ContactOptions>().BindConfiguration(ContactOptions.Section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ContactOptions>, ContactOptionsValidator>());
+        services.AddOptionsWithValidateOnStart<ContactOptions>().BindConfiguration(ContactOptions.Section).ValidateDataAnnotations();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SimulatedContactGateway>();
         services.TryAddSingleton<WebhookContactGateway>();
@@ -38,17 +37,5 @@ public static class ContactsServiceCollectionExtensions
                     .AddTimeout(settings.AttemptTimeout);
             });
         return services;
-    }
-
-    /// <summary>The data annotations and rules of <see cref="ContactOptions"/>, every failure named.</summary>
-    private sealed class ContactOptionsValidator : IValidateOptions<ContactOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, ContactOptions options)
-        {
-            var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
-            return System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), results, validateAllProperties: true)
-                ? ValidateOptionsResult.Success
-                : ValidateOptionsResult.Fail(results.Select(r => r.ErrorMessage ?? "invalid contact options"));
-        }
     }
 }

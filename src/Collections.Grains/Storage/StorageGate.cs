@@ -4,17 +4,6 @@ using Microsoft.Extensions.Options;
 
 namespace Collections.Grains.Storage;
 
-/// <summary><c>Collections:Storage:MaxConcurrentOperations</c>: how many storage calls account grains of one silo have in flight.</summary>
-public sealed class StorageGateOptions
-{
-    public const string Section = "Collections:Storage";
-
-    /// <summary>
-    /// Enough to keep Redis busy (each call is a short script) while the silo keeps up with the replies.
-    /// </summary>
-    public int MaxConcurrentOperations { get; set; } = 128;
-}
-
 /// <summary>
 /// Bounds the storage calls (log load and append, portfolio report, wake reminder) of all account grains
 /// of a silo. Orleans delivers every due reminder tick at once: without a bound, a storm of 100,000
@@ -28,7 +17,7 @@ public sealed class StorageGate : IDisposable
     private readonly SemaphoreSlim slots;
     private int waiting;
 
-    public StorageGate(IOptions<StorageGateOptions> options, IMeterFactory meterFactory)
+    public StorageGate(IOptions<StorageOptions> options, IMeterFactory meterFactory)
     {
         slots = new(options.Value.MaxConcurrentOperations);
         meterFactory.Create(CollectionsMetrics.MeterName).CreateObservableGauge(

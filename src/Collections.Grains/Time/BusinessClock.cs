@@ -24,11 +24,4 @@ public sealed class BusinessClock(TimeProvider real, DateTimeOffset start, DateT
         var business = businessInstant - Now;
         return business <= TimeSpan.Zero ? TimeSpan.Zero : business / Speed;
     }
-
-    /// <summary>A clock at real time, speed 1: business time is real time.</summary>
-    public static BusinessClock RealTime(TimeProvider real)
-    {
-        var now = real.GetUtcNow();
-        return new BusinessClock(real, now, now, 1);
-    }
 }

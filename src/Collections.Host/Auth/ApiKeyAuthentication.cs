@@ -130,7 +130,7 @@ public static class Policies
 
     public static IServiceCollection AddApiKeyAuth(this IServiceCollection services)
     {
-        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section);
+        services.AddOptionsWithValidateOnStart<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations();
         services.AddSingleton<ApiKeyVerifier>();
         services.AddAuthentication(CollectionsClaims.Scheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(CollectionsClaims.Scheme, null);

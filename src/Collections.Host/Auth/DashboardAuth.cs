@@ -8,7 +8,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
-using DashboardOptions = Collections.Host.Configuration.DashboardOptions;
 
 namespace Collections.Host.Auth;
 
@@ -30,7 +29,6 @@ public static class DashboardAuth
 
     public static IServiceCollection AddDashboardAuth(this IServiceCollection services)
     {
-        services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.Section);
         services.AddAntiforgery(o => o.Cookie.Path = Path);
         services.AddAuthentication().AddCookie(Scheme, options =>
         {
@@ -61,7 +59,7 @@ public static class DashboardAuth
     /// </summary>
     public static void MapDashboard(this WebApplication app)
     {
-        if (!app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value.Enabled)
+        if (!app.Services.GetRequiredService<IOptions<CollectionsDashboardOptions>>().Value.Enabled)
         {
             return;
         }

@@ -2,6 +2,12 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Collections.Host.Configuration;
 
+// One pattern for every section (here and in Collections.Grains): one class per section, bound with
+// AddOptionsWithValidateOnStart and ValidateDataAnnotations, IValidatableObject for rules across keys;
+// every message names the key to fix. (Not the options validator source generator: its copy of
+// RangeAttribute drops ErrorMessage, so messages would name the class, not the key.) A silo with invalid configuration stops with these
+// messages (Program.cs, StartupFailureException.ConfigurationErrors).
+
 /// <summary>What this process runs: a silo with the API co-hosted, or an API tier that is an Orleans client.</summary>
 public enum HostRole
 {
@@ -9,43 +15,17 @@ public enum HostRole
     Api,
 }
 
-public enum StorageProvider
-{
-    Memory,
-    Redis,
-}
-
 /// <summary><c>Collections:Role</c>.</summary>
-public sealed class HostOptions
+public sealed class CollectionsHostOptions
 {
     public const string Section = "Collections";
 
+    [EnumDataType(typeof(HostRole), ErrorMessage = "Collections:Role must be Silo or Api.")]
     public HostRole Role { get; set; } = HostRole.Silo;
 }
 
-/// <summary><c>Collections:Storage</c>: where grain state, the audit log and reminders live.</summary>
-public sealed class StorageOptions : IValidatableObject
-{
-    public const string Section = "Collections:Storage";
-
-    public StorageProvider Provider { get; set; } = StorageProvider.Memory;
-
-    /// <summary>A StackExchange.Redis connection string, required when <see cref="Provider"/> is Redis.</summary>
-    public string? Redis { get; set; }
-
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        if (Provider == StorageProvider.Redis && string.IsNullOrWhiteSpace(Redis))
-        {
-            yield return new ValidationResult(
-                "Collections:Storage:Redis must be a Redis connection string (e.g. localhost:6379) when Collections:Storage:Provider is Redis.",
-                [nameof(Redis)]);
-        }
-    }
-}
-
 /// <summary><c>Collections:Cluster</c>: Orleans identity and this silo's ports.</summary>
-public sealed class ClusterOptions : IValidatableObject
+public sealed class CollectionsClusterOptions : IValidatableObject
 {
     public const string Section = "Collections:Cluster";
 
@@ -60,10 +40,10 @@ public sealed class ClusterOptions : IValidatableObject
     [Required, RegularExpression(IdPattern, ErrorMessage = "Collections:Cluster:ClusterId " + IdRule)]
     public string ClusterId { get; set; } = "dev";
 
-    [Range(1, 65535)]
+    [Range(1, 65535, ErrorMessage = "Collections:Cluster:SiloPort must be between 1 and 65535.")]
     public int SiloPort { get; set; } = 11111;
 
-    [Range(1, 65535)]
+    [Range(1, 65535, ErrorMessage = "Collections:Cluster:GatewayPort must be between 1 and 65535.")]
     public int GatewayPort { get; set; } = 30000;
 
     /// <summary>
@@ -112,7 +92,7 @@ public sealed class ClockOptions
     public const string Section = "Collections:Clock";
 
     /// <summary>Business seconds per real second (86400 = a business day per real second).</summary>
-    [Range(0.000001, 100_000_000)]
+    [Range(0.000001, 100_000_000, ErrorMessage = "Collections:Clock:Speed must be between 0.000001 and 100000000.")]
     public double Speed { get; set; } = 1;
 
     /// <summary>The business instant at start-up; now when not given.</summary>
@@ -126,26 +106,41 @@ public sealed class ClockOptions
 }
 
 /// <summary><c>Collections:Auth</c>.</summary>
-public sealed class AuthOptions
+public sealed class AuthOptions : IValidatableObject
 {
     public const string Section = "Collections:Auth";
 
     /// <summary>Admin API keys accepted as they are (outside Development the only way to get a first admin key).</summary>
     public List<string> AdminKeys { get; set; } = [];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        for (var i = 0; i < AdminKeys.Count; i++)
+        {
+            // A blank key would be skipped and one longer than a request may present never matches; the
+            // message names the key's position, never its value (a secret).
+            var length = AdminKeys[i]?.Trim().Length ?? 0;
+            if (length is 0 or > Auth.ApiKeyVerifier.MaxKeyLength)
+            {
+                yield return new ValidationResult(
+                    $"Collections:Auth:AdminKeys:{i} must be 1 to {Auth.ApiKeyVerifier.MaxKeyLength} characters (it has {length}).", [nameof(AdminKeys)]);
+            }
+        }
+    }
 }
 
 /// <summary><c>Collections:Metrics</c>.</summary>
-public sealed class MetricsOptions
+public sealed class CollectionsMetricsOptions
 {
     public const string Section = "Collections:Metrics";
 
     /// <summary>How often the <c>collections.accounts</c> gauge is re-read from the portfolio figures (real time).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00", ErrorMessage = "Collections:Metrics:AccountsRefresh must be between 00:00:00.100 and 01:00:00.")]
     public TimeSpan AccountsRefresh { get; set; } = TimeSpan.FromSeconds(15);
 }
 
 /// <summary><c>Collections:Dashboard</c>.</summary>
-public sealed class DashboardOptions
+public sealed class CollectionsDashboardOptions
 {
     public const string Section = "Collections:Dashboard";
 

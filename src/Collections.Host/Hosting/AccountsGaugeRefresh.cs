@@ -7,7 +7,7 @@ namespace Collections.Host.Hosting;
 
 /// <summary>
 /// Keeps the <c>collections.accounts</c> gauge (active accounts by lender and stage) current: every
-/// <see cref="MetricsOptions.AccountsRefresh"/> it reads each lender's pre-aggregated portfolio counters
+/// <see cref="CollectionsMetricsOptions.AccountsRefresh"/> it reads each lender's pre-aggregated portfolio counters
 /// through the same grains as the portfolio endpoint — never a scan of accounts — and hands the counts
 /// to <see cref="CollectionsMetrics"/>, whose callback only reads that snapshot.
 /// </summary>
@@ -19,7 +19,7 @@ namespace Collections.Host.Hosting;
 public sealed partial class AccountsGaugeRefresh(
     IGrainFactory grains,
     CollectionsMetrics metrics,
-    IOptions<MetricsOptions> options,
+    IOptions<CollectionsMetricsOptions> options,
     IHostApplicationLifetime lifetime,
     ILogger<AccountsGaugeRefresh> logger) : BackgroundService
 {

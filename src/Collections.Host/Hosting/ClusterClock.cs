@@ -23,7 +23,7 @@ public sealed partial class ClusterClock
     private readonly ILogger<ClusterClock> logger;
     private readonly Lazy<Task<BusinessClock>> clock;
 
-    public ClusterClock(ClusterRedis redis, IOptions<ClockOptions> options, IOptions<Configuration.ClusterOptions> cluster, ILogger<ClusterClock> logger)
+    public ClusterClock(ClusterRedis redis, IOptions<ClockOptions> options, IOptions<CollectionsClusterOptions> cluster, ILogger<ClusterClock> logger)
     {
         this.redis = redis;
         this.options = options.Value;

@@ -1,4 +1,5 @@
 using System.Net;
+using Collections.Grains.Storage;
 using Collections.Host.Configuration;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;

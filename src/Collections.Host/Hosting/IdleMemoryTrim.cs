@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace Collections.Host.Hosting;
@@ -11,20 +12,24 @@ public sealed class MemoryTrimOptions
     public bool IdleTrim { get; set; } = true;
 
     /// <summary>How often the silo looks at its allocation rate and resident memory.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ErrorMessage = "Collections:Memory:CheckInterval must be between 00:00:00.001 and 1.00:00:00.")]
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Allocated in one interval below this, the silo counts as quiet.</summary>
+    [Range(1, long.MaxValue, ErrorMessage = "Collections:Memory:QuietAllocationBytes must be positive.")]
     public long QuietAllocationBytes { get; set; } = 64L << 20;
 
     /// <summary>Resident memory must have grown this much since the last trim for another one to be worth its pause.</summary>
+    [Range(1, long.MaxValue, ErrorMessage = "Collections:Memory:GrowthBytes must be positive.")]
     public long GrowthBytes { get; set; } = 128L << 20;
 }
+
 
 /// <summary>
 /// Gives memory back after a burst. Collected activations are garbage, but an idle silo allocates too
 /// little for the GC to run, and Server GC keeps what it has committed: after an import of a few hundred
 /// thousand accounts whose grains were then collected, resident memory stayed at the peak (BENCHMARKS.md,
-/// finding 5). Once the silo has been quiet for an interval and has grown since the last trim, one
+/// finding 3). Once the silo has been quiet for an interval and has grown since the last trim, one
 /// aggressive, compacting collection returns the free memory to the OS. A quiet silo can afford the pause.
 /// </summary>
 public sealed partial class IdleMemoryTrim(IOptions<MemoryTrimOptions> options, ILogger<IdleMemoryTrim> logger) : BackgroundService

@@ -32,17 +32,21 @@ public static class OrleansHosting
     public static WebApplicationBuilder AddCollectionsOrleans(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<Configuration.HostOptions>().BindConfiguration(Configuration.HostOptions.Section).ValidateOnStart();
-        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<Configuration.ClusterOptions>().BindConfiguration(Configuration.ClusterOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptionsWithValidateOnStart<CollectionsHostOptions>().BindConfiguration(CollectionsHostOptions.Section).ValidateDataAnnotations();
+        services.AddCollectionsStorageOptions();
+        services.AddOptionsWithValidateOnStart<CollectionsClusterOptions>().BindConfiguration(CollectionsClusterOptions.Section).ValidateDataAnnotations();
 
-        var role = builder.Configuration.GetSection(Configuration.HostOptions.Section).Get<Configuration.HostOptions>()?.Role ?? HostRole.Silo;
+        // One switch, nothing to check beyond binding: validating at start makes a value that is not a boolean stop the host there.
+        services.AddOptionsWithValidateOnStart<CollectionsDashboardOptions>().BindConfiguration(CollectionsDashboardOptions.Section);
+
+        // The role, storage and cluster decide which services exist, so they are read before the container is built.
+        var role = builder.Configuration.GetSection(CollectionsHostOptions.Section).Get<CollectionsHostOptions>()?.Role ?? HostRole.Silo;
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new();
-        var cluster = builder.Configuration.GetSection(Configuration.ClusterOptions.Section).Get<Configuration.ClusterOptions>() ?? new();
-        var dashboard = builder.Configuration.GetSection(Configuration.DashboardOptions.Section).Get<Configuration.DashboardOptions>()?.Enabled ?? true;
+        var cluster = builder.Configuration.GetSection(CollectionsClusterOptions.Section).Get<CollectionsClusterOptions>() ?? new();
+        var dashboard = builder.Configuration.GetSection(CollectionsDashboardOptions.Section).Get<CollectionsDashboardOptions>()?.Enabled ?? true;
         if (role == HostRole.Api && storage.Provider != StorageProvider.Redis)
         {
-            throw new OptionsValidationException(Configuration.HostOptions.Section, typeof(Configuration.HostOptions),
+            throw new OptionsValidationException(CollectionsHostOptions.Section, typeof(CollectionsHostOptions),
                 ["Collections:Role=Api needs Collections:Storage:Provider=Redis: the API tier finds the silos through Redis clustering."]);
         }
 
@@ -53,7 +57,7 @@ public static class OrleansHosting
             services.AddSingleton<ClusterClock>();
             services.AddHostedService<RedisStartupCheck>();
             services.AddHostedService<ShutdownWatchdog>();
-            services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+            services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
             // Every host behind the load balancer must read the cookies the others issued (the dashboard's sign-in).
             services.AddDataProtection().SetApplicationName(cluster.ServiceId);
@@ -68,10 +72,7 @@ public static class OrleansHosting
         else
         {
             builder.UseOrleans(silo => ConfigureSilo(silo, storage.Provider, cluster, dashboard));
-            services.AddOptions<MemoryTrimOptions>().BindConfiguration(MemoryTrimOptions.Section)
-                .Validate(o => o.CheckInterval > TimeSpan.Zero && o.QuietAllocationBytes > 0 && o.GrowthBytes > 0,
-                    "Collections:Memory:CheckInterval, QuietAllocationBytes and GrowthBytes must be positive.")
-                .ValidateOnStart();
+            services.AddOptionsWithValidateOnStart<MemoryTrimOptions>().BindConfiguration(MemoryTrimOptions.Section).ValidateDataAnnotations();
             services.AddHostedService<IdleMemoryTrim>();
         }
 
@@ -84,7 +85,7 @@ public static class OrleansHosting
     /// </summary>
     public static WebApplicationBuilder AddBusinessClock(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ClockOptions>().BindConfiguration(ClockOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptionsWithValidateOnStart<ClockOptions>().BindConfiguration(ClockOptions.Section).ValidateDataAnnotations();
         builder.Services.AddSingleton(sp =>
         {
             if (sp.GetService<ClusterClock>() is { } shared)
@@ -114,7 +115,7 @@ public static class OrleansHosting
         return builder;
     }
 
-    private static void ConfigureSilo(ISiloBuilder silo, StorageProvider provider, Configuration.ClusterOptions cluster, bool dashboard)
+    private static void ConfigureSilo(ISiloBuilder silo, StorageProvider provider, CollectionsClusterOptions cluster, bool dashboard)
     {
         if (provider == StorageProvider.Memory)
         {
@@ -179,7 +180,7 @@ public static class OrleansHosting
             silo.AddDashboard();
         }
 
-        silo.Services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        silo.Services.AddOptionsWithValidateOnStart<AccountOptions>().BindConfiguration(AccountOptions.Section).ValidateDataAnnotations();
         silo.Services.AddOptions<GrainCollectionOptions>().Configure<IOptions<AccountOptions>>((collection, accounts) =>
         {
             var age = accounts.Value.CollectionAge;
@@ -195,7 +196,7 @@ public static class OrleansHosting
         AddExceptionSerialization(silo.Services);
     }
 
-    private static void ConfigureClient(IClientBuilder client, Configuration.ClusterOptions cluster, bool dashboard)
+    private static void ConfigureClient(IClientBuilder client, CollectionsClusterOptions cluster, bool dashboard)
     {
         client.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (cluster.ServiceId, cluster.ClusterId));
         client.UseRedisClustering(_ => { });

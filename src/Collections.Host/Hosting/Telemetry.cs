@@ -14,7 +14,7 @@ public static class Telemetry
     public static WebApplicationBuilder AddCollectionsTelemetry(this WebApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton<CollectionsMetrics>();
-        builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptionsWithValidateOnStart<CollectionsMetricsOptions>().BindConfiguration(CollectionsMetricsOptions.Section).ValidateDataAnnotations();
         builder.Services.AddHostedService<AccountsGaugeRefresh>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(CollectionsMetrics.MeterName, Collections.Grains.Agencies.AgencyMetrics.MeterName, "Microsoft.Orleans")

@@ -65,11 +65,11 @@ public sealed class HostProcess : IAsyncDisposable
         var start = new ProcessStartInfo("dotnet")
         {
             // The content root is the build output, where appsettings.json is.
-            WorkingDirectory = Path.GetDirectoryName(Paths.HostDll)!,
+            WorkingDirectory = Path.GetDirectoryName(TestFiles.HostDll)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        start.ArgumentList.Add(Paths.HostDll);
+        start.ArgumentList.Add(TestFiles.HostDll);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add($"http://127.0.0.1:{httpPort}");
         foreach (var argument in arguments)
@@ -79,9 +79,9 @@ public sealed class HostProcess : IAsyncDisposable
 
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DOTNET_NOLOGO"] = "1";
-        if (!File.Exists(Paths.HostDll))
+        if (!File.Exists(TestFiles.HostDll))
         {
-            throw new InvalidOperationException($"The host is not built at {Paths.HostDll}; build the solution first.");
+            throw new InvalidOperationException($"The host is not built at {TestFiles.HostDll}; build the solution first.");
         }
 
         var logPath = Path.Combine(logDirectory, name + ".log");

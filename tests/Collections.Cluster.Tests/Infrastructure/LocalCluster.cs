@@ -40,7 +40,7 @@ public sealed class LocalCluster : IAsyncDisposable
     public static async Task<LocalCluster> StartAsync(int silos, double clockSpeed, ITestOutputHelper output)
     {
         var redis = await RedisServer.StartAsync();
-        var cluster = new LocalCluster(redis, Paths.TempDirectory("cluster"), clockSpeed, output);
+        var cluster = new LocalCluster(redis, TestFiles.TempDirectory("cluster"), clockSpeed, output);
         var started = Stopwatch.StartNew();
         try
         {
@@ -65,8 +65,8 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>Starts a silo process on free ports (not waiting for it).</summary>
     public HostProcess StartSilo(string name, params string[] extra)
     {
-        var siloPort = Paths.FreePort();
-        return Start(name, ["--Collections:Role=Silo", $"--Collections:Cluster:SiloPort={siloPort}", $"--Collections:Cluster:GatewayPort={Paths.FreePort()}", .. extra], siloPort);
+        var siloPort = Ports.Free();
+        return Start(name, ["--Collections:Role=Silo", $"--Collections:Cluster:SiloPort={siloPort}", $"--Collections:Cluster:GatewayPort={Ports.Free()}", .. extra], siloPort);
     }
 
     /// <summary>Starts an API-only process (<c>Collections:Role=Api</c>, an Orleans client of the cluster).</summary>
@@ -98,12 +98,12 @@ public sealed class LocalCluster : IAsyncDisposable
     {
         await Task.WhenAll(processes.Select(p => p.DisposeAsync().AsTask()));
         await Redis.DisposeAsync();
-        RedisServer.TryDelete(directory);
+        TestFiles.TryDelete(directory);
     }
 
     private HostProcess Start(string name, IEnumerable<string> arguments, int siloPort)
     {
-        var http = Paths.FreePort();
+        var http = Ports.Free();
         string[] common =
         [
             "--Collections:Storage:Provider=Redis",

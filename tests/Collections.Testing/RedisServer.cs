@@ -1,21 +1,24 @@
 using System.Diagnostics;
 using StackExchange.Redis;
 
-namespace Collections.Cluster.Tests.Infrastructure;
+namespace Collections.Testing;
 
 /// <summary>
 /// A redis-server of the test's own: the production deploy/redis.conf (append-only, fsync always,
 /// noeviction) on a free loopback port with a data directory in a temp directory, so it never touches a
-/// developer's Redis. It can be killed (-9, a crash) and started again on the same port and data.
+/// developer's Redis. It can be killed (-9, a crash) and started again on the same port and data. A
+/// test that only needs Redis's commands, not its durability, asks for it without persistence.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
     private readonly string directory;
+    private readonly bool durable;
     private Process? process;
 
-    private RedisServer(string directory, int port)
+    private RedisServer(string directory, int port, bool durable)
     {
         this.directory = directory;
+        this.durable = durable;
         Port = port;
     }
 
@@ -25,9 +28,11 @@ public sealed class RedisServer : IAsyncDisposable
 
     public string DataDirectory => Path.Combine(directory, "data");
 
-    public static async Task<RedisServer> StartAsync()
+    /// <param name="durable">The production append-only file with fsync on every write (a crash loses
+    /// nothing acknowledged); false: nothing written to disk, for tests that measure or fill Redis.</param>
+    public static async Task<RedisServer> StartAsync(bool durable = true)
     {
-        var server = new RedisServer(Paths.TempDirectory("redis"), Paths.FreePort());
+        var server = new RedisServer(TestFiles.TempDirectory("redis"), Ports.Free(), durable);
         Directory.CreateDirectory(server.DataDirectory);
         await server.StartProcessAsync();
         return server;
@@ -42,7 +47,7 @@ public sealed class RedisServer : IAsyncDisposable
             .Select(dir => Path.Combine(dir, "redis-server"))
             .FirstOrDefault(File.Exists);
         return found ?? throw new InvalidOperationException(
-            "redis-server is not installed, and the cluster tests need a real one (they start their own on a free loopback port). " +
+            "redis-server is not installed, and these tests need a real one (they start their own on a free loopback port). " +
             "Install it: apt-get install -y redis-server (Debian/Ubuntu; .ci/run does this) or brew install redis.");
     }
 
@@ -50,10 +55,11 @@ public sealed class RedisServer : IAsyncDisposable
     public async Task StartProcessAsync()
     {
         // The production configuration with this test's directory; everything else as deployed.
-        var conf = File.ReadAllLines(Paths.RedisConf)
+        var conf = File.ReadAllLines(TestFiles.RedisConf)
             .Select(line => line.StartsWith("dir ", StringComparison.Ordinal) ? $"dir {DataDirectory}" : line)
             .Append($"port {Port}")
             .Append("save \"\"") // no RDB snapshots: the AOF alone must carry every acknowledged write
+            .Concat(durable ? [] : ["appendonly no"])
             .Append($"logfile {Path.Combine(directory, "redis.log")}");
         var confPath = Path.Combine(directory, "redis.conf");
         await File.WriteAllLinesAsync(confPath, conf);
@@ -109,25 +115,6 @@ public sealed class RedisServer : IAsyncDisposable
     {
         await KillAsync();
         process?.Dispose();
-        TryDelete(directory);
-    }
-
-    internal static void TryDelete(string path)
-    {
-        if (Environment.GetEnvironmentVariable("COLLECTIONS_KEEP_TEST_DATA") == "1")
-        {
-            return;
-        }
-
-        try
-        {
-            Directory.Delete(path, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        TestFiles.TryDelete(directory);
     }
 }

@@ -1,16 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Reflection;
 
-namespace Collections.Cluster.Tests.Infrastructure;
+namespace Collections.Testing;
 
-/// <summary>Where the built host and the production redis.conf are, and free loopback ports.</summary>
-public static class Paths
+/// <summary>Free loopback ports for the processes and listeners a test starts.</summary>
+public static class Ports
 {
-    public static string HostDll { get; } = Metadata("HostDll");
-
-    public static string RedisConf { get; } = Metadata("RedisConf");
-
     private static readonly HashSet<int> HandedOut = [];
 
     /// <summary>
@@ -18,7 +13,7 @@ public static class Paths
     /// outgoing connections take their local ports, so that a port handed out here is not taken by a
     /// connection before the process that was given it binds it; never the same port twice in a run.
     /// </summary>
-    public static int FreePort()
+    public static int Free()
     {
         lock (HandedOut)
         {
@@ -43,15 +38,4 @@ public static class Paths
             }
         }
     }
-
-    /// <summary>A fresh directory under the system temp directory.</summary>
-    public static string TempDirectory(string purpose)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"collections-{purpose}-{Guid.NewGuid():N}"[..40]);
-        Directory.CreateDirectory(path);
-        return path;
-    }
-
-    private static string Metadata(string key) =>
-        typeof(Paths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 }

@@ -1,19 +1,24 @@
+using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
+using Collections.Grains.Agencies;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
-namespace Collections.Host.Tests;
+namespace Collections.Testing;
 
 /// <summary>
 /// The real host (silo + API, embedded default, Development) listening on a loopback port: tests talk
 /// real HTTP to it. Orleans ports are chosen free so the suite can run beside a developer's own host.
+/// The agency allocation cache runs on <see cref="CatalogTime"/>, so a test expires it without waiting.
 /// </summary>
 public sealed class HostFixture : IAsyncLifetime, IDisposable
 {
+    /// <summary>The embedded default's admin key (a published constant of Development, not a secret).</summary>
     public const string AdminKey = "dev-admin";
 
     private readonly WebApplicationFactory<Program> factory;
@@ -23,12 +28,18 @@ public sealed class HostFixture : IAsyncLifetime, IDisposable
     {
     }
 
+    private HostFixture(string environment, IReadOnlyDictionary<string, string?> settings) =>
+        factory = new CollectionsHostFactory(environment, settings, CatalogTime);
+
     /// <summary>A host in another environment or with other settings, for tests that need one of their own.</summary>
-    internal HostFixture(string environment, IReadOnlyDictionary<string, string?> settings) =>
-        factory = new CollectionsHostFactory(environment, settings);
+    public static HostFixture With(string environment, IReadOnlyDictionary<string, string?> settings) => new(environment, settings);
+
+    /// <summary>The agency allocation cache's clock.</summary>
+    public FakeTimeProvider CatalogTime { get; } = new();
 
     public HttpClient Admin { get; private set; } = null!;
 
+    /// <summary>The API's base address, e.g. http://127.0.0.1:41234/.</summary>
     public Uri BaseAddress => factory.ClientOptions.BaseAddress;
 
     public Task InitializeAsync()
@@ -65,7 +76,11 @@ public sealed class HostFixture : IAsyncLifetime, IDisposable
         return (body.GetProperty("id").GetString()!, body.GetProperty("key").GetString()!);
     }
 
-    private sealed class CollectionsHostFactory(string environment, IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+    /// <summary>The allocation cache's next read goes to the agencies, so it sees agencies a test just put.</summary>
+    public void ExpireAgencyCatalog() => CatalogTime.Advance(TimeSpan.FromHours(1));
+
+    private sealed class CollectionsHostFactory(string environment, IReadOnlyDictionary<string, string?> settings, TimeProvider catalogTime)
+        : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -75,53 +90,13 @@ public sealed class HostFixture : IAsyncLifetime, IDisposable
                 builder.UseSetting(key, value);
             }
 
-            builder.UseSetting("Collections:Cluster:SiloPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
-            builder.UseSetting("Collections:Cluster:GatewayPort", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
-
-            // Agencies put by a test are seen by allocation within this (real) time.
-            builder.UseSetting("Collections:Agencies:CatalogTtl", "00:00:00.200");
+            builder.UseSetting("Collections:Cluster:SiloPort", Ports.Free().ToString(CultureInfo.InvariantCulture));
+            builder.UseSetting("Collections:Cluster:GatewayPort", Ports.Free().ToString(CultureInfo.InvariantCulture));
 
             // The accounts gauge catches up with an import within this (real) time.
             builder.UseSetting("Collections:Metrics:AccountsRefresh", "00:00:00.200");
-        }
 
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
+            builder.ConfigureTestServices(services => services.AddKeyedSingleton(AgencyCatalog.TimeKey, catalogTime));
         }
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class HostCollection : ICollectionFixture<HostFixture>
-{
-    public const string Name = "host";
-}
-
-public static class Http
-{
-    public static StringContent Ndjson(params string[] lines) =>
-        new(string.Join('\n', lines), System.Text.Encoding.UTF8, "application/x-ndjson");
-
-    public static StringContent Csv(params string[] lines) =>
-        new(string.Join('\n', lines), new MediaTypeHeaderValue("text/csv"));
-
-    public static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
-
-    public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response) =>
-        await response.Content.ReadFromJsonAsync<JsonElement>();
-
-    /// <summary>Asserts an RFC 9457 problem with the status, and returns it.</summary>
-    public static async Task<JsonElement> ProblemAsync(this HttpResponseMessage response, HttpStatusCode status)
-    {
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await response.JsonAsync();
-        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("title").GetString()));
-        return problem;
-    }
-
-    public static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..Math.Min(40, prefix.Length + 33)];
 }
