@@ -14,10 +14,10 @@ public sealed record PaymentRequest(string? PaymentId, decimal? Amount, DateTime
 
 public sealed record CloseRequest(string? Reason);
 
-/// <summary>One event of an account's audit trail; <see cref="Data"/> is the event's own fields, by <see cref="Type"/>.</summary>
+/// <summary>One event of an account's audit trail; <c>data</c> holds the event's own fields, which depend on its <c>type</c>.</summary>
 public sealed record AuditEvent(long Seq, DateTimeOffset At, string Type, string Actor, JsonElement Data);
 
-/// <summary>A page of an account's audit trail; <see cref="Next"/> is the <c>after</c> of the next page, null at the end.</summary>
+/// <summary>A page of an account's audit trail; <c>next</c> is the <c>after</c> of the next page, null at the end.</summary>
 public sealed record EventPageResponse(IReadOnlyList<AuditEvent> Items, long? Next);
 
 /// <summary>Accounts of one lender: import, upsert, view, audit trail, payments, close.</summary>
@@ -94,7 +94,7 @@ public static class AccountsApi
         var lines = ImportBodies.Read(context.Request, CsvRecordReader.AccountColumns, context.RequestAborted);
         if (lines is null)
         {
-            return ImportBodies.UnsupportedMediaType(context.Request.ContentType);
+            return ImportBodies.UnsupportedMediaType(context);
         }
 
         var actor = context.User.Actor();

@@ -19,7 +19,7 @@ public static class ApiDocument
 
     private const string Description =
         "Accounts, payments, negotiation, contacts, agencies and the audit trail of the collections engine. " +
-        "Every operation takes an API key in the X-Api-Key header (admin, lender or agency; a lender or agency key sees its own resources only, others answer 404). " +
+        "Every operation but the business clock takes an API key in the X-Api-Key header (admin, lender or agency; a lender or agency key sees its own resources only, others answer 404). " +
         "JSON bodies are application/json; a field the operation does not know is refused with 400 naming it. Problems are RFC 9457 application/problem+json with a detail that says what to fix.";
 
     private static readonly Dictionary<string, string> TagDescriptions = new()
@@ -67,6 +67,8 @@ public static class ApiDocument
                 var metadata = context.Description.ActionDescriptor.EndpointMetadata;
                 if (!metadata.OfType<IAuthorizeData>().Any() || metadata.OfType<IAllowAnonymous>().Any())
                 {
+                    // An empty requirement says "no key needed", so a public operation is not mistaken for one that forgot its scheme.
+                    operation.Security = [new OpenApiSecurityRequirement()];
                     return Task.CompletedTask;
                 }
 

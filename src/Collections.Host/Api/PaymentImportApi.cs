@@ -48,7 +48,7 @@ public static class PaymentImportApi
         var lines = ImportBodies.Read(context.Request, Columns, context.RequestAborted);
         if (lines is null)
         {
-            return ImportBodies.UnsupportedMediaType(context.Request.ContentType);
+            return ImportBodies.UnsupportedMediaType(context);
         }
 
         var actor = context.User.Actor();

@@ -19,7 +19,7 @@ public static class StrategyApi
         group.MapPut("/", PutAsync)
             .WithName("PutStrategy")
             .Accepts<JsonObject>("application/json")
-            .ProducesProblems(StatusCodes.Status400BadRequest)
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status415UnsupportedMediaType)
             .WithSummary("Send a strategy document; each PUT makes a new version")
             .WithDescription("Sections and fields left out take the default strategy's values. An invalid document gets 400 with every problem listed by JSON path.");
         return group;
@@ -43,8 +43,19 @@ public static class StrategyApi
             return invalid;
         }
 
+        // The document is read as text (to list every problem by JSON path), so its media type is checked here.
+        if (!request.HasJsonContentType())
+        {
+            return TypedResults.Problem(RequestBodies.UnsupportedContentType(request.HttpContext), statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
+        }
+
         using var reader = new StreamReader(request.Body);
         var text = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return Problems.BadRequest($"The body is empty. {RequestBodies.Expected(request.HttpContext)}");
+        }
+
         if (text.Length > 256 * 1024)
         {
             return Problems.BadRequest("A strategy document is at most 256 KiB.");
