@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing.Template;
 
@@ -10,7 +11,7 @@ namespace Collections.Host.Api;
 /// (empty, without or with another Content-Type, not JSON, an unknown field): each says what this
 /// operation takes. The operation is found by its route even when routing refused the request (415).
 /// </summary>
-public static class RequestBodies
+public static partial class RequestBodies
 {
     /// <summary>415: the Content-Type sent (or that none was) and what this operation takes.</summary>
     public static string UnsupportedContentType(HttpContext context) =>
@@ -23,19 +24,29 @@ public static class RequestBodies
     {
         JsonException json when UnknownField(json) is { } field =>
             $"The body has a field this operation does not know: '{field}'{At(json)}. Leave it out. {Expected(context)}",
+        // System.Text.Json names .NET types in conversion errors; the client needs the field, not our type names.
+        JsonException { Path: { Length: > 1 } path } json when json.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal) =>
+            $"The value at {path} is not of the type that field takes. {Expected(context)}",
         JsonException json =>
             $"The body is not valid JSON for this operation{At(json)}: {json.Message.Split(" Path:", 2)[0].Split(" LineNumber", 2)[0]} {Expected(context)}",
         _ when IsEmpty(context.Request) && Operation(context)?.Metadata.GetMetadata<IAcceptsMetadata>() is not null => $"The body is empty. {Expected(context)}",
+        _ when BindFailure().Match(bad.Message) is { Success: true } failure =>
+            $"'{failure.Groups["value"].Value}' is not a valid value for {failure.Groups["name"].Value}; see /openapi/v1.json for what it takes.",
         _ => bad.Message,
     };
+
+    /// <summary>ASP.NET's message for a route or query value that does not parse, which names the C# parameter type.</summary>
+    [GeneratedRegex("^Failed to bind parameter \"(?:\\S+ )?(?<name>[^\"]+)\" from \"(?<value>[^\"]*)\"")]
+    private static partial Regex BindFailure();
 
     private static string At(JsonException json) => json.Path is { Length: > 1 } path ? $" (at {path})" : string.Empty;
 
     /// <summary>The field System.Text.Json refused as unmapped (the API disallows unknown fields); null for any other JSON error.</summary>
     private static string? UnknownField(JsonException json) =>
-        System.Text.RegularExpressions.Regex.Match(json.Message, "^The JSON property '(?<name>[^']*)' could not be mapped") is { Success: true } match
-            ? match.Groups["name"].Value
-            : null;
+        Unmapped().Match(json.Message) is { Success: true } match ? match.Groups["name"].Value : null;
+
+    [GeneratedRegex("^The JSON property '(?<name>[^']*)' could not be mapped")]
+    private static partial Regex Unmapped();
 
     private static bool IsEmpty(HttpRequest request) =>
         request.ContentLength == 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count == 0);
