@@ -82,7 +82,7 @@ public static class AgenciesApi
             .WithSummary("The agency's work list: its current placements, oldest first, paged by cursor")
             .WithDescription("Pass the previous page's next as cursor; limit is 1–1000 (default 100). Each page costs the same however long the list is.");
 
-        var placed = agency.MapGroup("/placements/{lenderId}/{accountRef}");
+        var placed = agency.MapGroup("/placements/{lenderId}/{accountRef}").AddEndpointFilter<PlacementTargetFilter>();
         placed.MapGet("", PlacedAccountAsync)
             .WithName("GetPlacedAccount")
             .ProducesProblems(StatusCodes.Status404NotFound)
@@ -162,13 +162,10 @@ public static class AgenciesApi
         return TypedResults.Ok(new AgencyWorkPageResponse(page.Items, page.Next));
     }
 
-    private static async Task<Results<Ok<AgencyAccountView>, ProblemHttpResult>> PlacedAccountAsync(string agencyId, string lenderId, string accountRef, IGrainFactory grains)
-    {
-        var view = Placed(grains, agencyId, lenderId, accountRef) is { } account ? await account.GetAgencyViewAsync(agencyId) : null;
-        return view is null ? NotPlaced(agencyId, lenderId, accountRef) : TypedResults.Ok(view);
-    }
+    private static async Task<Results<Ok<AgencyAccountView>, ProblemHttpResult>> PlacedAccountAsync([AsParameters] PlacementTarget target) =>
+        await target.Account.GetAgencyViewAsync(target.AgencyId) is { } view ? TypedResults.Ok(view) : target.NotPlaced();
 
-    private static async Task<Results<Created<AgencyAccountView>, ProblemHttpResult>> ActivityAsync(string agencyId, string lenderId, string accountRef, AgencyActivityRequest request, HttpContext context, IGrainFactory grains)
+    private static async Task<Results<Created<AgencyAccountView>, ProblemHttpResult>> ActivityAsync([AsParameters] PlacementTarget target, AgencyActivityRequest request)
     {
         var errors = new Dictionary<string, string[]>();
         if (!Parse.Name<ContactChannel>(request.Channel, out var channel))
@@ -195,24 +192,17 @@ public static class AgenciesApi
             return Problems.Validation(errors);
         }
 
-        if (Placed(grains, agencyId, lenderId, accountRef) is not { } account)
-        {
-            return NotPlaced(agencyId, lenderId, accountRef);
-        }
-
         var contact = new AgencyContact(channel, outcome, request.At, request.Promise?.Amount, request.Promise?.DueDate);
-        var result = await account.RecordAgencyContactAsync(agencyId, contact, context.User.Actor());
+        var result = await target.Account.RecordAgencyContactAsync(target.AgencyId, contact, target.Actor);
         if (result.Rule is { } rule)
         {
             return ContactsApi.ContactNotAllowed(result.Error, rule, result.NextAllowedAt);
         }
 
-        return Rejected(result, agencyId, lenderId, accountRef) is { } refused
-            ? refused
-            : TypedResults.Created($"/api/v1/agencies/{agencyId}/placements/{lenderId}/{accountRef}", result.View);
+        return target.Refusal(result) is { } refused ? refused : TypedResults.Created(target.Location, result.View);
     }
 
-    private static async Task<Results<Ok<AgencyPaymentResponse>, ProblemHttpResult>> PaymentAsync(string agencyId, string lenderId, string accountRef, PaymentRequest request, HttpContext context, IGrainFactory grains)
+    private static async Task<Results<Ok<AgencyPaymentResponse>, ProblemHttpResult>> PaymentAsync([AsParameters] PlacementTarget target, PaymentRequest request)
     {
         if (Parse.Missing(
                 ("paymentId", string.IsNullOrWhiteSpace(request.PaymentId), "is required: the agency's unique id of this payment"),
@@ -221,33 +211,23 @@ public static class AgenciesApi
             return missing;
         }
 
-        if (Placed(grains, agencyId, lenderId, accountRef) is not { } account)
-        {
-            return NotPlaced(agencyId, lenderId, accountRef);
-        }
-
-        var result = await account.PayThroughAgencyAsync(agencyId, request.PaymentId!, request.Amount!.Value, request.PaidAt, context.User.Actor());
-        return Rejected(result, agencyId, lenderId, accountRef) is { } refused
+        var result = await target.Account.PayThroughAgencyAsync(target.AgencyId, request.PaymentId!, request.Amount!.Value, request.PaidAt, target.Actor);
+        return target.Refusal(result) is { } refused
             ? refused
             : TypedResults.Ok(new AgencyPaymentResponse(request.PaymentId!, request.Amount.Value, result.Recorded, result.Commission, result.Ended, result.View));
     }
 
-    private static async Task<Results<Ok<AgencyReturnResponse>, ProblemHttpResult>> ReturnAsync(string agencyId, string lenderId, string accountRef, AgencyReturnRequest request, HttpContext context, IGrainFactory grains)
+    private static async Task<Results<Ok<AgencyReturnResponse>, ProblemHttpResult>> ReturnAsync([AsParameters] PlacementTarget target, AgencyReturnRequest request)
     {
         if (Parse.Missing(("reason", string.IsNullOrWhiteSpace(request.Reason), "is required: why the agency returns the account")) is { } missing)
         {
             return missing;
         }
 
-        if (Placed(grains, agencyId, lenderId, accountRef) is not { } account)
-        {
-            return NotPlaced(agencyId, lenderId, accountRef);
-        }
-
-        var result = await account.ReturnPlacementAsync(agencyId, request.Reason!, context.User.Actor());
-        return Rejected(result, agencyId, lenderId, accountRef) is { } refused
+        var result = await target.Account.ReturnPlacementAsync(target.AgencyId, request.Reason!, target.Actor);
+        return target.Refusal(result) is { } refused
             ? refused
-            : TypedResults.Ok(new AgencyReturnResponse(lenderId, accountRef, agencyId, result.Ended ?? PlacementEndReason.Returned));
+            : TypedResults.Ok(new AgencyReturnResponse(target.LenderId, target.AccountRef, target.AgencyId, result.Ended ?? PlacementEndReason.Returned));
     }
 
     private static async Task<Results<Ok<LenderAgenciesResponse>, ProblemHttpResult>> LenderAgenciesAsync(string lenderId, IGrainFactory grains)
@@ -266,21 +246,6 @@ public static class AgenciesApi
             p.PromiseKeptRate, p.Completed, p.CompletedRecoveryRate)).ToList();
         return TypedResults.Ok(new LenderAgenciesResponse(items));
     }
-
-    /// <summary>The account an agency addresses, or null when the ids cannot name one (answered as not placed).</summary>
-    private static IAccountPlacementGrain? Placed(IGrainFactory grains, string agencyId, string lenderId, string accountRef) =>
-        Ids.Valid(agencyId, lenderId, accountRef) ? grains.GetGrain<IAccountPlacementGrain>(AccountKey.For(lenderId, accountRef)) : null;
-
-    private static ProblemHttpResult? Rejected(AgencyCommandResult result, string agencyId, string lenderId, string accountRef) => result.RejectionKind switch
-    {
-        RejectionKind.NotFound => NotPlaced(agencyId, lenderId, accountRef),
-        { } kind => Problems.Rejected(kind, result.Error ?? kind.ToString()),
-        null => null,
-    };
-
-    /// <summary>The same answer whether the account does not exist, belongs to another lender, was never placed here or was recalled.</summary>
-    private static ProblemHttpResult NotPlaced(string agencyId, string lenderId, string accountRef) =>
-        Problems.NotFound($"Agency '{agencyId}' has no current placement '{lenderId}/{accountRef}'.");
 
     private static ProblemHttpResult UnknownAgency(string agencyId) => Problems.NotFound($"There is no agency '{agencyId}'.");
 }
