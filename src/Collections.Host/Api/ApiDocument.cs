@@ -74,10 +74,20 @@ public static class ApiDocument
 
                 operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyScheme, context.Document)] = [] }];
                 operation.Responses ??= [];
-                operation.Responses.TryAdd("401", new OpenApiResponse { Description = "No API key, or one that is not valid or has been revoked (problem details)" });
-                operation.Responses.TryAdd("403", new OpenApiResponse { Description = "The key's role may not perform this operation (problem details)" });
+                operation.Responses.TryAdd("401", Problem("No API key, or one that is not valid or has been revoked", context.Document));
+                operation.Responses.TryAdd("403", Problem("The key's role may not perform this operation", context.Document));
                 return Task.CompletedTask;
             }));
+
+    /// <summary>A problem response, shaped like the ones the operations declare themselves.</summary>
+    private static OpenApiResponse Problem(string description, OpenApiDocument? document) => new()
+    {
+        Description = description,
+        Content = new Dictionary<string, OpenApiMediaType>
+        {
+            ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference("ProblemDetails", document) },
+        },
+    };
 
     /// <summary>Maps the document and the docs page; the page shows this API, not its vendor's extras.</summary>
     public static void MapApiDocument(this WebApplication app)
