@@ -5,7 +5,6 @@ using Collections.Host.Configuration;
 using Collections.Host;
 using Collections.Host.Hosting;
 using Microsoft.AspNetCore.WebUtilities;
-using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -15,18 +14,16 @@ builder.Services.ConfigureHttpJsonOptions(options =>
 {
     options.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
     options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+
+    // One rule for every JSON body: a field the operation does not know is refused (400 naming it), never ignored.
+    options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
 });
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ExceptionProblems>();
 builder.Services.AddApiKeyAuth();
 builder.Services.AddDashboardAuth();
-builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
-{
-    document.Info.Title = "Collections.Orleans API";
-    document.Info.Description = "Accounts, payments, strategy and audit trail of the collections engine. Send the X-Api-Key header.";
-    return Task.CompletedTask;
-}));
+builder.Services.AddApiDocument();
 builder.Services.AddHealthChecks().AddCheck<ReadinessHealthCheck>("cluster", tags: ["ready"]);
 
 var app = builder.Build();
@@ -34,17 +31,16 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages(context => context.HttpContext.Response.StatusCode switch
 {
-    // Routing answers 415 before any endpoint runs; say what to send instead.
+    // Routing answers 415 before any endpoint runs; say what this operation takes instead.
     StatusCodes.Status415UnsupportedMediaType => Problems.Write(context.HttpContext, StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
-        $"Content-Type '{context.HttpContext.Request.ContentType}' is not accepted here. Imports take application/x-ndjson (one JSON object per line) or text/csv (header row first); other bodies are application/json. See /openapi/v1.json."),
+        RequestBodies.UnsupportedContentType(context.HttpContext)),
     var status => Problems.Write(context.HttpContext, status, ReasonPhrases.GetReasonPhrase(status),
         $"{context.HttpContext.Request.Method} {context.HttpContext.Request.Path} answered {status}; see /openapi/v1.json for the API."),
 });
 app.UseAuthentication();
 app.UseAuthorization();
 
-app.MapOpenApi();
-app.MapScalarApiReference("/docs");
+app.MapApiDocument();
 app.MapDashboard();
 
 app.MapSystemApi();

@@ -6,6 +6,7 @@ using Collections.Grains.Telemetry;
 using Collections.Host.Auth;
 using Collections.Host.Import;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Collections.Host.Api;
 
@@ -13,8 +14,11 @@ public sealed record PaymentRequest(string? PaymentId, decimal? Amount, DateTime
 
 public sealed record CloseRequest(string? Reason);
 
-/// <summary>A page of an account's audit trail; each item is <c>{"seq","at","type","actor","data"}</c>.</summary>
-public sealed record EventPageResponse(IReadOnlyList<JsonElement> Items, long? Next);
+/// <summary>One event of an account's audit trail; <c>data</c> holds the event's own fields, which depend on its <c>type</c>.</summary>
+public sealed record AuditEvent(long Seq, DateTimeOffset At, string Type, string Actor, JsonElement Data);
+
+/// <summary>A page of an account's audit trail; <c>next</c> is the <c>after</c> of the next page, null at the end.</summary>
+public sealed record EventPageResponse(IReadOnlyList<AuditEvent> Items, long? Next);
 
 /// <summary>Accounts of one lender: import, upsert, view, audit trail, payments, close.</summary>
 public static class AccountsApi
@@ -23,31 +27,58 @@ public static class AccountsApi
 
     public static RouteGroupBuilder MapAccountsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/lenders/{lenderId}/accounts")
+        var accounts = app.MapGroup("/api/v1/lenders/{lenderId}/accounts")
             .RequireAuthorization(Policies.LenderOrAdmin)
             .AddEndpointFilter<LenderScopeFilter>()
             .WithTags("Accounts");
 
-        group.MapPost("/import", ImportAsync)
+        accounts.MapPost("/import", ImportAsync)
+            .WithName("ImportAccounts")
             .Accepts<string>("application/x-ndjson", "text/csv")
-            .Produces<Dictionary<string, object>>()
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status415UnsupportedMediaType)
             .WithSummary("Import accounts (NDJSON or CSV, streamed); upsert by accountRef")
             .WithDescription("Each line is applied on its own: a bad line is rejected with its line number and reason, the others land. Re-sending the same file changes nothing (counted as unchanged).");
-        group.MapPut("/{accountRef}", PutAsync).WithSummary("Create or update one account from a record");
-        group.MapGet("/{accountRef}", GetAsync).Produces<AccountView>().ProducesProblem(StatusCodes.Status404NotFound).WithSummary("The account view");
-        group.MapGet("/{accountRef}/events", EventsAsync).WithSummary("The complete audit trail, in order, paged by sequence number");
-        group.MapPost("/{accountRef}/payments", PayAsync).WithSummary("Record a payment (idempotent by paymentId)");
-        group.MapPost("/{accountRef}/close", CloseAsync).WithSummary("Close the account (Recalled, WrittenOff or Sold)");
-        group.MapNegotiationApi();
-        group.MapProtectionApi();
-        group.MapLegalApi();
-        group.MapContactsApi();
-        return group;
+        accounts.MapPut("/{accountRef}", PutAsync)
+            .WithName("PutAccount")
+            .ProducesProblems(StatusCodes.Status400BadRequest)
+            .WithSummary("Create or update one account from a record");
+
+        var account = accounts.MapGroup("/{accountRef}").AddEndpointFilter<AccountTargetFilter>();
+        account.MapGet("", GetAsync)
+            .WithName("GetAccount")
+            .ProducesProblems(StatusCodes.Status404NotFound)
+            .WithSummary("The account view");
+        account.MapGet("/events", EventsAsync)
+            .WithName("GetAccountEvents")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
+            .WithSummary("The complete audit trail, in order, paged by sequence number");
+        account.MapPost("/payments", PayAsync)
+            .WithName("RecordPayment")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
+            .WithSummary("Record a payment (idempotent by paymentId)");
+        account.MapPost("/close", CloseAsync)
+            .WithName("CloseAccount")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
+            .WithSummary("Close the account (Recalled, WrittenOff or Sold)");
+        account.MapNegotiationApi();
+        account.MapProtectionApi();
+        account.MapLegalApi();
+        account.MapContactsApi();
+        return accounts;
     }
 
-    private static async Task<IResult> ImportAsync(string lenderId, HttpContext context, IGrainFactory grains, CollectionsMetrics metrics)
+    /// <summary>Declares the problem responses an operation may answer, for OpenAPI (their status depends on the domain's answer).</summary>
+    internal static RouteHandlerBuilder ProducesProblems(this RouteHandlerBuilder builder, params int[] statusCodes)
+    {
+        foreach (var status in statusCodes)
+        {
+            builder.ProducesProblem(status);
+        }
+
+        return builder;
+    }
+
+    private static async Task<Results<Ok<Dictionary<string, object>>, ProblemHttpResult>> ImportAsync(string lenderId, HttpContext context, IGrainFactory grains, CollectionsMetrics metrics)
     {
         if (Ids.Invalid("lenderId", lenderId) is { } invalid)
         {
@@ -63,7 +94,7 @@ public static class AccountsApi
         var lines = ImportBodies.Read(context.Request, CsvRecordReader.AccountColumns, context.RequestAborted);
         if (lines is null)
         {
-            return ImportBodies.UnsupportedMediaType(context.Request.ContentType);
+            return ImportBodies.UnsupportedMediaType(context);
         }
 
         var actor = context.User.Actor();
@@ -82,7 +113,7 @@ public static class AccountsApi
         return ImportBodies.Respond(summary);
     }
 
-    private static async Task<IResult> PutAsync(string lenderId, string accountRef, JsonElement body, HttpContext context, IGrainFactory grains)
+    private static async Task<Results<Created<AccountView>, Ok<AccountView>, ProblemHttpResult>> PutAsync(string lenderId, string accountRef, JsonElement body, HttpContext context, IGrainFactory grains)
     {
         if ((Ids.Invalid("lenderId", lenderId) ?? Ids.Invalid("accountRef", accountRef)) is { } invalid)
         {
@@ -102,7 +133,7 @@ public static class AccountsApi
 
         if (fields.TryGetValue("accountRef", out var bodyRef) && bodyRef is not null && bodyRef != accountRef)
         {
-            return Problems.Validation(new Dictionary<string, string[]> { ["accountRef"] = [$"'{bodyRef}' differs from the URL's '{accountRef}'; leave it out or make them equal"] });
+            return Problems.Invalid("accountRef", $"'{bodyRef}' differs from the URL's '{accountRef}'; leave it out or make them equal");
         }
 
         var parsed = AccountRecordParser.Parse(new Dictionary<string, string?>(fields) { ["accountRef"] = accountRef });
@@ -119,59 +150,47 @@ public static class AccountsApi
             : TypedResults.Ok(view);
     }
 
-    private static async Task<IResult> GetAsync(string lenderId, string accountRef, IGrainFactory grains) =>
-        AccountResults.Grain(grains, lenderId, accountRef) is { } account && await account.GetViewAsync() is { } view
-            ? TypedResults.Ok(view)
-            : AccountResults.UnknownAccount(lenderId, accountRef);
+    private static async Task<Results<Ok<AccountView>, ProblemHttpResult>> GetAsync([AsParameters] AccountTarget target) =>
+        await target.Account.GetViewAsync() is { } view ? TypedResults.Ok(view) : target.Unknown();
 
-    private static async Task<IResult> EventsAsync(string lenderId, string accountRef, IGrainFactory grains, long after = 0, int limit = 100)
+    private static async Task<Results<Ok<EventPageResponse>, ProblemHttpResult>> EventsAsync([AsParameters] AccountTarget target, long after = 0, int limit = 100)
     {
-        if (AccountResults.Missing(
+        if (Parse.Missing(
                 ("after", after < 0, "must be 0 or a sequence number"),
                 ("limit", limit is < 1 or > 1000, "must be from 1 to 1000")) is { } invalid)
         {
             return invalid;
         }
 
-        if (AccountResults.Grain(grains, lenderId, accountRef) is not { } account || await account.GetEventsAsync(after, limit) is not { } page)
+        if (await target.Account.GetEventsAsync(after, limit) is not { } page)
         {
-            return AccountResults.UnknownAccount(lenderId, accountRef);
+            return target.Unknown();
         }
 
-        var items = page.Items.Select(json => JsonDocument.Parse(json).RootElement).ToList();
+        var items = page.Items.Select(json => JsonSerializer.Deserialize<AuditEvent>(json, JsonSerializerOptions.Web)!).ToList();
         return TypedResults.Ok(new EventPageResponse(items, page.Next));
     }
 
-    private static async Task<IResult> PayAsync(string lenderId, string accountRef, PaymentRequest request, HttpContext context, IGrainFactory grains)
+    private static async Task<Results<Ok<AccountView>, ProblemHttpResult>> PayAsync([AsParameters] AccountTarget target, PaymentRequest request)
     {
-        if (AccountResults.Missing(
+        if (Parse.Missing(
                 ("paymentId", string.IsNullOrWhiteSpace(request.PaymentId), "is required: the lender's unique id of this payment"),
                 ("amount", request.Amount is null, "is required")) is { } missing)
         {
             return missing;
         }
 
-        if (AccountResults.Grain(grains, lenderId, accountRef) is not { } account)
-        {
-            return AccountResults.UnknownAccount(lenderId, accountRef);
-        }
-
-        var result = await account.PayAsync(request.PaymentId!, request.Amount!.Value, request.PaidAt, context.User.Actor());
-        return AccountResults.Respond(result, lenderId, accountRef, TypedResults.Ok);
+        var result = await target.Account.PayAsync(request.PaymentId!, request.Amount!.Value, request.PaidAt, target.Actor);
+        return target.Respond(result, TypedResults.Ok);
     }
 
-    private static async Task<IResult> CloseAsync(string lenderId, string accountRef, CloseRequest request, HttpContext context, IGrainFactory grains)
+    private static async Task<Results<Ok<AccountView>, ProblemHttpResult>> CloseAsync([AsParameters] AccountTarget target, CloseRequest request)
     {
-        if (!Enum.TryParse<ClosedReason>(request.Reason, ignoreCase: false, out var reason) || int.TryParse(request.Reason, out _))
+        if (!Parse.Name<ClosedReason>(request.Reason, out var reason))
         {
-            return Problems.Validation(new Dictionary<string, string[]> { ["reason"] = ["must be Recalled, WrittenOff or Sold"] });
+            return Problems.Invalid("reason", "must be Recalled, WrittenOff or Sold");
         }
 
-        if (AccountResults.Grain(grains, lenderId, accountRef) is not { } account)
-        {
-            return AccountResults.UnknownAccount(lenderId, accountRef);
-        }
-
-        return AccountResults.Respond(await account.CloseAsync(reason, context.User.Actor()), lenderId, accountRef, TypedResults.Ok);
+        return target.Respond(await target.Account.CloseAsync(reason, target.Actor), TypedResults.Ok);
     }
 }

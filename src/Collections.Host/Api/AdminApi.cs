@@ -1,5 +1,6 @@
 using Collections.Contracts;
 using Collections.Host.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Collections.Host.Api;
 
@@ -13,12 +14,12 @@ public static class AdminApi
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/admin").RequireAuthorization(Policies.Admin).WithTags("Admin");
-        group.MapPost("/api-keys", CreateAsync).WithSummary("Issue an API key; the key is shown only in this response");
-        group.MapDelete("/api-keys/{id}", RevokeAsync).WithSummary("Revoke an API key; it stops working at once");
+        group.MapPost("/api-keys", CreateAsync).WithName("CreateApiKey").ProducesProblems(StatusCodes.Status400BadRequest).WithSummary("Issue an API key; the key is shown only in this response");
+        group.MapDelete("/api-keys/{id}", RevokeAsync).WithName("RevokeApiKey").ProducesProblems(StatusCodes.Status404NotFound).WithSummary("Revoke an API key; it stops working at once");
         return group;
     }
 
-    private static async Task<IResult> CreateAsync(CreateApiKeyRequest request, IGrainFactory grains)
+    private static async Task<Results<Created<CreatedApiKey>, ProblemHttpResult>> CreateAsync(CreateApiKeyRequest request, IGrainFactory grains)
     {
         var errors = new Dictionary<string, string[]>();
         if (!Enum.TryParse<ApiRole>(request.Role, ignoreCase: true, out var role) || int.TryParse(request.Role, out _))
@@ -45,7 +46,7 @@ public static class AdminApi
             new CreatedApiKey(id, key, role.ToString().ToLowerInvariant(), request.LenderId, request.AgencyId));
     }
 
-    private static async Task<IResult> RevokeAsync(string id, IGrainFactory grains)
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(string id, IGrainFactory grains)
     {
         var revoked = id.Length == 24 && id.All(char.IsAsciiHexDigitLower) && await grains.GetGrain<IApiKeyGrain>(id).RevokeAsync();
         return revoked ? TypedResults.NoContent() : Problems.NotFound($"No active API key has id '{id}'.");

@@ -6,6 +6,7 @@ using Collections.Domain.Accounts;
 using Collections.Domain.Agencies;
 using Collections.Domain.Contacts;
 using Collections.Host.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Collections.Host.Api;
 
@@ -68,35 +69,35 @@ public static class AgenciesApi
 
         agency.MapPut("", PutAsync)
             .RequireAuthorization(Policies.Admin)
-            .Produces<AgencyView>()
+            .WithName("PutAgency")
             .ProducesProblems(StatusCodes.Status400BadRequest)
             .WithSummary("Create or replace an agency's profile: name, capacity, lenders and regions served, commission rate (admin)");
         agency.MapGet("", GetAsync)
-            .Produces<AgencyView>()
+            .WithName("GetAgency")
             .ProducesProblems(StatusCodes.Status404NotFound)
             .WithSummary("The agency: profile, current placements and performance (admin, or that agency)");
         agency.MapGet("/placements", PlacementsAsync)
-            .Produces<AgencyWorkPageResponse>()
+            .WithName("GetAgencyPlacements")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
             .WithSummary("The agency's work list: its current placements, oldest first, paged by cursor")
             .WithDescription("Pass the previous page's next as cursor; limit is 1–1000 (default 100). Each page costs the same however long the list is.");
 
-        var placed = agency.MapGroup("/placements/{lenderId}/{accountRef}");
+        var placed = agency.MapGroup("/placements/{lenderId}/{accountRef}").AddEndpointFilter<PlacementTargetFilter>();
         placed.MapGet("", PlacedAccountAsync)
-            .Produces<AgencyAccountView>()
+            .WithName("GetPlacedAccount")
             .ProducesProblems(StatusCodes.Status404NotFound)
             .WithSummary("A placed account as the agency needs it to collect; 404 once recalled or if never placed with the agency");
         placed.MapPost("/activities", ActivityAsync)
-            .Produces<AgencyAccountView>(StatusCodes.Status201Created)
+            .WithName("RecordAgencyActivity")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Record a contact the agency made (compliance-checked), with a promise to pay if one was taken")
             .WithDescription("409 with the rule the contact would break (rule, nextAllowedAt) when the contact policy does not allow it; nothing is recorded then.");
         placed.MapPost("/payments", PaymentAsync)
-            .Produces<AgencyPaymentResponse>()
+            .WithName("RecordAgencyPayment")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .WithSummary("Record a payment the agency collected (idempotent by paymentId), credited to its performance and commission");
         placed.MapPost("/return", ReturnAsync)
-            .Produces<AgencyReturnResponse>()
+            .WithName("ReturnPlacement")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
             .WithSummary("Hand the account back; it may be placed with another agency");
 
@@ -105,13 +106,14 @@ public static class AgenciesApi
             .AddEndpointFilter<LenderScopeFilter>()
             .WithTags("Agencies")
             .MapGet("/agencies", LenderAgenciesAsync)
-            .Produces<LenderAgenciesResponse>()
+            .WithName("GetLenderAgencies")
+            .ProducesProblems(StatusCodes.Status400BadRequest)
             .WithSummary("The agencies serving the lender, side by side: placements, collected, recovery rate, contact rate, promises kept — on this lender's accounts only");
 
         return app;
     }
 
-    private static async Task<IResult> PutAsync(string agencyId, AgencyRequest request, IGrainFactory grains)
+    private static async Task<Results<Ok<AgencyView>, ProblemHttpResult>> PutAsync(string agencyId, AgencyRequest request, IGrainFactory grains)
     {
         if (Ids.Invalid("agencyId", agencyId) is { } invalid)
         {
@@ -127,13 +129,13 @@ public static class AgenciesApi
         return TypedResults.Ok(await grains.GetGrain<IAgencyGrain>(agencyId).PutAsync(profile));
     }
 
-    private static async Task<IResult> GetAsync(string agencyId, IGrainFactory grains)
+    private static async Task<Results<Ok<AgencyView>, ProblemHttpResult>> GetAsync(string agencyId, IGrainFactory grains)
     {
         var view = Ids.Valid(agencyId) ? await grains.GetGrain<IAgencyGrain>(agencyId).GetAsync() : null;
         return view is null ? UnknownAgency(agencyId) : TypedResults.Ok(view);
     }
 
-    private static async Task<IResult> PlacementsAsync(string agencyId, IGrainFactory grains, string? cursor = null, int limit = DefaultPageSize)
+    private static async Task<Results<Ok<AgencyWorkPageResponse>, ProblemHttpResult>> PlacementsAsync(string agencyId, IGrainFactory grains, string? cursor = null, int limit = DefaultPageSize)
     {
         var errors = new Dictionary<string, string[]>();
         if (cursor is not null && (!long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var after) || after < 0))
@@ -160,23 +162,20 @@ public static class AgenciesApi
         return TypedResults.Ok(new AgencyWorkPageResponse(page.Items, page.Next));
     }
 
-    private static async Task<IResult> PlacedAccountAsync(string agencyId, string lenderId, string accountRef, IGrainFactory grains)
-    {
-        var view = Placed(grains, agencyId, lenderId, accountRef) is { } account ? await account.GetAgencyViewAsync(agencyId) : null;
-        return view is null ? NotPlaced(agencyId, lenderId, accountRef) : TypedResults.Ok(view);
-    }
+    private static async Task<Results<Ok<AgencyAccountView>, ProblemHttpResult>> PlacedAccountAsync([AsParameters] PlacementTarget target) =>
+        await target.Account.GetAgencyViewAsync(target.AgencyId) is { } view ? TypedResults.Ok(view) : target.NotPlaced();
 
-    private static async Task<IResult> ActivityAsync(string agencyId, string lenderId, string accountRef, AgencyActivityRequest request, HttpContext context, IGrainFactory grains)
+    private static async Task<Results<Created<AgencyAccountView>, ProblemHttpResult>> ActivityAsync([AsParameters] PlacementTarget target, AgencyActivityRequest request)
     {
         var errors = new Dictionary<string, string[]>();
-        if (!ProtectionApi.TryParse<ContactChannel>(request.Channel, out var channel))
+        if (!Parse.Name<ContactChannel>(request.Channel, out var channel))
         {
-            errors["channel"] = [$"must be one of {string.Join(", ", Enum.GetNames<ContactChannel>())}"];
+            errors["channel"] = [$"must be one of {Parse.Names<ContactChannel>()}"];
         }
 
-        if (!ProtectionApi.TryParse<ContactOutcome>(request.Outcome, out var outcome))
+        if (!Parse.Name<ContactOutcome>(request.Outcome, out var outcome))
         {
-            errors["outcome"] = [$"must be one of {string.Join(", ", Enum.GetNames<ContactOutcome>())}"];
+            errors["outcome"] = [$"must be one of {Parse.Names<ContactOutcome>()}"];
         }
 
         if (request.Promise is { } promise && (promise.Amount is null || promise.DueDate is null))
@@ -193,60 +192,45 @@ public static class AgenciesApi
             return Problems.Validation(errors);
         }
 
-        if (Placed(grains, agencyId, lenderId, accountRef) is not { } account)
-        {
-            return NotPlaced(agencyId, lenderId, accountRef);
-        }
-
         var contact = new AgencyContact(channel, outcome, request.At, request.Promise?.Amount, request.Promise?.DueDate);
-        var result = await account.RecordAgencyContactAsync(agencyId, contact, context.User.Actor());
+        var result = await target.Account.RecordAgencyContactAsync(target.AgencyId, contact, target.Actor);
         if (result.Rule is { } rule)
         {
-            return TypedResults.Problem(result.Error, statusCode: StatusCodes.Status409Conflict, title: "Contact not allowed",
-                extensions: new Dictionary<string, object?> { ["rule"] = rule, ["nextAllowedAt"] = result.NextAllowedAt });
+            return ContactsApi.ContactNotAllowed(result.Error, rule, result.NextAllowedAt);
         }
 
-        return Rejected(result, agencyId, lenderId, accountRef)
-            ?? TypedResults.Created($"/api/v1/agencies/{agencyId}/placements/{lenderId}/{accountRef}", result.View);
+        return target.Refusal(result) is { } refused ? refused : TypedResults.Created(target.Location, result.View);
     }
 
-    private static async Task<IResult> PaymentAsync(string agencyId, string lenderId, string accountRef, PaymentRequest request, HttpContext context, IGrainFactory grains)
+    private static async Task<Results<Ok<AgencyPaymentResponse>, ProblemHttpResult>> PaymentAsync([AsParameters] PlacementTarget target, PaymentRequest request)
     {
-        if (AccountResults.Missing(
+        if (Parse.Missing(
                 ("paymentId", string.IsNullOrWhiteSpace(request.PaymentId), "is required: the agency's unique id of this payment"),
                 ("amount", request.Amount is null, "is required")) is { } missing)
         {
             return missing;
         }
 
-        if (Placed(grains, agencyId, lenderId, accountRef) is not { } account)
-        {
-            return NotPlaced(agencyId, lenderId, accountRef);
-        }
-
-        var result = await account.PayThroughAgencyAsync(agencyId, request.PaymentId!, request.Amount!.Value, request.PaidAt, context.User.Actor());
-        return Rejected(result, agencyId, lenderId, accountRef)
-            ?? TypedResults.Ok(new AgencyPaymentResponse(request.PaymentId!, request.Amount.Value, result.Recorded, result.Commission, result.Ended, result.View));
+        var result = await target.Account.PayThroughAgencyAsync(target.AgencyId, request.PaymentId!, request.Amount!.Value, request.PaidAt, target.Actor);
+        return target.Refusal(result) is { } refused
+            ? refused
+            : TypedResults.Ok(new AgencyPaymentResponse(request.PaymentId!, request.Amount.Value, result.Recorded, result.Commission, result.Ended, result.View));
     }
 
-    private static async Task<IResult> ReturnAsync(string agencyId, string lenderId, string accountRef, AgencyReturnRequest request, HttpContext context, IGrainFactory grains)
+    private static async Task<Results<Ok<AgencyReturnResponse>, ProblemHttpResult>> ReturnAsync([AsParameters] PlacementTarget target, AgencyReturnRequest request)
     {
-        if (AccountResults.Missing(("reason", string.IsNullOrWhiteSpace(request.Reason), "is required: why the agency returns the account")) is { } missing)
+        if (Parse.Missing(("reason", string.IsNullOrWhiteSpace(request.Reason), "is required: why the agency returns the account")) is { } missing)
         {
             return missing;
         }
 
-        if (Placed(grains, agencyId, lenderId, accountRef) is not { } account)
-        {
-            return NotPlaced(agencyId, lenderId, accountRef);
-        }
-
-        var result = await account.ReturnPlacementAsync(agencyId, request.Reason!, context.User.Actor());
-        return Rejected(result, agencyId, lenderId, accountRef)
-            ?? TypedResults.Ok(new AgencyReturnResponse(lenderId, accountRef, agencyId, result.Ended ?? PlacementEndReason.Returned));
+        var result = await target.Account.ReturnPlacementAsync(target.AgencyId, request.Reason!, target.Actor);
+        return target.Refusal(result) is { } refused
+            ? refused
+            : TypedResults.Ok(new AgencyReturnResponse(target.LenderId, target.AccountRef, target.AgencyId, result.Ended ?? PlacementEndReason.Returned));
     }
 
-    private static async Task<IResult> LenderAgenciesAsync(string lenderId, IGrainFactory grains)
+    private static async Task<Results<Ok<LenderAgenciesResponse>, ProblemHttpResult>> LenderAgenciesAsync(string lenderId, IGrainFactory grains)
     {
         if (Ids.Invalid("lenderId", lenderId) is { } invalid)
         {
@@ -263,20 +247,5 @@ public static class AgenciesApi
         return TypedResults.Ok(new LenderAgenciesResponse(items));
     }
 
-    /// <summary>The account an agency addresses, or null when the ids cannot name one (answered as not placed).</summary>
-    private static IAccountPlacementGrain? Placed(IGrainFactory grains, string agencyId, string lenderId, string accountRef) =>
-        Ids.Valid(agencyId, lenderId, accountRef) ? grains.GetGrain<IAccountPlacementGrain>(AccountKey.For(lenderId, accountRef)) : null;
-
-    private static IResult? Rejected(AgencyCommandResult result, string agencyId, string lenderId, string accountRef) => result.RejectionKind switch
-    {
-        RejectionKind.NotFound => NotPlaced(agencyId, lenderId, accountRef),
-        { } kind => Problems.Rejected(kind, result.Error ?? kind.ToString()),
-        null => null,
-    };
-
-    /// <summary>The same answer whether the account does not exist, belongs to another lender, was never placed here or was recalled.</summary>
-    private static IResult NotPlaced(string agencyId, string lenderId, string accountRef) =>
-        Problems.NotFound($"Agency '{agencyId}' has no current placement '{lenderId}/{accountRef}'.");
-
-    private static IResult UnknownAgency(string agencyId) => Problems.NotFound($"There is no agency '{agencyId}'.");
+    private static ProblemHttpResult UnknownAgency(string agencyId) => Problems.NotFound($"There is no agency '{agencyId}'.");
 }

@@ -1,7 +1,7 @@
 using Collections.Contracts;
 using Collections.Domain;
 using Collections.Domain.Contacts;
-using Collections.Host.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Collections.Host.Api;
 
@@ -24,57 +24,52 @@ public sealed record ContactResultResponse(long ContactId, ContactResultStatus S
 /// </summary>
 public static class ContactsApi
 {
-    private static readonly string Channels = string.Join(", ", Enum.GetNames<ContactChannel>());
-    private static readonly string Outcomes = string.Join(", ", Enum.GetNames<ContactOutcome>());
-    private static readonly string Statuses = string.Join(", ", Enum.GetNames<ContactResultStatus>());
+    private static readonly string Channels = Parse.Names<ContactChannel>();
+    private static readonly string Outcomes = Parse.Names<ContactOutcome>();
+    private static readonly string Statuses = Parse.Names<ContactResultStatus>();
 
-    public static RouteGroupBuilder MapContactsApi(this RouteGroupBuilder accounts)
+    public static RouteGroupBuilder MapContactsApi(this RouteGroupBuilder account)
     {
-        accounts.MapGet("/{accountRef}/contact-permission", PermissionAsync)
-            .WithTags("Contacts")
-            .Produces<ContactPermissionResponse>()
+        var contacts = account.MapGroup("").WithTags("Contacts");
+        contacts.MapGet("/contact-permission", PermissionAsync)
+            .WithName("GetContactPermission")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
             .WithSummary("May the debtor be contacted on a channel now? A dialer asks before it dials")
             .WithDescription("rule is 'allowed' or the rule that forbids it (timeWindow, callAttemptsPer7Days, waitAfterConversation, effectiveCallsPerDay, holiday, disputeOpen, hold, ceaseCommunication, accountClosed); nextAllowedAt is the first moment it would be allowed, null while a stop lasts.");
-        accounts.MapPost("/{accountRef}/contacts", RecordAsync)
-            .WithTags("Contacts")
-            .Produces<ContactResponse>(StatusCodes.Status201Created)
+        contacts.MapPost("/contacts", RecordAsync)
+            .WithName("RecordContact")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .WithSummary("Record a contact made by the lender's own team")
             .WithDescription("Checked by the contact policy at its instant (at, default now, at most 8 days ago). 409 when it would break a rule: the problem names it (rule) and when it would be allowed (nextAllowedAt). It counts towards every cap after it.");
-        accounts.MapPost("/{accountRef}/contacts/{contactId:long}/results", ResultAsync)
-            .WithTags("Contacts")
-            .Produces<ContactResultResponse>()
+        contacts.MapPost("/contacts/{contactId:long}/results", ResultAsync)
+            .WithName("RecordContactResult")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
             .WithSummary("A channel gateway reports what became of a contact the engine sent: Delivered, Failed or Replied")
             .WithDescription("contactId and this path are in the webhook's body (resultsPath). outcome (calls only): NoAnswer, Conversation, PromiseToPay, WrongNumber, Refused — it counts for the contact policy (e.g. a conversation starts the US 7-day wait). Idempotent: the same status again records nothing (recorded: false). A result for a contact whose sending was never confirmed records it as sent, so it is not sent again. Audited as ContactResultReceived.");
-        return accounts;
+        return account;
     }
 
-    private static async Task<IResult> PermissionAsync(string lenderId, string accountRef, string? channel, IGrainFactory grains)
+    private static async Task<Results<Ok<ContactPermissionResponse>, ProblemHttpResult>> PermissionAsync([AsParameters] AccountTarget target, string? channel)
     {
-        if (!ProtectionApi.TryParse<ContactChannel>(channel, out var parsed))
+        if (!Parse.Name<ContactChannel>(channel, out var parsed))
         {
-            return Problems.Validation(new Dictionary<string, string[]> { ["channel"] = [$"is required: one of {Channels}"] });
+            return Problems.Invalid("channel", $"is required: one of {Channels}");
         }
 
-        if (!Ids.Valid(lenderId, accountRef) || await Contacts(grains, lenderId, accountRef).GetContactPermissionAsync(parsed) is not { } permission)
-        {
-            return AccountResults.UnknownAccount(lenderId, accountRef);
-        }
-
-        return TypedResults.Ok(new ContactPermissionResponse(permission.Allowed, permission.Rule, permission.Detail, permission.NextAllowedAt));
+        return await target.Contacts.GetContactPermissionAsync(parsed) is { } permission
+            ? TypedResults.Ok(new ContactPermissionResponse(permission.Allowed, permission.Rule, permission.Detail, permission.NextAllowedAt))
+            : target.Unknown();
     }
 
-    private static async Task<IResult> RecordAsync(string lenderId, string accountRef, ContactRequest request, HttpContext context, IGrainFactory grains)
+    private static async Task<Results<Created<ContactResponse>, ProblemHttpResult>> RecordAsync([AsParameters] AccountTarget target, ContactRequest request)
     {
         var errors = new Dictionary<string, string[]>();
-        if (!ProtectionApi.TryParse<ContactChannel>(request.Channel, out var channel))
+        if (!Parse.Name<ContactChannel>(request.Channel, out var channel))
         {
             errors["channel"] = [$"must be one of {Channels}"];
         }
 
-        if (!ProtectionApi.TryParse<ContactOutcome>(request.Outcome, out var outcome))
+        if (!Parse.Name<ContactOutcome>(request.Outcome, out var outcome))
         {
             errors["outcome"] = [$"must be one of {Outcomes}"];
         }
@@ -84,21 +79,15 @@ public static class ContactsApi
             return Problems.Validation(errors);
         }
 
-        if (!Ids.Valid(lenderId, accountRef))
-        {
-            return AccountResults.UnknownAccount(lenderId, accountRef);
-        }
-
-        var result = await Contacts(grains, lenderId, accountRef).RecordContactAsync(new TeamContact(channel, outcome, request.At), context.User.Actor());
+        var result = await target.Contacts.RecordContactAsync(new TeamContact(channel, outcome, request.At), target.Actor);
         if (!result.Exists)
         {
-            return AccountResults.UnknownAccount(lenderId, accountRef);
+            return target.Unknown();
         }
 
         if (result.Rule is { } rule)
         {
-            return TypedResults.Problem(result.Error, statusCode: StatusCodes.Status409Conflict, title: "Contact not allowed",
-                extensions: new Dictionary<string, object?> { ["rule"] = rule, ["nextAllowedAt"] = result.NextAllowedAt });
+            return ContactNotAllowed(result.Error, rule, result.NextAllowedAt);
         }
 
         if (result.RejectionKind is { } kind)
@@ -106,16 +95,16 @@ public static class ContactsApi
             return Problems.Rejected(kind, result.Error ?? kind.ToString());
         }
 
-        var view = await grains.GetGrain<IAccountGrain>(AccountKey.For(lenderId, accountRef)).GetViewAsync();
+        var view = await target.Account.GetViewAsync();
         return TypedResults.Created(
-            $"{AccountResults.Location(lenderId, accountRef)}/events?after={Math.Max(0, (view?.EventCount ?? 1) - 1)}",
+            $"{target.Location}/events?after={Math.Max(0, (view?.EventCount ?? 1) - 1)}",
             new ContactResponse(channel, outcome, result.At ?? request.At ?? default, ContactRules.Allowed));
     }
 
-    private static async Task<IResult> ResultAsync(string lenderId, string accountRef, long contactId, ContactResultRequest request, HttpContext context, IGrainFactory grains)
+    private static async Task<Results<Ok<ContactResultResponse>, ProblemHttpResult>> ResultAsync([AsParameters] AccountTarget target, long contactId, ContactResultRequest request)
     {
         var errors = new Dictionary<string, string[]>();
-        if (!ProtectionApi.TryParse<ContactResultStatus>(request.Status, out var status))
+        if (!Parse.Name<ContactResultStatus>(request.Status, out var status))
         {
             errors["status"] = [$"must be one of {Statuses}"];
         }
@@ -123,7 +112,7 @@ public static class ContactsApi
         ContactOutcome? outcome = null;
         if (request.Outcome is not null)
         {
-            if (ProtectionApi.TryParse<ContactOutcome>(request.Outcome, out var parsed))
+            if (Parse.Name<ContactOutcome>(request.Outcome, out var parsed))
             {
                 outcome = parsed;
             }
@@ -138,15 +127,10 @@ public static class ContactsApi
             return Problems.Validation(errors);
         }
 
-        if (!Ids.Valid(lenderId, accountRef))
-        {
-            return AccountResults.UnknownAccount(lenderId, accountRef);
-        }
-
-        var result = await Contacts(grains, lenderId, accountRef).RecordContactResultAsync(contactId, new ContactResultReport(status, outcome, request.At, request.Detail), context.User.Actor());
+        var result = await target.Contacts.RecordContactResultAsync(contactId, new ContactResultReport(status, outcome, request.At, request.Detail), target.Actor);
         if (!result.Exists)
         {
-            return AccountResults.UnknownAccount(lenderId, accountRef);
+            return target.Unknown();
         }
 
         return result.RejectionKind is { } kind
@@ -154,6 +138,8 @@ public static class ContactsApi
             : TypedResults.Ok(new ContactResultResponse(contactId, status, result.Recorded));
     }
 
-    private static IAccountContactsGrain Contacts(IGrainFactory grains, string lenderId, string accountRef) =>
-        grains.GetGrain<IAccountContactsGrain>(AccountKey.For(lenderId, accountRef));
+    /// <summary>409 naming the contact policy's rule and when it would allow the contact (shared with the agencies' activities).</summary>
+    internal static ProblemHttpResult ContactNotAllowed(string? detail, string rule, DateTimeOffset? nextAllowedAt) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Contact not allowed",
+            extensions: new Dictionary<string, object?> { ["rule"] = rule, ["nextAllowedAt"] = nextAllowedAt });
 }

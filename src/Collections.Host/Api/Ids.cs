@@ -1,4 +1,5 @@
 using Collections.Domain.Accounts;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Collections.Host.Api;
 
@@ -7,8 +8,6 @@ public static class Ids
 {
     public static bool Valid(params string[] ids) => ids.All(AccountRecordParser.IsValidAccountRef);
 
-    public static IResult? Invalid(string name, string value) =>
-        AccountRecordParser.IsValidAccountRef(value)
-            ? null
-            : Problems.Validation(new Dictionary<string, string[]> { [name] = ["must be 1–64 characters of A–Z a–z 0–9 . _ : -"] });
+    public static ProblemHttpResult? Invalid(string name, string value) =>
+        AccountRecordParser.IsValidAccountRef(value) ? null : Problems.Invalid(name, "must be 1–64 characters of A–Z a–z 0–9 . _ : -");
 }

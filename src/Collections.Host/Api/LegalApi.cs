@@ -1,8 +1,10 @@
+using System.Reflection;
 using System.Text.Json;
 using Collections.Contracts;
 using Collections.Domain.Accounts;
 using Collections.Grains.Time;
-using Collections.Host.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
 
 namespace Collections.Host.Api;
@@ -29,11 +31,11 @@ public sealed record EvidenceBundle(
 /// <summary>The Legal stage: litigation steps and the evidence bundle a lawsuit is built on.</summary>
 public static class LegalApi
 {
-    public static RouteGroupBuilder MapLegalApi(this RouteGroupBuilder accounts)
+    public static RouteGroupBuilder MapLegalApi(this RouteGroupBuilder account)
     {
-        accounts.MapPost("/{accountRef}/litigation", LitigationAsync)
-            .WithTags("Legal")
-            .Produces<AccountView>(StatusCodes.Status201Created)
+        var legal = account.MapGroup("").WithTags("Legal");
+        legal.MapPost("/litigation", LitigationAsync)
+            .WithName("RecordLitigationStep")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .WithSummary("Record a litigation step: Filed, Hearing, Judgment or Enforcement")
             .WithDescription(
@@ -41,46 +43,36 @@ public static class LegalApi
                 "\"caseReference\":\"court case number\",\"note\":\"…\"}. Steps are recorded from the Legal stage on (ChargedOff included): the case is Filed once, " +
                 "Hearings follow the filing, the Judgment is recorded once, Enforcement only after it. 201 with the account (litigation shows the case); " +
                 "400 bad input; 409 when the account is closed, not yet in Legal, the step is out of order, or a dispute or a hold stops litigation.");
-        accounts.MapGet("/{accountRef}/evidence", EvidenceAsync)
-            .WithTags("Legal")
-            .Produces<EvidenceBundle>()
+        legal.MapGet("/evidence", EvidenceAsync)
+            .WithName("GetEvidenceBundle")
             .ProducesProblems(StatusCodes.Status404NotFound)
             .WithSummary("The legal evidence bundle: the account and its whole audit trail in time order")
             .WithDescription("Every payment, notice, contact attempt (sent or suppressed, with the rule), dispute, promise, plan, settlement, hold, placement and litigation step, in sequence order, each under its category. Streamed page by page from the event store, so accounts with thousands of events are complete.");
-        return accounts;
+        return account;
     }
 
-    private static async Task<IResult> LitigationAsync(string lenderId, string accountRef, LitigationRequest request, HttpContext context, IGrainFactory grains)
-    {
-        if (!ProtectionApi.TryParse<LitigationStep>(request.Step, out var step))
-        {
-            return Problems.Validation(new Dictionary<string, string[]> { ["step"] = [$"must be one of {string.Join(", ", Enum.GetNames<LitigationStep>())}"] });
-        }
+    private static async Task<Results<Created<AccountView>, ProblemHttpResult>> LitigationAsync([AsParameters] AccountTarget target, LitigationRequest request) =>
+        Parse.Name<LitigationStep>(request.Step, out var step)
+            ? target.Respond(
+                await target.Account.RecordLitigationStepAsync(step, request.On, request.CaseReference, request.Note, target.Actor),
+                view => TypedResults.Created(target.Location, view))
+            : Problems.Invalid("step", $"must be one of {Parse.Names<LitigationStep>()}");
 
-        if (AccountResults.Grain(grains, lenderId, accountRef) is not { } account)
-        {
-            return AccountResults.UnknownAccount(lenderId, accountRef);
-        }
-
-        var result = await account.RecordLitigationStepAsync(step, request.On, request.CaseReference, request.Note, context.User.Actor());
-        return AccountResults.Respond(result, lenderId, accountRef, view => TypedResults.Created(AccountResults.Location(lenderId, accountRef), view));
-    }
-
-    private static async Task<IResult> EvidenceAsync(string lenderId, string accountRef, IGrainFactory grains, BusinessClock clock)
-    {
-        var account = AccountResults.Grain(grains, lenderId, accountRef);
-        var view = account is null ? null : await account.GetViewAsync();
-        return account is null || view is null
-            ? AccountResults.UnknownAccount(lenderId, accountRef)
-            : new EvidenceBundleResult(account, view, clock.Now);
-    }
+    private static async Task<Results<EvidenceBundleResult, ProblemHttpResult>> EvidenceAsync([AsParameters] AccountTarget target, BusinessClock clock) =>
+        await target.Account.GetViewAsync() is { } view
+            ? new EvidenceBundleResult(target.Account, view, clock.Now)
+            : target.Unknown();
 
     /// <summary>
     /// Streams the bundle: the account, then the audit trail read a page at a time and flushed after each
     /// page, so neither the silo nor this process ever holds a whole long history.
     /// </summary>
-    private sealed class EvidenceBundleResult(IAccountGrain account, AccountView view, DateTimeOffset generatedAt) : IResult
+    private sealed class EvidenceBundleResult(IAccountGrain account, AccountView view, DateTimeOffset generatedAt) : IResult, IEndpointMetadataProvider
     {
+        /// <summary>Declares the streamed body's shape, so OpenAPI describes it as the bundle it is.</summary>
+        public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+            builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(EvidenceBundle), ["application/json"]));
+
         public async Task ExecuteAsync(HttpContext httpContext)
         {
             var json = httpContext.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;

@@ -1,6 +1,6 @@
 using Collections.Contracts;
 using Collections.Domain.Accounts;
-using Collections.Host.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Collections.Host.Api;
 
@@ -22,60 +22,49 @@ public sealed record SettlementRequest(decimal? Amount, DateOnly? ExpiresOn);
 /// </summary>
 public static class NegotiationApi
 {
-    public static RouteGroupBuilder MapNegotiationApi(this RouteGroupBuilder accounts)
+    public static RouteGroupBuilder MapNegotiationApi(this RouteGroupBuilder account)
     {
-        accounts.MapPost("/{accountRef}/promises", PromiseAsync)
-            .WithTags("Negotiation")
-            .Produces<AccountView>(StatusCodes.Status201Created)
+        var negotiation = account.MapGroup("").WithTags("Negotiation");
+        negotiation.MapPost("/promises", PromiseAsync)
+            .WithName("MakePromise")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Record a promise to pay; kept or broken is decided on its own after dueDate + promiseGraceDays")
             .WithDescription("An open promise holds escalation until it is decided. Kept: the payments recorded since the promise reach its amount by the end of dueDate + promiseGraceDays (debtor's local time). Broken: escalation resumes at the stage the DPD calls for and the broken count goes up; at maxBrokenPromises new promises are refused with 409. A dueDate more than maxPromiseDays ahead is 422.");
-        accounts.MapPost("/{accountRef}/plans", PlanAsync)
-            .WithTags("Negotiation")
-            .Produces<AccountView>(StatusCodes.Status201Created)
-            .Produces<AccountView>(StatusCodes.Status202Accepted)
+        negotiation.MapPost("/plans", PlanAsync)
+            .WithName("SubmitPlan")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Submit a payment plan: installments and optional waivers of interest, fees and penalty")
             .WithDescription("The installments plus the waiver must make up the balance exactly (400 otherwise). 201: in force at once. 202: the waiver is above approvalAboveWaiverPercent, so the plan waits for POST …/plans/approve. 422: more than maxInstallments installments or a waiver above maxWaiverPercent. Each installment is checked when its grace ends; a missed one breaks the plan and escalation resumes at the stage the DPD calls for. Paying every installment closes the account as Paid and forgives the waiver.");
-        accounts.MapPost("/{accountRef}/plans/approve", ApprovePlanAsync)
-            .WithTags("Negotiation")
-            .Produces<AccountView>()
+        negotiation.MapPost("/plans/approve", ApprovePlanAsync)
+            .WithName("ApprovePlan")
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .WithSummary("Approve the plan pending approval (409 when no plan is pending)");
-        accounts.MapPost("/{accountRef}/settlements", SettlementAsync)
-            .WithTags("Negotiation")
-            .Produces<AccountView>(StatusCodes.Status201Created)
-            .Produces<AccountView>(StatusCodes.Status202Accepted)
+        negotiation.MapPost("/settlements", SettlementAsync)
+            .WithName("OfferSettlement")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Offer a settlement below the balance, paid by the end of expiresOn")
             .WithDescription("The amount must be below the balance (400) and at least minSettlementPercent of it (422); expiresOn at most maxPromiseDays ahead (422). 202 when it forgives more than approvalAboveWaiverPercent: POST …/settlements/approve activates it. Paying the amount before expiry closes the account as Settled and records the forgiven remainder; at expiry escalation resumes.");
-        accounts.MapPost("/{accountRef}/settlements/approve", ApproveSettlementAsync)
-            .WithTags("Negotiation")
-            .Produces<AccountView>()
+        negotiation.MapPost("/settlements/approve", ApproveSettlementAsync)
+            .WithName("ApproveSettlement")
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .WithSummary("Approve the settlement pending approval (409 when none is pending)");
-        return accounts;
+        return account;
     }
 
-    private static async Task<IResult> PromiseAsync(string lenderId, string accountRef, PromiseRequest request, HttpContext context, IGrainFactory grains)
+    private static async Task<Results<Created<AccountView>, ProblemHttpResult>> PromiseAsync([AsParameters] AccountTarget target, PromiseRequest request)
     {
-        if (AccountResults.Missing(
+        if (Parse.Missing(
                 ("amount", request.Amount is null, "is required: the amount promised"),
                 ("dueDate", request.DueDate is null, "is required: the date it is promised by (yyyy-MM-dd)")) is { } missing)
         {
             return missing;
         }
 
-        if (AccountResults.Grain(grains, lenderId, accountRef) is not { } account)
-        {
-            return AccountResults.UnknownAccount(lenderId, accountRef);
-        }
-
-        var result = await account.MakePromiseAsync(request.Amount!.Value, request.DueDate!.Value, context.User.Actor());
-        return AccountResults.Respond(result, lenderId, accountRef, view => TypedResults.Created(AccountResults.Location(lenderId, accountRef), view));
+        var result = await target.Account.MakePromiseAsync(request.Amount!.Value, request.DueDate!.Value, target.Actor);
+        return target.Respond(result, view => TypedResults.Created(target.Location, view));
     }
 
-    private static async Task<IResult> PlanAsync(string lenderId, string accountRef, PlanRequest request, HttpContext context, IGrainFactory grains)
+    private static async Task<Results<Created<AccountView>, Accepted<AccountView>, ProblemHttpResult>> PlanAsync([AsParameters] AccountTarget target, PlanRequest request)
     {
         var installments = request.Installments ?? [];
         var errors = new Dictionary<string, string[]>();
@@ -97,59 +86,33 @@ public static class NegotiationApi
             return Problems.Validation(errors);
         }
 
-        if (AccountResults.Grain(grains, lenderId, accountRef) is not { } account)
-        {
-            return AccountResults.UnknownAccount(lenderId, accountRef);
-        }
-
         var waive = request.Waive is { } w ? new Waiver(w.Interest ?? 0, w.Fees ?? 0, w.Penalty ?? 0) : Waiver.None;
         var terms = new PlanTerms([.. installments.Select(i => new PlanInstallment(i!.DueDate!.Value, i.Amount!.Value))], waive);
-        var result = await account.SubmitPlanAsync(terms, context.User.Actor());
-        return AccountResults.Respond(result, lenderId, accountRef, view => Submitted(view, view.Plan?.Status, lenderId, accountRef));
+        return Submitted(target, await target.Account.SubmitPlanAsync(terms, target.Actor), view => view.Plan?.Status);
     }
 
-    private static async Task<IResult> ApprovePlanAsync(string lenderId, string accountRef, HttpContext context, IGrainFactory grains) =>
-        AccountResults.Grain(grains, lenderId, accountRef) is { } account
-            ? AccountResults.Respond(await account.ApprovePlanAsync(context.User.Actor()), lenderId, accountRef, TypedResults.Ok)
-            : AccountResults.UnknownAccount(lenderId, accountRef);
+    private static async Task<Results<Ok<AccountView>, ProblemHttpResult>> ApprovePlanAsync([AsParameters] AccountTarget target) =>
+        target.Respond(await target.Account.ApprovePlanAsync(target.Actor), TypedResults.Ok);
 
-    private static async Task<IResult> SettlementAsync(string lenderId, string accountRef, SettlementRequest request, HttpContext context, IGrainFactory grains)
+    private static async Task<Results<Created<AccountView>, Accepted<AccountView>, ProblemHttpResult>> SettlementAsync([AsParameters] AccountTarget target, SettlementRequest request)
     {
-        if (AccountResults.Missing(
+        if (Parse.Missing(
                 ("amount", request.Amount is null, "is required: the amount that settles the account"),
                 ("expiresOn", request.ExpiresOn is null, "is required: the last day the offer can be paid (yyyy-MM-dd)")) is { } missing)
         {
             return missing;
         }
 
-        if (AccountResults.Grain(grains, lenderId, accountRef) is not { } account)
-        {
-            return AccountResults.UnknownAccount(lenderId, accountRef);
-        }
-
-        var result = await account.OfferSettlementAsync(request.Amount!.Value, request.ExpiresOn!.Value, context.User.Actor());
-        return AccountResults.Respond(result, lenderId, accountRef, view => Submitted(view, view.Settlement?.Status, lenderId, accountRef));
+        var result = await target.Account.OfferSettlementAsync(request.Amount!.Value, request.ExpiresOn!.Value, target.Actor);
+        return Submitted(target, result, view => view.Settlement?.Status);
     }
 
-    private static async Task<IResult> ApproveSettlementAsync(string lenderId, string accountRef, HttpContext context, IGrainFactory grains) =>
-        AccountResults.Grain(grains, lenderId, accountRef) is { } account
-            ? AccountResults.Respond(await account.ApproveSettlementAsync(context.User.Actor()), lenderId, accountRef, TypedResults.Ok)
-            : AccountResults.UnknownAccount(lenderId, accountRef);
+    private static async Task<Results<Ok<AccountView>, ProblemHttpResult>> ApproveSettlementAsync([AsParameters] AccountTarget target) =>
+        target.Respond(await target.Account.ApproveSettlementAsync(target.Actor), TypedResults.Ok);
 
     /// <summary>201 when the arrangement is in force, 202 when it waits for approval.</summary>
-    private static IResult Submitted(AccountView view, ApprovalStatus? status, string lenderId, string accountRef) =>
-        status == ApprovalStatus.PendingApproval
-            ? TypedResults.Accepted(AccountResults.Location(lenderId, accountRef), view)
-            : TypedResults.Created(AccountResults.Location(lenderId, accountRef), view);
-
-    /// <summary>Declares problem responses for OpenAPI.</summary>
-    internal static RouteHandlerBuilder ProducesProblems(this RouteHandlerBuilder builder, params int[] statusCodes)
-    {
-        foreach (var status in statusCodes)
-        {
-            builder.ProducesProblem(status);
-        }
-
-        return builder;
-    }
+    private static Results<Created<AccountView>, Accepted<AccountView>, ProblemHttpResult> Submitted(AccountTarget target, CommandResult result, Func<AccountView, ApprovalStatus?> status) =>
+        result is not { RejectionKind: null, View: { } view } ? target.Refusal(result)
+        : status(view) == ApprovalStatus.PendingApproval ? TypedResults.Accepted(target.Location, view)
+        : TypedResults.Created(target.Location, view);
 }

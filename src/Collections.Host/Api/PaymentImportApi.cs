@@ -5,6 +5,7 @@ using Collections.Grains.Telemetry;
 using Collections.Host.Auth;
 using Collections.Host.Import;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Collections.Host.Api;
 
@@ -25,12 +26,14 @@ public static class PaymentImportApi
             .AddEndpointFilter<LenderScopeFilter>()
             .WithTags("Payments");
         group.MapPost("/import", ImportAsync)
+            .WithName("ImportPayments")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status415UnsupportedMediaType)
             .Accepts<string>("application/x-ndjson", "text/csv")
             .WithSummary("Import payments (NDJSON or CSV of accountRef, paymentId, amount, paidAt), idempotent by paymentId");
         return group;
     }
 
-    private static async Task<IResult> ImportAsync(string lenderId, HttpContext context, IGrainFactory grains, CollectionsMetrics metrics)
+    private static async Task<Results<Ok<Dictionary<string, object>>, ProblemHttpResult>> ImportAsync(string lenderId, HttpContext context, IGrainFactory grains, CollectionsMetrics metrics)
     {
         if (Ids.Invalid("lenderId", lenderId) is { } invalid)
         {
@@ -45,7 +48,7 @@ public static class PaymentImportApi
         var lines = ImportBodies.Read(context.Request, Columns, context.RequestAborted);
         if (lines is null)
         {
-            return ImportBodies.UnsupportedMediaType(context.Request.ContentType);
+            return ImportBodies.UnsupportedMediaType(context);
         }
 
         var actor = context.User.Actor();

@@ -3,6 +3,7 @@ using Collections.Domain.Portfolio;
 using Collections.Domain.Strategies;
 using Collections.Grains.Time;
 using Collections.Host.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Collections.Host.Api;
 
@@ -16,12 +17,14 @@ public static class PortfolioApi
             .AddEndpointFilter<LenderScopeFilter>()
             .WithTags("Portfolio");
         group.MapGet("/portfolio", GetAsync)
+            .WithName("GetPortfolio")
+            .ProducesProblems(StatusCodes.Status400BadRequest)
             .WithSummary("Accounts and balances by stage and bucket, collected, roll rates and recovery, per strategy variant")
             .WithDescription("Roll rates are for the current business month: per bucket, the share of its accounts (those in it now plus those that left it this month) that moved on to a later bucket.");
         return group;
     }
 
-    private static async Task<IResult> GetAsync(string lenderId, IGrainFactory grains, BusinessClock clock)
+    private static async Task<Results<Ok<PortfolioReport>, ProblemHttpResult>> GetAsync(string lenderId, IGrainFactory grains, BusinessClock clock)
     {
         if (Ids.Invalid("lenderId", lenderId) is { } invalid)
         {

@@ -1,20 +1,26 @@
 using Collections.Domain.Accounts;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Collections.Host;
 
 /// <summary>RFC 9457 problem responses with a detail a person can act on.</summary>
 public static class Problems
 {
-    public static IResult NotFound(string detail) =>
+    public static ProblemHttpResult NotFound(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
 
-    public static IResult BadRequest(string detail) =>
+    public static ProblemHttpResult BadRequest(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Bad request");
 
-    public static IResult Validation(IDictionary<string, string[]> errors, string detail = "The request has invalid fields; see errors.") =>
-        TypedResults.ValidationProblem(errors, detail, title: "Validation failed");
+    /// <summary>400 listing each invalid field with its messages (a problem like every other refusal, so handlers return one problem type).</summary>
+    public static ProblemHttpResult Validation(IDictionary<string, string[]> errors, string detail = "The request has invalid fields; see errors.") =>
+        TypedResults.Problem(new HttpValidationProblemDetails(errors) { Status = StatusCodes.Status400BadRequest, Title = "Validation failed", Detail = detail });
 
-    public static IResult Rejected(RejectionKind kind, string detail) => kind switch
+    /// <summary>400 for one invalid field.</summary>
+    public static ProblemHttpResult Invalid(string field, string message) =>
+        Validation(new Dictionary<string, string[]> { [field] = [message] });
+
+    public static ProblemHttpResult Rejected(RejectionKind kind, string detail) => kind switch
     {
         RejectionKind.Conflict => TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict"),
         RejectionKind.Unprocessable => TypedResults.Problem(detail, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Outside the strategy's limits"),

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Collections.Contracts;
 using Collections.Domain.Strategies;
 using Collections.Host.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Collections.Host.Api;
 
@@ -14,15 +15,17 @@ public static class StrategyApi
             .RequireAuthorization(Policies.LenderOrAdmin)
             .AddEndpointFilter<LenderScopeFilter>()
             .WithTags("Strategy");
-        group.MapGet("/", GetAsync).WithSummary("The current strategy (version 1 is the default until the lender sends one)");
+        group.MapGet("/", GetAsync).WithName("GetStrategy").ProducesProblems(StatusCodes.Status400BadRequest).WithSummary("The current strategy (version 1 is the default until the lender sends one)");
         group.MapPut("/", PutAsync)
+            .WithName("PutStrategy")
             .Accepts<JsonObject>("application/json")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status415UnsupportedMediaType)
             .WithSummary("Send a strategy document; each PUT makes a new version")
             .WithDescription("Sections and fields left out take the default strategy's values. An invalid document gets 400 with every problem listed by JSON path.");
         return group;
     }
 
-    private static async Task<IResult> GetAsync(string lenderId, IGrainFactory grains)
+    private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetAsync(string lenderId, IGrainFactory grains)
     {
         if (Ids.Invalid("lenderId", lenderId) is { } invalid)
         {
@@ -33,15 +36,26 @@ public static class StrategyApi
         return TypedResults.Ok(Describe(current!));
     }
 
-    private static async Task<IResult> PutAsync(string lenderId, HttpRequest request, IGrainFactory grains)
+    private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> PutAsync(string lenderId, HttpRequest request, IGrainFactory grains)
     {
         if (Ids.Invalid("lenderId", lenderId) is { } invalid)
         {
             return invalid;
         }
 
+        // The document is read as text (to list every problem by JSON path), so its media type is checked here.
+        if (!request.HasJsonContentType())
+        {
+            return TypedResults.Problem(RequestBodies.UnsupportedContentType(request.HttpContext), statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
+        }
+
         using var reader = new StreamReader(request.Body);
         var text = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return Problems.BadRequest($"The body is empty. {RequestBodies.Expected(request.HttpContext)}");
+        }
+
         if (text.Length > 256 * 1024)
         {
             return Problems.BadRequest("A strategy document is at most 256 KiB.");

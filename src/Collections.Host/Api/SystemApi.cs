@@ -11,9 +11,10 @@ public static class SystemApi
     {
         app.MapGet("/api/v1/clock", (BusinessClock clock) => TypedResults.Ok(new ClockResponse(clock.Now, clock.Speed, clock.Start, clock.Anchor)))
             .WithTags("System")
+            .WithName("GetClock")
             .WithSummary("The business clock: now, and how fast it runs");
-        app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).WithTags("System");
-        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") }).WithTags("System");
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") });
         return app;
     }
 }

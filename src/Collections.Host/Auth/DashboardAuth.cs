@@ -64,7 +64,8 @@ public static class DashboardAuth
             return;
         }
 
-        var dashboard = app.MapOrleansDashboard(routePrefix: Path);
+        // The dashboard's own routes are not part of the API's document.
+        var dashboard = app.MapOrleansDashboard(routePrefix: Path).ExcludeFromDescription();
         if (!app.Environment.IsDevelopment())
         {
             dashboard.RequireAuthorization(Policy);

@@ -1,4 +1,5 @@
 using Collections.Grains.Storage;
+using Collections.Host.Api;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Collections.Host.Hosting;
@@ -14,8 +15,11 @@ public sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logger)
         var context = httpContext;
         switch (exception)
         {
+            case BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType }:
+                await Problems.Write(context, StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", RequestBodies.UnsupportedContentType(context));
+                return true;
             case BadHttpRequestException bad:
-                await Problems.Write(context, bad.StatusCode, "Bad request", Describe(bad));
+                await Problems.Write(context, bad.StatusCode, "Bad request", RequestBodies.Unreadable(context, bad));
                 return true;
             case EventStoreConcurrencyException:
                 await Problems.Write(context, StatusCodes.Status409Conflict, "Concurrent change", exception.Message);
@@ -33,11 +37,6 @@ public sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logger)
                 return true;
         }
     }
-
-    private static string Describe(BadHttpRequestException bad) =>
-        bad.InnerException is System.Text.Json.JsonException json
-            ? $"The body is not valid JSON for this operation: {json.Message.Split(" LineNumber", 2)[0]}"
-            : bad.Message;
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Request to {Path} failed: the cluster or storage is unavailable ({ExceptionType})")]
     private static partial void LogUnavailable(ILogger logger, string exceptionType, PathString path);

@@ -1,3 +1,5 @@
+using Collections.Host.Api;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
 namespace Collections.Host.Import;
@@ -16,14 +18,11 @@ public static class ImportBodies
         };
     }
 
-    public static IResult UnsupportedMediaType(string? contentType) =>
-        TypedResults.Problem(
-            $"Content-Type '{contentType}' is not an import format; send application/x-ndjson (one JSON object per line) or text/csv (header row first).",
-            statusCode: StatusCodes.Status415UnsupportedMediaType,
-            title: "Unsupported media type");
+    public static ProblemHttpResult UnsupportedMediaType(HttpContext context) =>
+        TypedResults.Problem(RequestBodies.UnsupportedContentType(context), statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
 
     /// <summary>200 with the summary, or 400 when the body stopped being readable (what was read before it still counts).</summary>
-    public static IResult Respond(ImportSummary summary)
+    public static Results<Ok<Dictionary<string, object>>, ProblemHttpResult> Respond(ImportSummary summary)
     {
         var body = summary.ToResponse();
         if (summary.NothingLandedClusterUnavailable)
