@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Collections.Benchmarks.Infrastructure;
 
@@ -196,29 +194,5 @@ public sealed class ChildProcess : IAsyncDisposable
         }
 
         return text;
-    }
-}
-
-/// <summary>Free loopback TCP ports, never the same one twice in a run.</summary>
-public static class Ports
-{
-    private static readonly HashSet<int> Given = [];
-
-    public static int Free()
-    {
-        lock (Given)
-        {
-            while (true)
-            {
-                using var listener = new TcpListener(IPAddress.Loopback, 0);
-                listener.Start();
-                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-                listener.Stop();
-                if (Given.Add(port))
-                {
-                    return port;
-                }
-            }
-        }
     }
 }

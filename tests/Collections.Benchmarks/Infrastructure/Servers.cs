@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Collections.Testing;
 using Npgsql;
 using StackExchange.Redis;
 
