@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Collections.Host.Tests;
 
@@ -23,9 +24,9 @@ public sealed class HostFixture : IAsyncLifetime, IDisposable
     {
     }
 
-    /// <summary>A host in another environment or with other settings, for tests that need one of their own.</summary>
-    internal HostFixture(string environment, IReadOnlyDictionary<string, string?> settings) =>
-        factory = new CollectionsHostFactory(environment, settings);
+    /// <summary>A host in another environment or with other settings (and services), for tests that need one of their own.</summary>
+    internal HostFixture(string environment, IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null) =>
+        factory = new CollectionsHostFactory(environment, settings, services);
 
     public HttpClient Admin { get; private set; } = null!;
 
@@ -65,7 +66,8 @@ public sealed class HostFixture : IAsyncLifetime, IDisposable
         return (body.GetProperty("id").GetString()!, body.GetProperty("key").GetString()!);
     }
 
-    private sealed class CollectionsHostFactory(string environment, IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+    private sealed class CollectionsHostFactory(string environment, IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services)
+        : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -83,6 +85,10 @@ public sealed class HostFixture : IAsyncLifetime, IDisposable
 
             // The accounts gauge catches up with an import within this (real) time.
             builder.UseSetting("Collections:Metrics:AccountsRefresh", "00:00:00.200");
+            if (services is not null)
+            {
+                builder.ConfigureServices(services);
+            }
         }
 
         private static int FreePort()

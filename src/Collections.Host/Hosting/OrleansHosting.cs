@@ -40,6 +40,7 @@ public static class OrleansHosting
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new();
         var cluster = builder.Configuration.GetSection(Configuration.ClusterOptions.Section).Get<Configuration.ClusterOptions>() ?? new();
         var dashboard = builder.Configuration.GetSection(Configuration.DashboardOptions.Section).Get<Configuration.DashboardOptions>()?.Enabled ?? true;
+        var tracing = Telemetry.Tracing(builder.Configuration).Enabled;
         if (role == HostRole.Api && storage.Provider != StorageProvider.Redis)
         {
             throw new OptionsValidationException(Configuration.HostOptions.Section, typeof(Configuration.HostOptions),
@@ -63,11 +64,11 @@ public static class OrleansHosting
 
         if (role == HostRole.Api)
         {
-            builder.UseOrleansClient(client => ConfigureClient(client, cluster, dashboard));
+            builder.UseOrleansClient(client => ConfigureClient(client, cluster, dashboard, tracing));
         }
         else
         {
-            builder.UseOrleans(silo => ConfigureSilo(silo, storage.Provider, cluster, dashboard));
+            builder.UseOrleans(silo => ConfigureSilo(silo, storage.Provider, cluster, dashboard, tracing));
             services.AddOptions<MemoryTrimOptions>().BindConfiguration(MemoryTrimOptions.Section)
                 .Validate(o => o.CheckInterval > TimeSpan.Zero && o.QuietAllocationBytes > 0 && o.GrowthBytes > 0,
                     "Collections:Memory:CheckInterval, QuietAllocationBytes and GrowthBytes must be positive.")
@@ -114,7 +115,7 @@ public static class OrleansHosting
         return builder;
     }
 
-    private static void ConfigureSilo(ISiloBuilder silo, StorageProvider provider, Configuration.ClusterOptions cluster, bool dashboard)
+    private static void ConfigureSilo(ISiloBuilder silo, StorageProvider provider, Configuration.ClusterOptions cluster, bool dashboard, bool tracing)
     {
         if (provider == StorageProvider.Memory)
         {
@@ -179,6 +180,12 @@ public static class OrleansHosting
             silo.AddDashboard();
         }
 
+        if (tracing)
+        {
+            // Grain calls as spans of the caller's trace (Collections:Tracing); without it each call is invisible.
+            silo.AddActivityPropagation();
+        }
+
         silo.Services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         silo.Services.AddOptions<GrainCollectionOptions>().Configure<IOptions<AccountOptions>>((collection, accounts) =>
         {
@@ -195,7 +202,7 @@ public static class OrleansHosting
         AddExceptionSerialization(silo.Services);
     }
 
-    private static void ConfigureClient(IClientBuilder client, Configuration.ClusterOptions cluster, bool dashboard)
+    private static void ConfigureClient(IClientBuilder client, Configuration.ClusterOptions cluster, bool dashboard, bool tracing)
     {
         client.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (cluster.ServiceId, cluster.ClusterId));
         client.UseRedisClustering(_ => { });
@@ -205,6 +212,11 @@ public static class OrleansHosting
         if (dashboard)
         {
             client.AddDashboard();
+        }
+
+        if (tracing)
+        {
+            client.AddActivityPropagation();
         }
 
         AddExceptionSerialization(client.Services);
