@@ -2,7 +2,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Polly;
+using Polly.CircuitBreaker;
 
 namespace Collections.Grains.Contacts;
 
@@ -27,6 +29,7 @@ public static class ContactsServiceCollectionExtensions
             {
                 var settings = context.ServiceProvider.GetRequiredService<IOptions<ContactOptions>>().Value;
                 pipeline
+                    .AddTimeout(settings.DispatchTimeout)
                     .AddRetry(new HttpRetryStrategyOptions
                     {
                         MaxRetryAttempts = settings.MaxRetries,
@@ -34,21 +37,44 @@ public static class ContactsServiceCollectionExtensions
                         BackoffType = DelayBackoffType.Exponential,
                         UseJitter = true,
                         ShouldRetryAfterHeader = true,
+
+                        // An open circuit stays open for BreakDuration: retrying it only spends the dispatch's time.
+                        ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is not BrokenCircuitException && HttpClientResiliencePredicates.IsTransient(args.Outcome)),
+                    })
+                    .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+                    {
+                        FailureRatio = 0.5,
+                        MinimumThroughput = settings.BreakerMinimumThroughput,
+                        SamplingDuration = settings.BreakerSamplingDuration,
+                        BreakDuration = settings.BreakDuration,
                     })
                     .AddTimeout(settings.AttemptTimeout);
-            });
+            })
+
+            // One pipeline, and so one circuit, per receiver: a lender's webhook being down opens only its own.
+            .SelectPipelineBy(_ => request => request.RequestUri?.GetLeftPart(UriPartial.Path) ?? "");
         return services;
     }
 
-    /// <summary>The data annotations and rules of <see cref="ContactOptions"/>, every failure named.</summary>
-    private sealed class ContactOptionsValidator : IValidateOptions<ContactOptions>
+    /// <summary>
+    /// The data annotations and rules of <see cref="ContactOptions"/>, every failure named; and a dispatch
+    /// timeout shorter than the silo's response timeout.
+    /// </summary>
+    private sealed class ContactOptionsValidator(IOptions<SiloMessagingOptions> messaging) : IValidateOptions<ContactOptions>
     {
         public ValidateOptionsResult Validate(string? name, ContactOptions options)
         {
             var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
-            return System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), results, validateAllProperties: true)
-                ? ValidateOptionsResult.Success
-                : ValidateOptionsResult.Fail(results.Select(r => r.ErrorMessage ?? "invalid contact options"));
+            System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), results, validateAllProperties: true);
+            var failures = results.Select(r => r.ErrorMessage ?? "invalid contact options").ToList();
+            var responseTimeout = messaging.Value.ResponseTimeout;
+            if (options.DispatchTimeout >= responseTimeout)
+            {
+                failures.Add($"{ContactOptions.Section}:DispatchTimeout ({options.DispatchTimeout}) must be shorter than Orleans' response timeout ({responseTimeout}): " +
+                             "an account waits for its sends within its turn, and its caller gives up after the response timeout.");
+            }
+
+            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }
     }
 }
