@@ -32,6 +32,9 @@ public sealed class HostFixture : IAsyncLifetime, IDisposable
 
     public Uri BaseAddress => factory.ClientOptions.BaseAddress;
 
+    /// <summary>The host's services (the embedded silo's too).</summary>
+    public IServiceProvider Services => factory.Services;
+
     public Task InitializeAsync()
     {
         factory.UseKestrel(0);
