@@ -19,6 +19,7 @@ public static class CollectionsGrainsServiceCollectionExtensions
     public static IServiceCollection AddCollectionsGrains(this IServiceCollection services)
     {
         services.TryAddSingleton<IAccountEventStore, InMemoryAccountEventStore>();
+        TraceAccountEventStore(services);
         services.TryAddSingleton<IPortfolioStore, InMemoryPortfolioStore>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<StrategyProvider>();
@@ -29,5 +30,18 @@ public static class CollectionsGrainsServiceCollectionExtensions
         services.AddCollectionsAgencies();
         services.AddCollectionsContacts();
         return services;
+    }
+
+    /// <summary>Wraps the registered account event store (whichever it is) in <see cref="TracedAccountEventStore"/>.</summary>
+    private static void TraceAccountEventStore(IServiceCollection services)
+    {
+        var registered = services.Last(d => d.ServiceType == typeof(IAccountEventStore));
+        services.Remove(registered);
+        services.AddSingleton<IAccountEventStore>(sp => new TracedAccountEventStore(registered switch
+        {
+            { ImplementationInstance: IAccountEventStore instance } => instance,
+            { ImplementationFactory: { } factory } => (IAccountEventStore)factory(sp),
+            _ => (IAccountEventStore)ActivatorUtilities.CreateInstance(sp, registered.ImplementationType!),
+        }));
     }
 }

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Collections.Host.Tests;
 
@@ -11,6 +13,7 @@ public sealed class ProductionHosts : IAsyncLifetime
     public HostFixture WithDashboard { get; } = HostFixture.With("Production", new Dictionary<string, string?>
     {
         ["Collections:Auth:AdminKeys:0"] = AdminKey,
+        ["Collections:Dashboard:CounterUpdateIntervalMs"] = "2500",
     });
 
     public HostFixture WithoutDashboard { get; } = HostFixture.With("Production", new Dictionary<string, string?>
@@ -30,6 +33,15 @@ public sealed class ProductionHosts : IAsyncLifetime
 
 public sealed partial class DashboardTests(ProductionHosts hosts) : IClassFixture<ProductionHosts>
 {
+    [Fact]
+    public void The_dashboard_refreshes_its_counters_at_the_configured_interval()
+    {
+        var options = hosts.WithDashboard.Services.GetRequiredService<IOptions<Orleans.Dashboard.DashboardOptions>>().Value;
+
+        Assert.Equal(2500, options.CounterUpdateIntervalMs);
+    }
+
+
     [Fact]
     public async Task Outside_development_a_browser_without_a_sign_in_is_sent_to_the_login_page()
     {
@@ -130,4 +142,16 @@ public sealed partial class DashboardTests(ProductionHosts hosts) : IClassFixtur
 
     [GeneratedRegex("""<input type="hidden" name="(?<name>[^"]+)" value="(?<value>[^"]*)">""")]
     private static partial Regex AntiforgeryField();
+}
+
+[Collection(HostCollection.Name)]
+public sealed class DashboardDefaultsTests(HostFixture host)
+{
+    [Fact]
+    public void By_default_the_dashboard_refreshes_its_counters_every_ten_seconds_not_every_second()
+    {
+        var options = host.Services.GetRequiredService<IOptions<Orleans.Dashboard.DashboardOptions>>().Value;
+
+        Assert.Equal(10_000, options.CounterUpdateIntervalMs);
+    }
 }

@@ -24,15 +24,16 @@ public sealed class HostFixture : IAsyncLifetime, IDisposable
     private readonly WebApplicationFactory<Program> factory;
 
     public HostFixture()
-        : this("Development", new Dictionary<string, string?>())
+        : this("Development", new Dictionary<string, string?>(), services: null)
     {
     }
 
-    private HostFixture(string environment, IReadOnlyDictionary<string, string?> settings) =>
-        factory = new CollectionsHostFactory(environment, settings, CatalogTime);
+    private HostFixture(string environment, IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services) =>
+        factory = new CollectionsHostFactory(environment, settings, CatalogTime, services);
 
-    /// <summary>A host in another environment or with other settings, for tests that need one of their own.</summary>
-    public static HostFixture With(string environment, IReadOnlyDictionary<string, string?> settings) => new(environment, settings);
+    /// <summary>A host in another environment or with other settings (and services), for tests that need one of their own.</summary>
+    public static HostFixture With(string environment, IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null) =>
+        new(environment, settings, services);
 
     /// <summary>The agency allocation cache's clock.</summary>
     public FakeTimeProvider CatalogTime { get; } = new();
@@ -41,6 +42,9 @@ public sealed class HostFixture : IAsyncLifetime, IDisposable
 
     /// <summary>The API's base address, e.g. http://127.0.0.1:41234/.</summary>
     public Uri BaseAddress => factory.ClientOptions.BaseAddress;
+
+    /// <summary>The host's services (the embedded silo's too).</summary>
+    public IServiceProvider Services => factory.Services;
 
     public Task InitializeAsync()
     {
@@ -79,7 +83,7 @@ public sealed class HostFixture : IAsyncLifetime, IDisposable
     /// <summary>The allocation cache's next read goes to the agencies, so it sees agencies a test just put.</summary>
     public void ExpireAgencyCatalog() => CatalogTime.Advance(TimeSpan.FromHours(1));
 
-    private sealed class CollectionsHostFactory(string environment, IReadOnlyDictionary<string, string?> settings, TimeProvider catalogTime)
+    private sealed class CollectionsHostFactory(string environment, IReadOnlyDictionary<string, string?> settings, TimeProvider catalogTime, Action<IServiceCollection>? services)
         : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -96,7 +100,11 @@ public sealed class HostFixture : IAsyncLifetime, IDisposable
             // The accounts gauge catches up with an import within this (real) time.
             builder.UseSetting("Collections:Metrics:AccountsRefresh", "00:00:00.200");
 
-            builder.ConfigureTestServices(services => services.AddKeyedSingleton(AgencyCatalog.TimeKey, catalogTime));
+            builder.ConfigureTestServices(test =>
+            {
+                test.AddKeyedSingleton(AgencyCatalog.TimeKey, catalogTime);
+                services?.Invoke(test);
+            });
         }
     }
 }

@@ -58,6 +58,27 @@ public sealed class ContactOptions : IValidatableObject
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// How long one send may take in all, retries included. The account waits for its sends within its
+    /// turn, so this must be shorter than Orleans' response timeout (30 s by default): a send cut short
+    /// stays in the outbox, whereas a caller that timed out would not know what happened.
+    /// </summary>
+    public TimeSpan DispatchTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// The circuit breaker of each receiver (each webhook URL): it opens when at least half of the HTTP
+    /// attempts of the last <see cref="BreakerSamplingDuration"/> failed, if there were at least this many.
+    /// While open, sends to that receiver fail at once (the contacts stay in their outboxes), so a receiver
+    /// that is down costs each account nothing and the other lenders' receivers nothing at all.
+    /// </summary>
+    [Range(2, 10_000)]
+    public int BreakerMinimumThroughput { get; set; } = 10;
+
+    public TimeSpan BreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long an open circuit stays open before one trial send is let through.</summary>
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// Sends (each with its retries) of one contact that may fail before it is recorded as failed; between
     /// them the contact stays in the outbox and the account's wake retries it.
     /// </summary>
@@ -79,9 +100,15 @@ public sealed class ContactOptions : IValidatableObject
             }
         }
 
-        if (RetryDelay <= TimeSpan.Zero || AttemptTimeout <= TimeSpan.Zero)
+        if (RetryDelay <= TimeSpan.Zero || AttemptTimeout <= TimeSpan.Zero || DispatchTimeout <= TimeSpan.Zero)
         {
-            yield return new ValidationResult($"{Section}:RetryDelay and AttemptTimeout must be positive.", [nameof(RetryDelay), nameof(AttemptTimeout)]);
+            yield return new ValidationResult($"{Section}:RetryDelay, AttemptTimeout and DispatchTimeout must be positive.", [nameof(RetryDelay), nameof(AttemptTimeout), nameof(DispatchTimeout)]);
+        }
+
+        // Polly's own bounds for a circuit breaker.
+        if (BreakerSamplingDuration < TimeSpan.FromMilliseconds(500) || BreakDuration < TimeSpan.FromMilliseconds(500))
+        {
+            yield return new ValidationResult($"{Section}:BreakerSamplingDuration and BreakDuration must be at least 00:00:00.500.", [nameof(BreakerSamplingDuration), nameof(BreakDuration)]);
         }
     }
 }

@@ -2,7 +2,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Polly;
+using Polly.CircuitBreaker;
 
 namespace Collections.Grains.Contacts;
 
@@ -15,6 +17,7 @@ public static class ContactsServiceCollectionExtensions
     public static IServiceCollection AddCollectionsContacts(this IServiceCollection services)
     {
         services.AddOptionsWithValidateOnStart<ContactOptions>().BindConfiguration(ContactOptions.Section).ValidateDataAnnotations();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ContactOptions>, DispatchTimeoutValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SimulatedContactGateway>();
         services.TryAddSingleton<WebhookContactGateway>();
@@ -26,6 +29,7 @@ public static class ContactsServiceCollectionExtensions
             {
                 var settings = context.ServiceProvider.GetRequiredService<IOptions<ContactOptions>>().Value;
                 pipeline
+                    .AddTimeout(settings.DispatchTimeout)
                     .AddRetry(new HttpRetryStrategyOptions
                     {
                         MaxRetryAttempts = settings.MaxRetries,
@@ -33,9 +37,38 @@ public static class ContactsServiceCollectionExtensions
                         BackoffType = DelayBackoffType.Exponential,
                         UseJitter = true,
                         ShouldRetryAfterHeader = true,
+
+                        // An open circuit stays open for BreakDuration: retrying it only spends the dispatch's time.
+                        ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is not BrokenCircuitException && HttpClientResiliencePredicates.IsTransient(args.Outcome)),
+                    })
+                    .AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+                    {
+                        FailureRatio = 0.5,
+                        MinimumThroughput = settings.BreakerMinimumThroughput,
+                        SamplingDuration = settings.BreakerSamplingDuration,
+                        BreakDuration = settings.BreakDuration,
                     })
                     .AddTimeout(settings.AttemptTimeout);
-            });
+            })
+
+            // One pipeline, and so one circuit, per receiver: a lender's webhook being down opens only its own.
+            .SelectPipelineBy(_ => request => request.RequestUri?.GetLeftPart(UriPartial.Path) ?? "");
         return services;
+    }
+
+    /// <summary>
+    /// The rule no annotation can state: a dispatch, retries included, ends before the silo's response
+    /// timeout, because the account waits for its sends within its turn.
+    /// </summary>
+    private sealed class DispatchTimeoutValidator(IOptions<SiloMessagingOptions> messaging) : IValidateOptions<ContactOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, ContactOptions options)
+        {
+            var responseTimeout = messaging.Value.ResponseTimeout;
+            return options.DispatchTimeout < responseTimeout
+                ? ValidateOptionsResult.Success
+                : ValidateOptionsResult.Fail($"{ContactOptions.Section}:DispatchTimeout ({options.DispatchTimeout}) must be shorter than Orleans' response timeout ({responseTimeout}): " +
+                                             "an account waits for its sends within its turn, and its caller gives up after the response timeout.");
+        }
     }
 }

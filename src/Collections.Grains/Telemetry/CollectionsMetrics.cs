@@ -25,6 +25,9 @@ public sealed class CollectionsMetrics
     private readonly Counter<long> contactsRecorded;
     private readonly Counter<long> contactDispatches;
     private readonly Counter<long> placements;
+    private readonly Counter<long> contactsRequested;
+    private readonly Counter<long> webhookDeliveries;
+    private readonly Histogram<double> webhookDuration;
 
     // The latest cluster-wide counts, replaced whole by a background refresh: the gauge's callback runs
     // on the exporter's thread and must neither block nor call grains.
@@ -45,6 +48,13 @@ public sealed class CollectionsMetrics
         contactsRecorded = meter.CreateCounter<long>("collections.contacts.recorded", "{contact}", "Contacts made by the lender's team, by channel");
         contactDispatches = meter.CreateCounter<long>("collections.contacts.dispatch.attempts", "{send}", "Sends to the channel gateway (each with its HTTP retries), by channel and result");
         placements = meter.CreateCounter<long>("collections.placements", "{placement}", "Accounts placed with an agency (AccountPlaced recorded)");
+        contactsRequested = meter.CreateCounter<long>("collections.contacts.requested", "{contact}",
+            "Contacts put in an account's outbox for the gateway, by channel; minus sent and failed (source dispatch), the outbox backlog's growth");
+        webhookDeliveries = meter.CreateCounter<long>("collections.webhook.deliveries", "{delivery}",
+            "Posts of a contact to its lender's webhook (each with its HTTP retries), by result: delivered, refused, failed, circuit_open, unconfigured");
+        webhookDuration = meter.CreateHistogram<double>("collections.webhook.duration", "s",
+            "Real seconds one post to a lender's webhook took, retries included, by result",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30] });
         meter.CreateObservableGauge("collections.accounts", () => accountsByStage, "{account}",
             "Active accounts in the whole cluster by lender and stage, from the pre-aggregated portfolio figures; every process that refreshes it reports the same cluster-wide value, so aggregate with max, not sum");
         importRows = meter.CreateCounter<long>("collections.import.rows", "{row}", "Import lines, by outcome (created, updated, unchanged, rejected …)");
@@ -75,6 +85,9 @@ public sealed class CollectionsMetrics
                 case ContactPlanned planned:
                     contactsPlanned.Add(1, Channel(planned.Channel));
                     break;
+                case ContactDispatchRequested requested:
+                    contactsRequested.Add(1, Channel(requested.Channel));
+                    break;
                 case ContactSent sent:
                     contactsSent.Add(1, Channel(sent.Channel));
                     break;
@@ -102,6 +115,14 @@ public sealed class CollectionsMetrics
     /// <summary>One send of a contact to the gateway: sent, failed (retried later) or refused.</summary>
     public void ContactDispatchRound(Domain.ContactChannel channel, string result) =>
         contactDispatches.Add(1, Channel(channel), new KeyValuePair<string, object?>("result", result));
+
+    /// <summary>One post to a lender's webhook and how it ended.</summary>
+    public void WebhookDelivery(string result, TimeSpan elapsed)
+    {
+        var tag = new KeyValuePair<string, object?>("result", result);
+        webhookDeliveries.Add(1, tag);
+        webhookDuration.Record(elapsed.TotalSeconds, tag);
+    }
 
     private static KeyValuePair<string, object?> Channel(Domain.ContactChannel channel) => new("channel", channel.ToString());
 

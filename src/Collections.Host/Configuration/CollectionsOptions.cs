@@ -149,4 +149,15 @@ public sealed class CollectionsDashboardOptions
     /// activation each second, which a large portfolio may not want to pay for.
     /// </summary>
     public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// The dashboard's counter refresh (Orleans' own default is 1 s). While someone views the dashboard each
+    /// refresh walks every activation of every silo; at rest each silo only samples its own statistics.
+    /// </summary>
+    [Range(1000, 3_600_000, ErrorMessage = "Collections:Dashboard:CounterUpdateIntervalMs must be between 1000 and 3600000.")]
+    public int CounterUpdateIntervalMs { get; set; } = 10_000;
+
+    /// <summary>How many refreshes the dashboard keeps for its charts.</summary>
+    [Range(1, 10_000, ErrorMessage = "Collections:Dashboard:HistoryLength must be between 1 and 10000.")]
+    public int HistoryLength { get; set; } = 100;
 }

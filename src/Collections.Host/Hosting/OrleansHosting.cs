@@ -36,14 +36,14 @@ public static class OrleansHosting
         services.AddCollectionsStorageOptions();
         services.AddOptionsWithValidateOnStart<CollectionsClusterOptions>().BindConfiguration(CollectionsClusterOptions.Section).ValidateDataAnnotations();
 
-        // One switch, nothing to check beyond binding: validating at start makes a value that is not a boolean stop the host there.
-        services.AddOptionsWithValidateOnStart<CollectionsDashboardOptions>().BindConfiguration(CollectionsDashboardOptions.Section);
+        services.AddOptionsWithValidateOnStart<CollectionsDashboardOptions>().BindConfiguration(CollectionsDashboardOptions.Section).ValidateDataAnnotations();
 
         // The role, storage and cluster decide which services exist, so they are read before the container is built.
         var role = builder.Configuration.GetSection(CollectionsHostOptions.Section).Get<CollectionsHostOptions>()?.Role ?? HostRole.Silo;
         var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new();
         var cluster = builder.Configuration.GetSection(CollectionsClusterOptions.Section).Get<CollectionsClusterOptions>() ?? new();
         var dashboard = builder.Configuration.GetSection(CollectionsDashboardOptions.Section).Get<CollectionsDashboardOptions>()?.Enabled ?? true;
+        var tracing = Telemetry.Tracing(builder.Configuration).Enabled;
         if (role == HostRole.Api && storage.Provider != StorageProvider.Redis)
         {
             throw new OptionsValidationException(CollectionsHostOptions.Section, typeof(CollectionsHostOptions),
@@ -67,11 +67,11 @@ public static class OrleansHosting
 
         if (role == HostRole.Api)
         {
-            builder.UseOrleansClient(client => ConfigureClient(client, cluster, dashboard));
+            builder.UseOrleansClient(client => ConfigureClient(client, cluster, dashboard, tracing));
         }
         else
         {
-            builder.UseOrleans(silo => ConfigureSilo(silo, storage.Provider, cluster, dashboard));
+            builder.UseOrleans(silo => ConfigureSilo(silo, storage.Provider, cluster, dashboard, tracing));
             services.AddOptionsWithValidateOnStart<MemoryTrimOptions>().BindConfiguration(MemoryTrimOptions.Section).ValidateDataAnnotations();
             services.AddHostedService<IdleMemoryTrim>();
         }
@@ -115,7 +115,7 @@ public static class OrleansHosting
         return builder;
     }
 
-    private static void ConfigureSilo(ISiloBuilder silo, StorageProvider provider, CollectionsClusterOptions cluster, bool dashboard)
+    private static void ConfigureSilo(ISiloBuilder silo, StorageProvider provider, CollectionsClusterOptions cluster, bool dashboard, bool tracing)
     {
         if (provider == StorageProvider.Memory)
         {
@@ -178,6 +178,18 @@ public static class OrleansHosting
         if (dashboard)
         {
             silo.AddDashboard();
+
+            // While someone views the dashboard, each counter refresh walks every activation of every silo
+            // (at rest, each silo only samples its own runtime statistics): every 10 s rather than Orleans'
+            // 1 s unless Collections:Dashboard:CounterUpdateIntervalMs says otherwise.
+            silo.Services.AddOptions<Orleans.Dashboard.DashboardOptions>().Configure<IOptions<CollectionsDashboardOptions>>((orleans, ours) =>
+                (orleans.CounterUpdateIntervalMs, orleans.HistoryLength) = (ours.Value.CounterUpdateIntervalMs, ours.Value.HistoryLength));
+        }
+
+        if (tracing)
+        {
+            // Grain calls as spans of the caller's trace (Collections:Tracing); without it each call is invisible.
+            silo.AddActivityPropagation();
         }
 
         silo.Services.AddOptionsWithValidateOnStart<AccountOptions>().BindConfiguration(AccountOptions.Section).ValidateDataAnnotations();
@@ -196,7 +208,7 @@ public static class OrleansHosting
         AddExceptionSerialization(silo.Services);
     }
 
-    private static void ConfigureClient(IClientBuilder client, CollectionsClusterOptions cluster, bool dashboard)
+    private static void ConfigureClient(IClientBuilder client, CollectionsClusterOptions cluster, bool dashboard, bool tracing)
     {
         client.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (cluster.ServiceId, cluster.ClusterId));
         client.UseRedisClustering(_ => { });
@@ -206,6 +218,11 @@ public static class OrleansHosting
         if (dashboard)
         {
             client.AddDashboard();
+        }
+
+        if (tracing)
+        {
+            client.AddActivityPropagation();
         }
 
         AddExceptionSerialization(client.Services);
