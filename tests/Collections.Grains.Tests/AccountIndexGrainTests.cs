@@ -27,6 +27,8 @@ public sealed class AccountIndexGrainTests(ClusterFixture fixture)
         return grain;
     }
 
+    private static AccountSummary Content(AccountSummary summary) => summary with { Version = 0 };
+
     private async Task<List<string>> FindAsync(AccountQuery query) =>
         [.. (await Search.SearchAsync(lender, query)).Items.Select(s => s.AccountRef)];
 
@@ -73,7 +75,8 @@ public sealed class AccountIndexGrainTests(ClusterFixture fixture)
         var rebuilt = await Search.RebuildAsync();
 
         Assert.True(rebuilt >= 2, $"rebuilt {rebuilt}");
-        Assert.Equal(before.Items, (await Search.SearchAsync(lender, new AccountQuery())).Items);
+        // Versions may move on (contacts the accounts sent meanwhile change nothing else): the content may not.
+        Assert.Equal(before.Items.Select(Content), (await Search.SearchAsync(lender, new AccountQuery())).Items.Select(Content));
         Assert.Equal(["A-2"], await FindAsync(new AccountQuery(RiskTier: RiskTier.High)));
     }
 }

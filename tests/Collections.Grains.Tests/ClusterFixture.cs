@@ -188,4 +188,6 @@ public sealed class FaultyEventStore(IAccountEventStore inner) : IAccountEventSt
 
     public Task<IReadOnlyList<string>> ReadEventsAsync(string accountKey, long afterSeq, int limit) =>
         inner.ReadEventsAsync(accountKey, afterSeq, limit);
+
+    public IAsyncEnumerable<string> ListAccountKeysAsync() => inner.ListAccountKeysAsync();
 }
