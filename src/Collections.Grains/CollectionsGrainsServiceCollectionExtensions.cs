@@ -1,6 +1,7 @@
 using Collections.Grains.Accounts;
 using Collections.Grains.Agencies;
 using Collections.Grains.Contacts;
+using Collections.Grains.Index;
 using Collections.Grains.Lenders;
 using Collections.Grains.Portfolio;
 using Collections.Grains.Telemetry;
@@ -13,7 +14,7 @@ namespace Collections.Grains;
 public static class CollectionsGrainsServiceCollectionExtensions
 {
     /// <summary>
-    /// Services the grains need on a silo. The event and portfolio stores default to the in-memory ones; a
+    /// Services the grains need on a silo. The event, portfolio and index stores default to the in-memory ones; a
     /// production host registers its own before calling this. The business clock is registered by the host.
     /// </summary>
     public static IServiceCollection AddCollectionsGrains(this IServiceCollection services)
@@ -21,6 +22,7 @@ public static class CollectionsGrainsServiceCollectionExtensions
         services.TryAddSingleton<IAccountEventStore, InMemoryAccountEventStore>();
         TraceAccountEventStore(services);
         services.TryAddSingleton<IPortfolioStore, InMemoryPortfolioStore>();
+        services.TryAddSingleton<IAccountIndex, InMemoryAccountIndex>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<StrategyProvider>();
         services.TryAddSingleton<CollectionsMetrics>();

@@ -1,6 +1,7 @@
 using Collections.Grains;
 using Collections.Grains.Accounts;
 using Collections.Grains.Agencies;
+using Collections.Grains.Index;
 using Collections.Grains.Portfolio;
 using Collections.Grains.Storage;
 using Collections.Grains.Time;
@@ -41,6 +42,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public InMemoryPortfolioStore Portfolio { get; } = new();
 
+    /// <summary>The account index every silo files into (one store, as Redis would be).</summary>
+    public InMemoryAccountIndex Index { get; } = new();
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     /// <summary>Grain calls running on any silo right now (reminder ticks included).</summary>
@@ -60,6 +64,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddKeyedSingleton<TimeProvider>(AgencyCatalog.TimeKey, CatalogTime);
             silo.Services.AddSingleton<IAccountEventStore>(Store);
             silo.Services.AddSingleton<IPortfolioStore>(Portfolio);
+            silo.Services.AddSingleton<IAccountIndex>(Index);
             silo.Services.AddSingleton<IAgencyPlacementStore>(AgencyStore);
             silo.Services.Configure<AgencyOptions>(o => o.CatalogTtl = AgencyCatalogTtl);
             silo.Services.AddSingleton(new BusinessClock(Time, Time.GetUtcNow(), Time.GetUtcNow(), 1));
@@ -183,4 +188,6 @@ public sealed class FaultyEventStore(IAccountEventStore inner) : IAccountEventSt
 
     public Task<IReadOnlyList<string>> ReadEventsAsync(string accountKey, long afterSeq, int limit) =>
         inner.ReadEventsAsync(accountKey, afterSeq, limit);
+
+    public IAsyncEnumerable<string> ListAccountKeysAsync() => inner.ListAccountKeysAsync();
 }

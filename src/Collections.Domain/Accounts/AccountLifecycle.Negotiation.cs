@@ -137,8 +137,11 @@ public static partial class AccountLifecycle
         return new Decision([new PlanSubmitted(terms with { Waive = waive }, status, policy.PromiseGraceDays, balance, Percent(waive.Total, balance))]);
     }
 
-    /// <summary>The lender approves the pending plan; if it is already paid, it completes at once.</summary>
-    public static Decision ApprovePlan(AccountState state)
+    /// <summary>
+    /// The lender approves the pending plan; if it is already paid, it completes at once. Maker–checker:
+    /// <paramref name="approver"/> may not be the actor that submitted it.
+    /// </summary>
+    public static Decision ApprovePlan(AccountState state, string approver)
     {
         if (state.Status == AccountStatus.Closed)
         {
@@ -148,6 +151,11 @@ public static partial class AccountLifecycle
         if (state.Plan is not { Status: ApprovalStatus.PendingApproval } plan)
         {
             return Decision.Reject(RejectionKind.Conflict, state.Plan is null ? "no plan is pending approval" : "the plan is already active; only a pending plan can be approved");
+        }
+
+        if (plan.SubmittedBy == approver)
+        {
+            return SelfApproval("plan");
         }
 
         if (StoppedBy(state, CollectionActivities.Negotiation) is { } stop)
@@ -220,8 +228,11 @@ public static partial class AccountLifecycle
         return new Decision([new SettlementOffered(amount, expiresOn, status, balance, Percent(forgiven, balance))]);
     }
 
-    /// <summary>The lender approves the pending settlement; if it is already paid, the account closes as Settled at once.</summary>
-    public static Decision ApproveSettlement(AccountState state)
+    /// <summary>
+    /// The lender approves the pending settlement; if it is already paid, the account closes as Settled at
+    /// once. Maker–checker: <paramref name="approver"/> may not be the actor that offered it.
+    /// </summary>
+    public static Decision ApproveSettlement(AccountState state, string approver)
     {
         if (state.Status == AccountStatus.Closed)
         {
@@ -231,6 +242,11 @@ public static partial class AccountLifecycle
         if (state.Settlement is not { Status: ApprovalStatus.PendingApproval } offer)
         {
             return Decision.Reject(RejectionKind.Conflict, state.Settlement is null ? "no settlement is pending approval" : "the settlement is already active; only a pending one can be approved");
+        }
+
+        if (offer.SubmittedBy == approver)
+        {
+            return SelfApproval("settlement");
         }
 
         if (StoppedBy(state, CollectionActivities.Negotiation) is { } stop)
@@ -291,4 +307,8 @@ public static partial class AccountLifecycle
 
     /// <summary><paramref name="part"/> as a percentage of <paramref name="whole"/>, to two decimals (for records and messages; limits compare exactly).</summary>
     private static decimal Percent(decimal part, decimal whole) => whole == 0 ? 0 : decimal.Round(part * 100 / whole, 2);
+
+    private static Decision SelfApproval(string what) =>
+        Decision.Reject(RejectionKind.Forbidden,
+            $"the {what} was submitted with this API key; maker–checker: another key of the lender (or an admin) must approve it");
 }

@@ -4,6 +4,7 @@ using Collections.Contracts;
 using Collections.Domain;
 using Collections.Domain.Accounts;
 using Collections.Domain.Events;
+using Collections.Grains.Index;
 using Collections.Grains.Lenders;
 using Collections.Domain.Portfolio;
 using Collections.Grains.Portfolio;
@@ -33,6 +34,7 @@ public sealed partial class AccountGrain(
     StrategyProvider strategies,
     BusinessClock clock,
     IPortfolioStore portfolio,
+    IAccountIndex index,
     StorageGate gate,
     CollectionsMetrics metrics,
     IOptions<WakeOptions> wakeOptions,
@@ -60,6 +62,9 @@ public sealed partial class AccountGrain(
     /// reading it first; activations that only serve reads never compute it. Dropped once a report lands.
     /// </summary>
     private AccountState? loaded;
+
+    /// <summary>The summary this activation last filed in the account index; null until it files one.</summary>
+    private AccountSummary? indexed;
 
     /// <summary>Failed sends per outbox contact in this activation.</summary>
     private Dictionary<long, int>? dispatchRounds;
@@ -117,13 +122,13 @@ public sealed partial class AccountGrain(
         ExecuteAsync((account, rules, now) => AccountLifecycle.SubmitPlan(account, terms, now, rules), actor);
 
     public Task<CommandResult> ApprovePlanAsync(string actor) =>
-        ExecuteAsync((account, _, _) => AccountLifecycle.ApprovePlan(account), actor);
+        ExecuteAsync((account, _, _) => AccountLifecycle.ApprovePlan(account, actor), actor);
 
     public Task<CommandResult> OfferSettlementAsync(decimal amount, DateOnly expiresOn, string actor) =>
         ExecuteAsync((account, rules, now) => AccountLifecycle.OfferSettlement(account, amount, expiresOn, now, rules), actor);
 
     public Task<CommandResult> ApproveSettlementAsync(string actor) =>
-        ExecuteAsync((account, _, _) => AccountLifecycle.ApproveSettlement(account), actor);
+        ExecuteAsync((account, _, _) => AccountLifecycle.ApproveSettlement(account, actor), actor);
 
     public Task<CommandResult> OpenDisputeAsync(string reason, string actor) =>
         ExecuteAsync((account, _, now) => AccountLifecycle.OpenDispute(account, reason, now), actor);
@@ -306,12 +311,14 @@ public sealed partial class AccountGrain(
     }
 
     /// <summary>
-    /// Reports the portfolio contribution; if it does not land, the wake is brought forward to retry it,
-    /// since nothing else may happen to this account for a long time (a closed one has no wake at all).
+    /// Reports the portfolio contribution and files the account's summary in the index; if either does not
+    /// land, the wake is brought forward to retry it, since nothing else may happen to this account for a
+    /// long time (a closed one has no wake at all).
     /// </summary>
     private async Task ReportAsync()
     {
-        if (await ReportPortfolioAsync())
+        var reportedPortfolio = await ReportPortfolioAsync();
+        if (await IndexAsync() && reportedPortfolio)
         {
             return;
         }

@@ -102,7 +102,7 @@ public static class AgenciesApi
             .WithSummary("Hand the account back; it may be placed with another agency");
 
         app.MapGroup("/api/v1/lenders/{lenderId}")
-            .RequireAuthorization(Policies.LenderOrAdmin)
+            .RequireAuthorization(Policies.LenderReader)
             .AddEndpointFilter<LenderScopeFilter>()
             .WithTags("Agencies")
             .MapGet("/agencies", LenderAgenciesAsync)

@@ -1,6 +1,7 @@
 using Collections.Contracts;
 using Collections.Domain;
 using Collections.Domain.Contacts;
+using Collections.Host.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Collections.Host.Api;
@@ -33,16 +34,19 @@ public static class ContactsApi
         var contacts = account.MapGroup("").WithTags("Contacts");
         contacts.MapGet("/contact-permission", PermissionAsync)
             .WithName("GetContactPermission")
+            .RequireAuthorization(Policies.ContactCheck)
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
             .WithSummary("May the debtor be contacted on a channel now? A dialer asks before it dials")
             .WithDescription("rule is 'allowed' or the rule that forbids it (timeWindow, callAttemptsPer7Days, waitAfterConversation, effectiveCallsPerDay, holiday, disputeOpen, hold, ceaseCommunication, accountClosed); nextAllowedAt is the first moment it would be allowed, null while a stop lasts.");
         contacts.MapPost("/contacts", RecordAsync)
             .WithName("RecordContact")
+            .RequireAuthorization(Policies.Contactor)
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .WithSummary("Record a contact made by the lender's own team")
             .WithDescription("Checked by the contact policy at its instant (at, default now, at most 8 days ago). 409 when it would break a rule: the problem names it (rule) and when it would be allowed (nextAllowedAt). It counts towards every cap after it.");
         contacts.MapPost("/contacts/{contactId:long}/results", ResultAsync)
             .WithName("RecordContactResult")
+            .RequireAuthorization(Policies.ContactResults)
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
             .WithSummary("A channel gateway reports what became of a contact the engine sent: Delivered, Failed or Replied")
             .WithDescription("contactId and this path are in the webhook's body (resultsPath). outcome (calls only): NoAnswer, Conversation, PromiseToPay, WrongNumber, Refused — it counts for the contact policy (e.g. a conversation starts the US 7-day wait). Idempotent: the same status again records nothing (recorded: false). A result for a contact whose sending was never confirmed records it as sent, so it is not sent again. Audited as ContactResultReceived.");
