@@ -3,6 +3,7 @@ using Collections.Grains.Agencies;
 using Collections.Grains.Contacts;
 using Collections.Grains.Lenders;
 using Collections.Grains.Portfolio;
+using Collections.Grains.Queues;
 using Collections.Grains.Telemetry;
 using Collections.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,13 +14,14 @@ namespace Collections.Grains;
 public static class CollectionsGrainsServiceCollectionExtensions
 {
     /// <summary>
-    /// Services the grains need on a silo. The event and portfolio stores default to the in-memory ones; a
+    /// Services the grains need on a silo. The event, portfolio and work queue stores default to the in-memory ones; a
     /// production host registers its own before calling this. The business clock is registered by the host.
     /// </summary>
     public static IServiceCollection AddCollectionsGrains(this IServiceCollection services)
     {
         services.TryAddSingleton<IAccountEventStore, InMemoryAccountEventStore>();
         services.TryAddSingleton<IPortfolioStore, InMemoryPortfolioStore>();
+        services.TryAddSingleton<IWorkQueueStore, InMemoryWorkQueueStore>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<StrategyProvider>();
         services.TryAddSingleton<CollectionsMetrics>();

@@ -35,6 +35,7 @@ public static class ApiDocument
         ["Portfolio"] = "A lender's figures by stage and bucket, pre-aggregated.",
         ["Payments"] = "The daily payment file of a high-volume lender.",
         ["Agencies"] = "Collection agencies: profiles, work lists, placed accounts, and each lender's view of them.",
+        ["Teams"] = "A lender's collector teams and their work queues: the next account that may be called now, leased to one collector.",
     };
 
     public static IServiceCollection AddApiDocument(this IServiceCollection services) =>

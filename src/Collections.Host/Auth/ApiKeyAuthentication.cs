@@ -15,6 +15,7 @@ public static class CollectionsClaims
     public const string Role = "collections:role";
     public const string LenderId = "collections:lender";
     public const string AgencyId = "collections:agency";
+    public const string TeamId = "collections:team";
 
     public static ApiPrincipal? Principal(this ClaimsPrincipal user)
     {
@@ -23,7 +24,7 @@ public static class CollectionsClaims
             return null;
         }
 
-        return new ApiPrincipal(role, user.FindFirstValue(LenderId), user.FindFirstValue(AgencyId));
+        return new ApiPrincipal(role, user.FindFirstValue(LenderId), user.FindFirstValue(AgencyId), user.FindFirstValue(TeamId));
     }
 
     /// <summary>Who acted, as recorded in audit events: <c>admin</c>, <c>lender:L1</c> or <c>agency:A1</c>.</summary>
@@ -31,6 +32,7 @@ public static class CollectionsClaims
     {
         { Role: ApiRole.Lender, LenderId: { } lender } => $"lender:{lender}",
         { Role: ApiRole.Agency, AgencyId: { } agency } => $"agency:{agency}",
+        { Role: ApiRole.Collector, LenderId: { } lender, TeamId: { } team } => $"collector:{lender}/{team}",
         _ => "admin",
     };
 }
@@ -81,6 +83,11 @@ public sealed class ApiKeyVerifier(IGrainFactory grains, IOptions<AuthOptions> a
             claims.Add(new(CollectionsClaims.AgencyId, agency));
         }
 
+        if (principal.TeamId is { } team)
+        {
+            claims.Add(new(CollectionsClaims.TeamId, team));
+        }
+
         return claims;
     }
 }
@@ -128,6 +135,9 @@ public static class Policies
     public const string LenderOrAdmin = "lender";
     public const string AgencyOrAdmin = "agency";
 
+    /// <summary>A team's work: its collectors, and the lender's own and admin keys.</summary>
+    public const string CollectorOrLender = "collector";
+
     public static IServiceCollection AddApiKeyAuth(this IServiceCollection services)
     {
         services.AddOptionsWithValidateOnStart<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations();
@@ -137,7 +147,8 @@ public static class Policies
         services.AddAuthorizationBuilder()
             .AddPolicy(Admin, p => p.RequireClaim(CollectionsClaims.Role, nameof(ApiRole.Admin)))
             .AddPolicy(LenderOrAdmin, p => p.RequireClaim(CollectionsClaims.Role, nameof(ApiRole.Admin), nameof(ApiRole.Lender)))
-            .AddPolicy(AgencyOrAdmin, p => p.RequireClaim(CollectionsClaims.Role, nameof(ApiRole.Admin), nameof(ApiRole.Agency)));
+            .AddPolicy(AgencyOrAdmin, p => p.RequireClaim(CollectionsClaims.Role, nameof(ApiRole.Admin), nameof(ApiRole.Agency)))
+            .AddPolicy(CollectorOrLender, p => p.RequireClaim(CollectionsClaims.Role, nameof(ApiRole.Admin), nameof(ApiRole.Lender), nameof(ApiRole.Collector)));
         return services;
     }
 }

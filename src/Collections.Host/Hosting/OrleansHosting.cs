@@ -161,6 +161,8 @@ public static class OrleansHosting
                 new Collections.Grains.Agencies.RedisAgencyPlacementStore(Connected(sp), cluster.ServiceId));
             silo.Services.AddSingleton<Collections.Grains.Portfolio.IPortfolioStore>(sp =>
                 new Collections.Grains.Portfolio.RedisPortfolioStore(Connected(sp), cluster.ServiceId));
+            silo.Services.AddSingleton<Collections.Grains.Queues.IWorkQueueStore>(sp =>
+                new Collections.Grains.Queues.RedisWorkQueueStore(Connected(sp), cluster.ServiceId));
 
             if (cluster.Kubernetes)
             {
