@@ -2,6 +2,7 @@ using Collections.Grains;
 using Collections.Grains.Accounts;
 using Collections.Grains.Agencies;
 using Collections.Grains.Portfolio;
+using Collections.Grains.Queues;
 using Collections.Grains.Storage;
 using Collections.Grains.Time;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,6 +42,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public InMemoryPortfolioStore Portfolio { get; } = new();
 
+    /// <summary>The lenders' work queues, shared by every silo as Redis would be.</summary>
+    public InMemoryWorkQueueStore WorkQueues { get; } = new();
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     /// <summary>Grain calls running on any silo right now (reminder ticks included).</summary>
@@ -61,6 +65,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<IAccountEventStore>(Store);
             silo.Services.AddSingleton<IPortfolioStore>(Portfolio);
             silo.Services.AddSingleton<IAgencyPlacementStore>(AgencyStore);
+            silo.Services.AddSingleton<IWorkQueueStore>(WorkQueues);
             silo.Services.Configure<AgencyOptions>(o => o.CatalogTtl = AgencyCatalogTtl);
             silo.Services.AddSingleton(new BusinessClock(Time, Time.GetUtcNow(), Time.GetUtcNow(), 1));
             silo.Services.AddCollectionsGrains();
