@@ -43,7 +43,18 @@ public sealed partial class WorkQueueGrain(IWorkQueueStore store, StorageGate ga
                     continue;
                 }
 
-                var offer = await GrainFactory.GetGrain<IAccountQueueGrain>(AccountKey.For(LenderId, candidate.AccountRef)).OfferCallAsync();
+                CallOffer? offer;
+                try
+                {
+                    offer = await GrainFactory.GetGrain<IAccountQueueGrain>(AccountKey.For(LenderId, candidate.AccountRef)).OfferCallAsync();
+                }
+                catch
+                {
+                    // The account could not answer: nobody was handed it, so nobody should hold it until the lease expires.
+                    await gate.RunAsync(() => store.ReleaseAsync(LenderId, candidate.AccountRef, collector, now));
+                    throw;
+                }
+
                 if (offer is { Permission.Allowed: true, QueueStage: { } stage } && team.Covers(stage, offer.QueueSegment))
                 {
                     return new WorkAssignment(candidate.AccountRef, expires, candidate.Reason, offer.View);
