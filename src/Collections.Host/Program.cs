@@ -52,6 +52,7 @@ app.MapPortfolioApi();
 app.MapSearchApi();
 app.MapPaymentImportApi();
 app.MapAgenciesApi();
+app.MapTeamsApi();
 
 if (app.Environment.IsDevelopment())
 {

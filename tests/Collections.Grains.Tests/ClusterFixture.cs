@@ -3,6 +3,7 @@ using Collections.Grains.Accounts;
 using Collections.Grains.Agencies;
 using Collections.Grains.Index;
 using Collections.Grains.Portfolio;
+using Collections.Grains.Queues;
 using Collections.Grains.Storage;
 using Collections.Grains.Time;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,6 +46,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>The account index every silo files into (one store, as Redis would be).</summary>
     public InMemoryAccountIndex Index { get; } = new();
 
+    /// <summary>The lenders' work queues, shared by every silo as Redis would be.</summary>
+    public InMemoryWorkQueueStore WorkQueues { get; } = new();
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     /// <summary>Grain calls running on any silo right now (reminder ticks included).</summary>
@@ -66,6 +70,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<IPortfolioStore>(Portfolio);
             silo.Services.AddSingleton<IAccountIndex>(Index);
             silo.Services.AddSingleton<IAgencyPlacementStore>(AgencyStore);
+            silo.Services.AddSingleton<IWorkQueueStore>(WorkQueues);
             silo.Services.Configure<AgencyOptions>(o => o.CatalogTtl = AgencyCatalogTtl);
             silo.Services.AddSingleton(new BusinessClock(Time, Time.GetUtcNow(), Time.GetUtcNow(), 1));
             silo.Services.AddCollectionsGrains();

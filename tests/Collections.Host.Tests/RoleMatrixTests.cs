@@ -72,6 +72,10 @@ public sealed class RoleMatrixTests(HostFixture host)
         ["GetPortfolio"] = Lender(Role.Auditor),
         ["GetLenderAgencies"] = Lender(Role.Auditor),
         ["ImportPayments"] = Lender(),
+        ["PutTeam"] = Lender(),
+        ["GetTeam"] = Lender(Role.Collector),
+        ["NextTeamAccount"] = Lender(Role.Collector),
+        ["ReleaseTeamLease"] = Lender(Role.Collector),
         ["PutAgency"] = new(Scope.Agency, [Role.Admin]),
         ["GetAgency"] = Agency(),
         ["GetAgencyPlacements"] = Agency(),
@@ -178,6 +182,7 @@ public sealed class RoleMatrixTests(HostFixture host)
     private static string Fill(string path, string lenderId, string agencyId) => path
         .Replace("{lenderId}", lenderId, StringComparison.Ordinal)
         .Replace("{agencyId}", agencyId, StringComparison.Ordinal)
+        .Replace("{teamId}", "T1", StringComparison.Ordinal)
         .Replace("{accountRef}", "A-matrix", StringComparison.Ordinal)
         .Replace("{contactId}", "1", StringComparison.Ordinal)
         .Replace("{type}", "Hardship", StringComparison.Ordinal)

@@ -7,6 +7,7 @@ using Collections.Domain.Events;
 using Collections.Grains.Index;
 using Collections.Grains.Lenders;
 using Collections.Domain.Portfolio;
+using Collections.Domain.Queues;
 using Collections.Grains.Portfolio;
 using Collections.Grains.Storage;
 using Collections.Grains.Telemetry;
@@ -20,7 +21,7 @@ namespace Collections.Grains.Accounts;
 /// One delinquent account. Decisions come from <see cref="AccountLifecycle"/> (pure); this grain runs
 /// every command and every wake through one write path (<see cref="CommitAsync"/>): decide, append the
 /// events with the new snapshot atomically, apply them, then the side effects — the wake reminder moved to
-/// the next business event, the portfolio reported, the agencies told, the account placed if it is due and
+/// the next business event, the portfolio reported, its work queue entry put right, the agencies told, the account placed if it is due and
 /// its contact outbox sent. Every tick recomputes what is due from the stored state, so a lost or failed
 /// tick is harmless: the reminder's period retries it. The partial files add capabilities (contacts,
 /// outsourcing, portfolio) and hold no state: every field is declared here.
@@ -75,6 +76,9 @@ public sealed partial class AccountGrain(
     /// <summary>Allocation failed (not "no room": an error) in this activation: retry soon rather than tomorrow.</summary>
     private DateTimeOffset? placementFailedAt;
 
+    /// <summary>The work queue entry the store holds for this account, when this activation knows it (none for an account new to storage).</summary>
+    private (bool Known, WorkQueueEntry? Value) queued;
+
     private string Key => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -87,6 +91,7 @@ public sealed partial class AccountGrain(
         }
 
         loaded = state;
+        queued = state is null ? (true, null) : default;
 
         ResumeOutboxAfterActivation();
     }
@@ -241,6 +246,7 @@ public sealed partial class AccountGrain(
             registeredWake = default;
             await ScheduleWakeAsync(state);
             await ReportAsync();
+            await QueueAsync();
         }
 
         await PlaceIfDueAsync();
@@ -306,6 +312,7 @@ public sealed partial class AccountGrain(
 
         metrics.Recorded(append.Events.Select(e => e.Data));
         await ReportAsync();
+        await QueueAsync();
         await TellAgenciesAsync(before);
         return append;
     }

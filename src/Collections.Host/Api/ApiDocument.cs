@@ -36,6 +36,7 @@ public static class ApiDocument
         ["Search"] = "Finding a lender's accounts by filters, and the plans and settlements waiting for approval, from the account read model.",
         ["Payments"] = "The daily payment file of a high-volume lender.",
         ["Agencies"] = "Collection agencies: profiles, work lists, placed accounts, and each lender's view of them.",
+        ["Teams"] = "A lender's collector teams and their work queues: the next account that may be called now, leased to one collector.",
     };
 
     public static IServiceCollection AddApiDocument(this IServiceCollection services) =>

@@ -174,6 +174,9 @@ public static class Policies
     /// <summary>May this debtor be contacted now: everyone of the lender who reads or dials.</summary>
     public const string ContactCheck = "contact-check";
 
+    /// <summary>A team's work queue: its collectors, and the lender's own and admin keys.</summary>
+    public const string CollectorOrLender = "collector";
+
     public static IServiceCollection AddApiKeyAuth(this IServiceCollection services)
     {
         services.AddOptionsWithValidateOnStart<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations();
@@ -190,7 +193,8 @@ public static class Policies
             .AddPolicy(Negotiator, Roles(ApiRole.Admin, ApiRole.Lender, ApiRole.Collector))
             .AddPolicy(Contactor, Roles(ApiRole.Admin, ApiRole.Lender, ApiRole.Collector, ApiRole.Gateway))
             .AddPolicy(ContactResults, Roles(ApiRole.Admin, ApiRole.Lender, ApiRole.Gateway))
-            .AddPolicy(ContactCheck, Roles(ApiRole.Admin, ApiRole.Lender, ApiRole.Auditor, ApiRole.Collector, ApiRole.Gateway));
+            .AddPolicy(ContactCheck, Roles(ApiRole.Admin, ApiRole.Lender, ApiRole.Auditor, ApiRole.Collector, ApiRole.Gateway))
+            .AddPolicy(CollectorOrLender, Roles(ApiRole.Admin, ApiRole.Lender, ApiRole.Collector));
         return services;
     }
 

@@ -163,6 +163,8 @@ public static class OrleansHosting
                 new Collections.Grains.Portfolio.RedisPortfolioStore(Connected(sp), cluster.ServiceId));
             silo.Services.AddSingleton<Collections.Grains.Index.IAccountIndex>(sp =>
                 new Collections.Grains.Index.RedisAccountIndex(Connected(sp), cluster.ServiceId));
+            silo.Services.AddSingleton<Collections.Grains.Queues.IWorkQueueStore>(sp =>
+                new Collections.Grains.Queues.RedisWorkQueueStore(Connected(sp), cluster.ServiceId));
 
             if (cluster.Kubernetes)
             {
