@@ -94,6 +94,14 @@ public static partial class AccountLifecycle
     public static bool IsPlacedWith(AccountState state, string agencyId, DateTimeOffset now) =>
         state.Outsourcing.Current is { } placement && placement.AgencyId == agencyId && PlacementEnds(state, now).IsEmpty;
 
+    /// <summary>
+    /// A command of the account's own (a dispute, a hold, a promise…) recorded by <paramref name="actor"/>:
+    /// an agency may record it only on its current placement — for any other account it is as if the
+    /// account did not exist.
+    /// </summary>
+    public static Decision AsActor(AccountState state, string actor, DateTimeOffset now, Func<Decision> command) =>
+        AgencyOf(actor) is { } agencyId && !IsPlacedWith(state, agencyId, now) ? NotPlacedWith(agencyId) : command();
+
     /// <summary>The current placement's figures so far (zero when the account is not placed).</summary>
     public static PlacementStats PlacementStatsOf(AccountState state) =>
         state.Outsourcing.Current?.Stats ?? PlacementStats.Zero;

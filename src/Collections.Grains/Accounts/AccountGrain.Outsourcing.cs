@@ -287,7 +287,7 @@ public sealed partial class AccountGrain : IAccountPlacementGrain
 
     /// <summary>The placement as its agency keeps it, as of this version of the account.</summary>
     private PlacementSync Sync(AccountState account, Placement placement) =>
-        new(Key, placement.Id, account.Version, placement.Balance, WorkItem(account, placement), placement.Stats);
+        new(Key, placement.Id, account.Version, placement.Balance, WorkItem(account, placement), placement.Stats, clock.Now);
 
     /// <summary>The work list row; days past due are computed when the list is read.</summary>
     private static PlacementWorkItem WorkItem(AccountState account, Placement placement) => new(
