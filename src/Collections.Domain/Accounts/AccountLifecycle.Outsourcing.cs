@@ -196,6 +196,33 @@ public static partial class AccountLifecycle
     }
 
     /// <summary>
+    /// An activity the agency sent with its own id (a line of its activity file): recorded as
+    /// <see cref="RecordAgencyContact"/> does, once — the same id again in the same placement, also after
+    /// it ended, records nothing.
+    /// </summary>
+    public static Decision RecordAgencyActivity(
+        AccountState state,
+        string agencyId,
+        string activityId,
+        ContactChannel channel,
+        ContactOutcome outcome,
+        DateTimeOffset at,
+        (decimal Amount, DateOnly DueDate)? promise,
+        DateTimeOffset now,
+        Strategy rules,
+        out ContactDecision? verdict)
+    {
+        verdict = null;
+        if (new[] { state.Outsourcing.Current, state.Outsourcing.Last }.Any(p => p?.AgencyId == agencyId && p.Activities.Contains(activityId)))
+        {
+            return Decision.None;
+        }
+
+        var decision = RecordAgencyContact(state, agencyId, channel, outcome, at, promise, now, rules, out verdict);
+        return decision with { Events = [.. decision.Events.Select(e => e is AgencyContactRecorded recorded ? recorded with { ActivityId = activityId } : e)] };
+    }
+
+    /// <summary>
     /// A payment the placed agency collected: recorded like any payment (idempotent by its id), and
     /// credited to the agency with its commission. The same id again changes nothing, also after the
     /// payment ended the placement (paid in full), so that an agency may safely retry.
@@ -325,6 +352,7 @@ public static partial class AccountLifecycle
                                     PromisesMade = current.Stats.PromisesMade + (contact.Promised ? 1 : 0),
                                 },
                                 AgencyPromiseOpen = current.AgencyPromiseOpen || contact.Promised,
+                                Activities = contact.ActivityId is { } activity ? current.Activities.Add(activity) : current.Activities,
                             }
                             : null,
                     },

@@ -71,6 +71,9 @@ public sealed record Placement(
 
     public ImmutableDictionary<string, decimal> Credited { get; init; } = ImmutableDictionary<string, decimal>.Empty;
 
+    /// <summary>The agency's ids of the activities recorded in this placement (bounded by the contact policy's caps).</summary>
+    public ImmutableHashSet<string> Activities { get; init; } = ImmutableHashSet<string>.Empty;
+
     public PlacementEndReason? EndReason { get; init; }
 
     public DateTimeOffset? EndedAt { get; init; }
