@@ -382,7 +382,7 @@ public static partial class AccountLifecycle
     }
 
     /// <summary>
-    /// What other events mean for outsourcing: the promise the agency took being decided (a promise is
+    /// What other events mean for outsourcing: a promise the agency recorded, the promise the agency took being decided (a promise is
     /// decided before another can be made, so the next decision after the agency's promise is its own),
     /// and the wait for capacity ending once the account closes or leaves the stage.
     /// </summary>
@@ -391,6 +391,15 @@ public static partial class AccountLifecycle
         var outsourcing = state.Outsourcing;
         switch (e.Data)
         {
+            // A promise the agency recorded itself (not on an activity, which counted it already).
+            case PromiseMade when outsourcing.Current is { AgencyPromiseOpen: false } current && AgencyOf(e.Actor) == current.AgencyId:
+                return state with
+                {
+                    Outsourcing = outsourcing with
+                    {
+                        Current = current with { AgencyPromiseOpen = true, Stats = current.Stats with { PromisesMade = current.Stats.PromisesMade + 1 } },
+                    },
+                };
             case PromiseKept or PromiseBroken when outsourcing.Current is { AgencyPromiseOpen: true } current:
                 var kept = e.Data is PromiseKept;
                 return state with
