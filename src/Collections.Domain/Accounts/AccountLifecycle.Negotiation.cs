@@ -60,9 +60,10 @@ public static partial class AccountLifecycle
     /// A payment plan: installments that, with the waiver, make up the balance exactly. Active at once
     /// when its waiver is within <see cref="NegotiationPolicy.ApprovalAboveWaiverPercent"/>, else pending
     /// the lender's approval; refused above <see cref="NegotiationPolicy.MaxWaiverPercent"/> or
-    /// <see cref="NegotiationPolicy.MaxInstallments"/>.
+    /// <see cref="NegotiationPolicy.MaxInstallments"/>. <paramref name="requiresApproval"/> makes it wait
+    /// for the lender even within the limit (an agency's proposal).
     /// </summary>
-    public static Decision SubmitPlan(AccountState state, PlanTerms terms, DateTimeOffset now, Strategy rules)
+    public static Decision SubmitPlan(AccountState state, PlanTerms terms, DateTimeOffset now, Strategy rules, bool requiresApproval = false)
     {
         var policy = rules.Negotiation;
         var today = BusinessCalendar.LocalDate(now, state.Zone);
@@ -133,7 +134,7 @@ public static partial class AccountLifecycle
                 $"the waiver of {Money(waive.Total)} is {Percent(waive.Total, balance)}% of the balance, above the strategy's limit (maxWaiverPercent {Money(policy.MaxWaiverPercent)}%)");
         }
 
-        var status = waive.Total * 100 > policy.ApprovalAboveWaiverPercent * balance ? ApprovalStatus.PendingApproval : ApprovalStatus.Active;
+        var status = requiresApproval || waive.Total * 100 > policy.ApprovalAboveWaiverPercent * balance ? ApprovalStatus.PendingApproval : ApprovalStatus.Active;
         return new Decision([new PlanSubmitted(terms with { Waive = waive }, status, policy.PromiseGraceDays, balance, Percent(waive.Total, balance))]);
     }
 
@@ -178,9 +179,10 @@ public static partial class AccountLifecycle
     /// <summary>
     /// An offer to close the account for less than the balance (at least
     /// <see cref="NegotiationPolicy.MinSettlementPercent"/> of it) paid by the end of its expiry date;
-    /// pending approval when it forgives more than <see cref="NegotiationPolicy.ApprovalAboveWaiverPercent"/>.
+    /// pending approval when it forgives more than <see cref="NegotiationPolicy.ApprovalAboveWaiverPercent"/>,
+    /// or whenever <paramref name="requiresApproval"/> (an agency's offer).
     /// </summary>
-    public static Decision OfferSettlement(AccountState state, decimal amount, DateOnly expiresOn, DateTimeOffset now, Strategy rules)
+    public static Decision OfferSettlement(AccountState state, decimal amount, DateOnly expiresOn, DateTimeOffset now, Strategy rules, bool requiresApproval = false)
     {
         var policy = rules.Negotiation;
         var today = BusinessCalendar.LocalDate(now, state.Zone);
@@ -224,7 +226,7 @@ public static partial class AccountLifecycle
         }
 
         var forgiven = balance - amount;
-        var status = forgiven * 100 > policy.ApprovalAboveWaiverPercent * balance ? ApprovalStatus.PendingApproval : ApprovalStatus.Active;
+        var status = requiresApproval || forgiven * 100 > policy.ApprovalAboveWaiverPercent * balance ? ApprovalStatus.PendingApproval : ApprovalStatus.Active;
         return new Decision([new SettlementOffered(amount, expiresOn, status, balance, Percent(forgiven, balance))]);
     }
 

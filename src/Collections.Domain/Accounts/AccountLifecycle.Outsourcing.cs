@@ -94,6 +94,14 @@ public static partial class AccountLifecycle
     public static bool IsPlacedWith(AccountState state, string agencyId, DateTimeOffset now) =>
         state.Outsourcing.Current is { } placement && placement.AgencyId == agencyId && PlacementEnds(state, now).IsEmpty;
 
+    /// <summary>
+    /// A command of the account's own (a dispute, a hold, a promise…) recorded by <paramref name="actor"/>:
+    /// an agency may record it only on its current placement — for any other account it is as if the
+    /// account did not exist.
+    /// </summary>
+    public static Decision AsActor(AccountState state, string actor, DateTimeOffset now, Func<Decision> command) =>
+        AgencyOf(actor) is { } agencyId && !IsPlacedWith(state, agencyId, now) ? NotPlacedWith(agencyId) : command();
+
     /// <summary>The current placement's figures so far (zero when the account is not placed).</summary>
     public static PlacementStats PlacementStatsOf(AccountState state) =>
         state.Outsourcing.Current?.Stats ?? PlacementStats.Zero;
@@ -185,6 +193,33 @@ public static partial class AccountLifecycle
         var contacted = Apply(state, new AccountEvent(state.Version + 1, now, "", contact));
         var made = MakePromise(contacted, promised.Amount, promised.DueDate, now, rules);
         return made.Rejection is not null ? made : new Decision([contact, .. made.Events]);
+    }
+
+    /// <summary>
+    /// An activity the agency sent with its own id (a line of its activity file): recorded as
+    /// <see cref="RecordAgencyContact"/> does, once — the same id again in the same placement, also after
+    /// it ended, records nothing.
+    /// </summary>
+    public static Decision RecordAgencyActivity(
+        AccountState state,
+        string agencyId,
+        string activityId,
+        ContactChannel channel,
+        ContactOutcome outcome,
+        DateTimeOffset at,
+        (decimal Amount, DateOnly DueDate)? promise,
+        DateTimeOffset now,
+        Strategy rules,
+        out ContactDecision? verdict)
+    {
+        verdict = null;
+        if (new[] { state.Outsourcing.Current, state.Outsourcing.Last }.Any(p => p?.AgencyId == agencyId && p.Activities.Contains(activityId)))
+        {
+            return Decision.None;
+        }
+
+        var decision = RecordAgencyContact(state, agencyId, channel, outcome, at, promise, now, rules, out verdict);
+        return decision with { Events = [.. decision.Events.Select(e => e is AgencyContactRecorded recorded ? recorded with { ActivityId = activityId } : e)] };
     }
 
     /// <summary>
@@ -317,6 +352,7 @@ public static partial class AccountLifecycle
                                     PromisesMade = current.Stats.PromisesMade + (contact.Promised ? 1 : 0),
                                 },
                                 AgencyPromiseOpen = current.AgencyPromiseOpen || contact.Promised,
+                                Activities = contact.ActivityId is { } activity ? current.Activities.Add(activity) : current.Activities,
                             }
                             : null,
                     },
@@ -346,7 +382,7 @@ public static partial class AccountLifecycle
     }
 
     /// <summary>
-    /// What other events mean for outsourcing: the promise the agency took being decided (a promise is
+    /// What other events mean for outsourcing: a promise the agency recorded, the promise the agency took being decided (a promise is
     /// decided before another can be made, so the next decision after the agency's promise is its own),
     /// and the wait for capacity ending once the account closes or leaves the stage.
     /// </summary>
@@ -355,6 +391,15 @@ public static partial class AccountLifecycle
         var outsourcing = state.Outsourcing;
         switch (e.Data)
         {
+            // A promise the agency recorded itself (not on an activity, which counted it already).
+            case PromiseMade when outsourcing.Current is { AgencyPromiseOpen: false } current && AgencyOf(e.Actor) == current.AgencyId:
+                return state with
+                {
+                    Outsourcing = outsourcing with
+                    {
+                        Current = current with { AgencyPromiseOpen = true, Stats = current.Stats with { PromisesMade = current.Stats.PromisesMade + 1 } },
+                    },
+                };
             case PromiseKept or PromiseBroken when outsourcing.Current is { AgencyPromiseOpen: true } current:
                 var kept = e.Data is PromiseKept;
                 return state with

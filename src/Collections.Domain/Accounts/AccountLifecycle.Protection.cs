@@ -171,6 +171,11 @@ public static partial class AccountLifecycle
         {
             Version = e.Seq,
             Dispute = new Dispute(opened.Reason, e.At, opened.ValidationWindowEndsOn, opened.WithinValidationWindow),
+
+            // A dispute raised while placed is a complaint in the agency's supervision figures.
+            Outsourcing = state.Outsourcing.Current is { } placed
+                ? state.Outsourcing with { Current = placed with { Stats = placed.Stats with { Complaints = placed.Stats.Complaints + 1 } } }
+                : state.Outsourcing,
         },
         DisputeResolved => state with { Version = e.Seq, Dispute = null },
         HoldPlaced placed => state with { Version = e.Seq, Holds = state.Holds.Add(new Hold(placed.Hold, placed.Note, e.At)) },

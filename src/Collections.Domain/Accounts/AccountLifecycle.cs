@@ -55,6 +55,15 @@ public static partial class AccountLifecycle
     /// <summary>The actor of what the engine decides by itself (follow-up, escalation, contacts, recalls).</summary>
     public const string SystemActor = "system";
 
+    private const string AgencyActorPrefix = "agency:";
+
+    /// <summary>The actor of what an agency records on a placed account.</summary>
+    public static string AgencyActor(string agencyId) => AgencyActorPrefix + agencyId;
+
+    /// <summary>The agency an actor is, or null when it is not an agency.</summary>
+    public static string? AgencyOf(string actor) =>
+        actor.StartsWith(AgencyActorPrefix, StringComparison.Ordinal) ? actor[AgencyActorPrefix.Length..] : null;
+
     /// <summary>Applies a lender record: opens a new account, updates a known one, or changes nothing.</summary>
     public static (UpsertOutcome Outcome, Decision Decision) Upsert(
         AccountState? state, string lenderId, AccountRecord record, DateTimeOffset now, StrategyInForce latest)

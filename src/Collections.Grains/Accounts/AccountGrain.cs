@@ -115,40 +115,40 @@ public sealed partial class AccountGrain(
         state is null ? null : await ViewAsync(state);
 
     public Task<CommandResult> PayAsync(string paymentId, decimal amount, DateTimeOffset? paidAt, string actor) =>
-        ExecuteAsync((account, _, now) => AccountLifecycle.Pay(account, paymentId, amount, paidAt ?? now, now), actor);
+        ExecuteAsActorAsync(actor, (account, _, now) => AccountLifecycle.Pay(account, paymentId, amount, paidAt ?? now, now));
 
     public Task<CommandResult> CloseAsync(ClosedReason reason, string actor) =>
-        ExecuteAsync((account, _, _) => AccountLifecycle.Close(account, reason), actor);
+        ExecuteAsActorAsync(actor, (account, _, _) => AccountLifecycle.Close(account, reason));
 
     public Task<CommandResult> MakePromiseAsync(decimal amount, DateOnly dueDate, string actor) =>
-        ExecuteAsync((account, rules, now) => AccountLifecycle.MakePromise(account, amount, dueDate, now, rules), actor);
+        ExecuteAsActorAsync(actor, (account, rules, now) => AccountLifecycle.MakePromise(account, amount, dueDate, now, rules));
 
     public Task<CommandResult> SubmitPlanAsync(PlanTerms terms, string actor) =>
-        ExecuteAsync((account, rules, now) => AccountLifecycle.SubmitPlan(account, terms, now, rules), actor);
+        ExecuteAsActorAsync(actor, (account, rules, now) => AccountLifecycle.SubmitPlan(account, terms, now, rules, requiresApproval: AccountLifecycle.AgencyOf(actor) is not null));
 
     public Task<CommandResult> ApprovePlanAsync(string actor) =>
-        ExecuteAsync((account, _, _) => AccountLifecycle.ApprovePlan(account, actor), actor);
+        ExecuteAsActorAsync(actor, (account, _, _) => AccountLifecycle.ApprovePlan(account, actor));
 
     public Task<CommandResult> OfferSettlementAsync(decimal amount, DateOnly expiresOn, string actor) =>
-        ExecuteAsync((account, rules, now) => AccountLifecycle.OfferSettlement(account, amount, expiresOn, now, rules), actor);
+        ExecuteAsActorAsync(actor, (account, rules, now) => AccountLifecycle.OfferSettlement(account, amount, expiresOn, now, rules, requiresApproval: AccountLifecycle.AgencyOf(actor) is not null));
 
     public Task<CommandResult> ApproveSettlementAsync(string actor) =>
-        ExecuteAsync((account, _, _) => AccountLifecycle.ApproveSettlement(account, actor), actor);
+        ExecuteAsActorAsync(actor, (account, _, _) => AccountLifecycle.ApproveSettlement(account, actor));
 
     public Task<CommandResult> OpenDisputeAsync(string reason, string actor) =>
-        ExecuteAsync((account, _, now) => AccountLifecycle.OpenDispute(account, reason, now), actor);
+        ExecuteAsActorAsync(actor, (account, _, now) => AccountLifecycle.OpenDispute(account, reason, now));
 
     public Task<CommandResult> ResolveDisputeAsync(DisputeOutcome outcome, string actor) =>
-        ExecuteAsync((account, _, _) => AccountLifecycle.ResolveDispute(account, outcome), actor);
+        ExecuteAsActorAsync(actor, (account, _, _) => AccountLifecycle.ResolveDispute(account, outcome));
 
     public Task<CommandResult> PlaceHoldAsync(HoldType type, string? note, string actor) =>
-        ExecuteAsync((account, _, _) => AccountLifecycle.PlaceHold(account, type, note), actor);
+        ExecuteAsActorAsync(actor, (account, _, _) => AccountLifecycle.PlaceHold(account, type, note));
 
     public Task<CommandResult> ReleaseHoldAsync(HoldType type, string actor) =>
-        ExecuteAsync((account, _, _) => AccountLifecycle.ReleaseHold(account, type), actor);
+        ExecuteAsActorAsync(actor, (account, _, _) => AccountLifecycle.ReleaseHold(account, type));
 
     public Task<CommandResult> RecordLitigationStepAsync(LitigationStep step, DateOnly? on, string? caseReference, string? note, string actor) =>
-        ExecuteAsync((account, _, now) => AccountLifecycle.RecordLitigationStep(account, step, on, caseReference, note, now), actor);
+        ExecuteAsActorAsync(actor, (account, _, now) => AccountLifecycle.RecordLitigationStep(account, step, on, caseReference, note, now));
 
     public async Task<EventPage?> GetEventsAsync(long after, int limit)
     {
@@ -221,6 +221,13 @@ public sealed partial class AccountGrain(
             latest);
         return new CommandResult(await ViewAsync(state), Recorded: execution.Commanded.Length);
     }
+
+    /// <summary>
+    /// A command of the account's own, by the lender or by an agency on its current placement (see
+    /// <see cref="AccountLifecycle.AsActor"/>); an agency's plans and settlements wait for the lender.
+    /// </summary>
+    private Task<CommandResult> ExecuteAsActorAsync(string actor, Func<AccountState, Domain.Strategies.Strategy, DateTimeOffset, Decision> command) =>
+        ExecuteAsync((account, rules, now) => AccountLifecycle.AsActor(account, actor, now, () => command(account, rules, now)), actor);
 
     /// <summary>
     /// The account's one write path, for every command and every wake: decide → append → apply → side

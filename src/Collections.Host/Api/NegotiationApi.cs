@@ -70,8 +70,15 @@ public static class NegotiationApi
         return target.Respond(result, view => TypedResults.Created(target.Location, view));
     }
 
-    private static async Task<Results<Created<AccountView>, Accepted<AccountView>, ProblemHttpResult>> PlanAsync([AsParameters] AccountTarget target, PlanRequest request)
+    private static async Task<Results<Created<AccountView>, Accepted<AccountView>, ProblemHttpResult>> PlanAsync([AsParameters] AccountTarget target, PlanRequest request) =>
+        Terms(request, out var terms) is { } invalid
+            ? invalid
+            : Submitted(target, await target.Account.SubmitPlanAsync(terms, target.Actor), view => view.Plan?.Status);
+
+    /// <summary>The plan's terms, or the problem with the request (shared with the agencies' plans).</summary>
+    internal static ProblemHttpResult? Terms(PlanRequest request, out PlanTerms terms)
     {
+        terms = new PlanTerms([], Waiver.None);
         var installments = request.Installments ?? [];
         var errors = new Dictionary<string, string[]>();
         if (installments.Count == 0)
@@ -93,8 +100,8 @@ public static class NegotiationApi
         }
 
         var waive = request.Waive is { } w ? new Waiver(w.Interest ?? 0, w.Fees ?? 0, w.Penalty ?? 0) : Waiver.None;
-        var terms = new PlanTerms([.. installments.Select(i => new PlanInstallment(i!.DueDate!.Value, i.Amount!.Value))], waive);
-        return Submitted(target, await target.Account.SubmitPlanAsync(terms, target.Actor), view => view.Plan?.Status);
+        terms = new PlanTerms([.. installments.Select(i => new PlanInstallment(i!.DueDate!.Value, i.Amount!.Value))], waive);
+        return null;
     }
 
     private static async Task<Results<Ok<AccountView>, ProblemHttpResult>> ApprovePlanAsync([AsParameters] AccountTarget target) =>
