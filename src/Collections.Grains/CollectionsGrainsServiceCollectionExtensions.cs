@@ -1,6 +1,7 @@
 using Collections.Grains.Accounts;
 using Collections.Grains.Agencies;
 using Collections.Grains.Contacts;
+using Collections.Grains.Feed;
 using Collections.Grains.Lenders;
 using Collections.Grains.Portfolio;
 using Collections.Grains.Telemetry;
@@ -28,6 +29,7 @@ public static class CollectionsGrainsServiceCollectionExtensions
         services.TryAddSingleton<StorageGate>();
         services.AddCollectionsAgencies();
         services.AddCollectionsContacts();
+        services.AddCollectionsFeed();
         return services;
     }
 }

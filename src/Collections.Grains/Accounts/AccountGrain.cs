@@ -4,6 +4,7 @@ using Collections.Contracts;
 using Collections.Domain;
 using Collections.Domain.Accounts;
 using Collections.Domain.Events;
+using Collections.Grains.Feed;
 using Collections.Grains.Lenders;
 using Collections.Domain.Portfolio;
 using Collections.Grains.Portfolio;
@@ -33,6 +34,7 @@ public sealed partial class AccountGrain(
     StrategyProvider strategies,
     BusinessClock clock,
     IPortfolioStore portfolio,
+    IEventFeedStore feed,
     StorageGate gate,
     CollectionsMetrics metrics,
     IOptions<WakeOptions> wakeOptions,
@@ -61,6 +63,9 @@ public sealed partial class AccountGrain(
     /// </summary>
     private AccountState? loaded;
 
+    /// <summary>The sequence number the lender's feed holds this account's events through, when this activation knows it.</summary>
+    private long? feedPublished;
+
     /// <summary>Failed sends per outbox contact in this activation.</summary>
     private Dictionary<long, int>? dispatchRounds;
 
@@ -83,6 +88,8 @@ public sealed partial class AccountGrain(
 
         loaded = state;
 
+        // An account new to storage has nothing unpublished; any other checks its feed's watermark once.
+        feedPublished = state is null ? 0 : null;
         ResumeOutboxAfterActivation();
     }
 
@@ -234,8 +241,13 @@ public sealed partial class AccountGrain(
             // Nothing was due (a tick a moment early, a retry after a tick that did the work, or a bucket
             // boundary): report the portfolio and point the reminder at the next wake.
             registeredWake = default;
+            var published = await PublishFeedAsync([]);
             await ScheduleWakeAsync(state);
             await ReportAsync();
+            if (!published)
+            {
+                await BringWakeForwardAsync();
+            }
         }
 
         await PlaceIfDueAsync();
@@ -294,9 +306,17 @@ public sealed partial class AccountGrain(
         }
 
         state = next;
+
+        // Published before the wake moves later: a silo that dies in between leaves the earlier wake to find the gap.
+        var published = await PublishFeedAsync(append.Events);
         if (!earlier)
         {
             await ScheduleWakeAsync(next, wake);
+        }
+
+        if (!published)
+        {
+            await BringWakeForwardAsync();
         }
 
         metrics.Recorded(append.Events.Select(e => e.Data));
@@ -311,11 +331,15 @@ public sealed partial class AccountGrain(
     /// </summary>
     private async Task ReportAsync()
     {
-        if (await ReportPortfolioAsync())
+        if (!await ReportPortfolioAsync())
         {
-            return;
+            await BringWakeForwardAsync();
         }
+    }
 
+    /// <summary>Brings the wake within the retry period, so that a side effect that did not land is retried soon.</summary>
+    private async Task BringWakeForwardAsync()
+    {
         var retry = wakeOptions.Value.RetryPeriod;
         var due = registeredWake.At is { } at && clock.RealDelayUntil(at) < retry ? clock.RealDelayUntil(at) : retry;
         await RegisterWakeReminderAsync(due);
