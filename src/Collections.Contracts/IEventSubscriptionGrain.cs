@@ -71,7 +71,28 @@ public interface IEventSubscriptionGrain : IGrainWithStringKey
 /// <summary>The names of the event feeds (and of their subscriber grains).</summary>
 public static class EventFeeds
 {
+    /// <summary>The event types a lender's feed carries and a lender may subscribe to (API.md "Events out"), in the API's order.</summary>
+    public static readonly ImmutableArray<string> LenderEventTypes =
+        ["StageEntered", "AccountPlaced", "PlacementRecalled", "PromiseBroken", "PlanBroken", "AccountClosed", "ContactViolation", "SegmentChanged"];
+
+    /// <summary>What an agency's feed carries: its assignments (with its view of the account) and their recalls.</summary>
+    public static readonly ImmutableArray<string> AgencyEventTypes = ["PlacementAssigned", "PlacementRecalled"];
+
     public static string Lender(string lenderId) => $"lender/{lenderId}";
 
     public static string Agency(string agencyId) => $"agency/{agencyId}";
+}
+
+/// <summary>One event of a feed, as stored (the delivery JSON), with the cursor that reads on after it.</summary>
+[GenerateSerializer, Immutable, Alias("collections.FeedEntryView")]
+public sealed record FeedEntryView(
+    [property: Id(0)] string Cursor,
+    [property: Id(1)] string Json);
+
+/// <summary>Reads feeds for the API (any silo, no state): pulling a feed never waits on its subscriber's deliveries.</summary>
+[Alias("collections.IEventFeedReaderGrain")]
+public interface IEventFeedReaderGrain : IGrainWithIntegerKey
+{
+    [Alias("Read"), Orleans.Concurrency.ReadOnly]
+    Task<ImmutableArray<FeedEntryView>> ReadAsync(string feed, string? after, int limit);
 }

@@ -51,6 +51,7 @@ app.MapAccountsApi();
 app.MapPortfolioApi();
 app.MapPaymentImportApi();
 app.MapAgenciesApi();
+app.MapEventsApi();
 
 if (app.Environment.IsDevelopment())
 {

@@ -1,6 +1,7 @@
 using Collections.Grains;
 using Collections.Grains.Accounts;
 using Collections.Grains.Agencies;
+using Collections.Grains.Feed;
 using Collections.Grains.Portfolio;
 using Collections.Grains.Storage;
 using Collections.Grains.Time;
@@ -41,6 +42,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public InMemoryPortfolioStore Portfolio { get; } = new();
 
+    /// <summary>The event feeds, shared by every silo as Redis would be.</summary>
+    public FaultyFeedStore Feed { get; } = new(new InMemoryEventFeedStore(TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new FeedOptions())));
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     /// <summary>Grain calls running on any silo right now (reminder ticks included).</summary>
@@ -60,6 +64,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddKeyedSingleton<TimeProvider>(AgencyCatalog.TimeKey, CatalogTime);
             silo.Services.AddSingleton<IAccountEventStore>(Store);
             silo.Services.AddSingleton<IPortfolioStore>(Portfolio);
+            silo.Services.AddSingleton<IEventFeedStore>(Feed);
             silo.Services.AddSingleton<IAgencyPlacementStore>(AgencyStore);
             silo.Services.Configure<AgencyOptions>(o => o.CatalogTtl = AgencyCatalogTtl);
             silo.Services.AddSingleton(new BusinessClock(Time, Time.GetUtcNow(), Time.GetUtcNow(), 1));

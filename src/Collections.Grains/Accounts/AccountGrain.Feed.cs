@@ -21,13 +21,8 @@ namespace Collections.Grains.Accounts;
 /// </summary>
 public sealed partial class AccountGrain
 {
-    /// <summary>The event types a lender's feed carries (API.md "Events out"); types other branches add join by name.</summary>
-    public static readonly FrozenSet<string> LenderEventTypes = FrozenSet.ToFrozenSet(
-        ["StageEntered", "AccountPlaced", "PlacementRecalled", "PromiseBroken", "PlanBroken", "AccountClosed", "ContactViolation", "SegmentChanged"],
-        StringComparer.Ordinal);
-
-    /// <summary>What an agency's feed carries.</summary>
-    public static readonly FrozenSet<string> AgencyEventTypes = FrozenSet.ToFrozenSet(["PlacementAssigned", "PlacementRecalled"], StringComparer.Ordinal);
+    /// <summary>The lender feed's event types; types other branches add join by name.</summary>
+    private static readonly FrozenSet<string> LenderEventTypes = EventFeeds.LenderEventTypes.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>How far the stored watermark may lag behind an account with no events to publish before it is raised anyway.</summary>
     private const long WatermarkSlack = 64;

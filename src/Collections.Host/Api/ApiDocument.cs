@@ -35,6 +35,7 @@ public static class ApiDocument
         ["Portfolio"] = "A lender's figures by stage and bucket, pre-aggregated.",
         ["Payments"] = "The daily payment file of a high-volume lender.",
         ["Agencies"] = "Collection agencies: profiles, work lists, placed accounts, and each lender's view of them.",
+        ["Events"] = "Events out: lender and agency webhooks (signed, at least once, in order per account), the lender's pull feed and recent deliveries.",
     };
 
     public static IServiceCollection AddApiDocument(this IServiceCollection services) =>
