@@ -60,11 +60,12 @@ public interface IEventSubscriptionGrain : IGrainWithStringKey
     [Alias("Put")]
     Task<WebhookPutResult> PutAsync(WebhookSubscription subscription);
 
-    [Alias("Get"), Orleans.Concurrency.ReadOnly]
+    /// <summary>The subscription; answered between deliveries' awaits, so a slow endpoint never delays it.</summary>
+    [Alias("Get"), Orleans.Concurrency.AlwaysInterleave]
     Task<WebhookView?> GetAsync();
 
-    /// <summary>The most recent deliveries, newest first, of one status or all.</summary>
-    [Alias("GetDeliveries"), Orleans.Concurrency.ReadOnly]
+    /// <summary>The most recent deliveries, newest first, of one status or all (answered between deliveries' awaits, like <see cref="GetAsync"/>).</summary>
+    [Alias("GetDeliveries"), Orleans.Concurrency.AlwaysInterleave]
     Task<ImmutableArray<DeliveryView>> GetDeliveriesAsync(DeliveryStatus? status);
 }
 

@@ -67,6 +67,9 @@ public sealed partial class EventSubscriptionGrain(
     private const string Reminder = "deliver";
     private const int BatchSize = 100;
 
+    /// <summary>Pages one round delivers at most before it lets the next tick go on.</summary>
+    private const int PagesPerRound = 10;
+
     private IGrainTimer? timer;
     private ResiliencePipeline? breaker;
 
@@ -146,7 +149,7 @@ public sealed partial class EventSubscriptionGrain(
         try
         {
             var more = true;
-            while (more)
+            for (var pages = 0; more && pages < PagesPerRound; pages++)
             {
                 var page = await feed.ReadAsync(FeedName, State.Cursor, BatchSize);
                 more = page.Count == BatchSize;
@@ -226,13 +229,17 @@ public sealed partial class EventSubscriptionGrain(
         }
     }
 
-    /// <summary>This subscriber's circuit: open after <see cref="FeedOptions.BreakerFailures"/> failed calls in a row; each call has its timeout.</summary>
+    /// <summary>
+    /// This subscriber's circuit: open once <see cref="FeedOptions.BreakerFailures"/> calls failed with no
+    /// success among them, within a window long enough to see that many backoff-spaced attempts; each call
+    /// has its timeout.
+    /// </summary>
     private ResiliencePipeline Breaker => breaker ??= new ResiliencePipelineBuilder { TimeProvider = time }
         .AddCircuitBreaker(new CircuitBreakerStrategyOptions
         {
             FailureRatio = 1.0,
             MinimumThroughput = options.Value.BreakerFailures,
-            SamplingDuration = TimeSpan.FromDays(1),
+            SamplingDuration = TimeSpan.FromTicks(Math.Clamp((options.Value.MaxRetryDelay * (options.Value.BreakerFailures + 1)).Ticks, TimeSpan.TicksPerSecond, TimeSpan.TicksPerDay)),
             BreakDuration = options.Value.BreakDuration,
             ShouldHandle = new PredicateBuilder().Handle<WebhookAnswerException>().Handle<HttpRequestException>().Handle<Polly.Timeout.TimeoutRejectedException>(),
         })
