@@ -2,6 +2,7 @@ using Collections.Grains.Accounts;
 using Collections.Grains.Agencies;
 using Collections.Grains.Contacts;
 using Collections.Grains.Index;
+using Collections.Grains.Feed;
 using Collections.Grains.Lenders;
 using Collections.Grains.Portfolio;
 using Collections.Grains.Queues;
@@ -33,6 +34,7 @@ public static class CollectionsGrainsServiceCollectionExtensions
         services.TryAddSingleton<StorageGate>();
         services.AddCollectionsAgencies();
         services.AddCollectionsContacts();
+        services.AddCollectionsFeed();
         return services;
     }
 

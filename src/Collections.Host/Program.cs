@@ -53,6 +53,7 @@ app.MapSearchApi();
 app.MapPaymentImportApi();
 app.MapAgenciesApi();
 app.MapTeamsApi();
+app.MapEventsApi();
 
 if (app.Environment.IsDevelopment())
 {

@@ -2,6 +2,7 @@ using Collections.Grains;
 using Collections.Grains.Accounts;
 using Collections.Grains.Agencies;
 using Collections.Grains.Index;
+using Collections.Grains.Feed;
 using Collections.Grains.Portfolio;
 using Collections.Grains.Queues;
 using Collections.Grains.Storage;
@@ -48,6 +49,8 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     /// <summary>The lenders' work queues, shared by every silo as Redis would be.</summary>
     public InMemoryWorkQueueStore WorkQueues { get; } = new();
+    /// <summary>The event feeds, shared by every silo as Redis would be.</summary>
+    public FaultyFeedStore Feed { get; } = new(new InMemoryEventFeedStore(TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new FeedOptions())));
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
@@ -69,6 +72,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<IAccountEventStore>(Store);
             silo.Services.AddSingleton<IPortfolioStore>(Portfolio);
             silo.Services.AddSingleton<IAccountIndex>(Index);
+            silo.Services.AddSingleton<IEventFeedStore>(Feed);
             silo.Services.AddSingleton<IAgencyPlacementStore>(AgencyStore);
             silo.Services.AddSingleton<IWorkQueueStore>(WorkQueues);
             silo.Services.Configure<AgencyOptions>(o => o.CatalogTtl = AgencyCatalogTtl);

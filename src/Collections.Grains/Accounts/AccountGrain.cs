@@ -5,6 +5,7 @@ using Collections.Domain;
 using Collections.Domain.Accounts;
 using Collections.Domain.Events;
 using Collections.Grains.Index;
+using Collections.Grains.Feed;
 using Collections.Grains.Lenders;
 using Collections.Domain.Portfolio;
 using Collections.Domain.Queues;
@@ -36,6 +37,7 @@ public sealed partial class AccountGrain(
     BusinessClock clock,
     IPortfolioStore portfolio,
     IAccountIndex index,
+    IEventFeedStore feed,
     StorageGate gate,
     CollectionsMetrics metrics,
     IOptions<WakeOptions> wakeOptions,
@@ -66,6 +68,8 @@ public sealed partial class AccountGrain(
 
     /// <summary>The summary this activation last filed in the account index; null until it files one.</summary>
     private AccountSummary? indexed;
+    /// <summary>The sequence number the lender's feed holds this account's events through, when this activation knows it.</summary>
+    private long? feedPublished;
 
     /// <summary>Failed sends per outbox contact in this activation.</summary>
     private Dictionary<long, int>? dispatchRounds;
@@ -93,6 +97,8 @@ public sealed partial class AccountGrain(
         loaded = state;
         queued = state is null ? (true, null) : default;
 
+        // An account new to storage has nothing unpublished; any other checks its feed's watermark once.
+        feedPublished = state is null ? 0 : null;
         ResumeOutboxAfterActivation();
     }
 
@@ -251,9 +257,14 @@ public sealed partial class AccountGrain(
             // Nothing was due (a tick a moment early, a retry after a tick that did the work, or a bucket
             // boundary): report the portfolio and point the reminder at the next wake.
             registeredWake = default;
+            var published = await PublishFeedAsync([]);
             await ScheduleWakeAsync(state);
             await ReportAsync();
             await QueueAsync();
+            if (!published)
+            {
+                await BringWakeForwardAsync();
+            }
         }
 
         await PlaceIfDueAsync();
@@ -312,9 +323,17 @@ public sealed partial class AccountGrain(
         }
 
         state = next;
+
+        // Published before the wake moves later: a silo that dies in between leaves the earlier wake to find the gap.
+        var published = await PublishFeedAsync(append.Events);
         if (!earlier)
         {
             await ScheduleWakeAsync(next, wake);
+        }
+
+        if (!published)
+        {
+            await BringWakeForwardAsync();
         }
 
         metrics.Recorded(append.Events.Select(e => e.Data));
@@ -332,11 +351,15 @@ public sealed partial class AccountGrain(
     private async Task ReportAsync()
     {
         var reportedPortfolio = await ReportPortfolioAsync();
-        if (await IndexAsync() && reportedPortfolio)
+        if (!await IndexAsync() || !reportedPortfolio)
         {
-            return;
+            await BringWakeForwardAsync();
         }
+    }
 
+    /// <summary>Brings the wake within the retry period, so that a side effect that did not land is retried soon.</summary>
+    private async Task BringWakeForwardAsync()
+    {
         var retry = wakeOptions.Value.RetryPeriod;
         var due = registeredWake.At is { } at && clock.RealDelayUntil(at) < retry ? clock.RealDelayUntil(at) : retry;
         await RegisterWakeReminderAsync(due);

@@ -37,6 +37,7 @@ public static class ApiDocument
         ["Payments"] = "The daily payment file of a high-volume lender.",
         ["Agencies"] = "Collection agencies: profiles, work lists, placed accounts, and each lender's view of them.",
         ["Teams"] = "A lender's collector teams and their work queues: the next account that may be called now, leased to one collector.",
+        ["Events"] = "Events out: lender and agency webhooks (signed, at least once, in order per account), the lender's pull feed and recent deliveries.",
     };
 
     public static IServiceCollection AddApiDocument(this IServiceCollection services) =>

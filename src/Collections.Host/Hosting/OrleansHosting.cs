@@ -165,6 +165,8 @@ public static class OrleansHosting
                 new Collections.Grains.Index.RedisAccountIndex(Connected(sp), cluster.ServiceId));
             silo.Services.AddSingleton<Collections.Grains.Queues.IWorkQueueStore>(sp =>
                 new Collections.Grains.Queues.RedisWorkQueueStore(Connected(sp), cluster.ServiceId));
+            silo.Services.AddSingleton<Collections.Grains.Feed.IEventFeedStore>(sp => new Collections.Grains.Feed.RedisEventFeedStore(
+                Connected(sp), cluster.ServiceId, sp.GetRequiredService<IOptions<Collections.Grains.Feed.FeedOptions>>().Value.Retention));
 
             if (cluster.Kubernetes)
             {
