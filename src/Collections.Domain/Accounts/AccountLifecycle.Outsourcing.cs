@@ -125,7 +125,12 @@ public static partial class AccountLifecycle
             CeaseCommunication: state.Holds.Any(h => h.Type == HoldType.CeaseCommunication),
             DisputeOpen: state.Dispute is not null,
             StoppingHold: stopping?.Type.ToString(),
-            Holidays: rules.Compliance.Holidays.IsDefaultOrEmpty ? null : [.. rules.Compliance.Holidays]);
+            Holidays: rules.Compliance.Holidays.IsDefaultOrEmpty ? null : [.. rules.Compliance.Holidays])
+        {
+            Number = state.Record.Debtor.Phone,
+            WrongNumber = state.Record.Debtor.Phone is { } phone && state.WrongNumbers.Contains(phone),
+            UnansweredDialsPerDay = rules.Compliance.UnansweredDialsPerDay,
+        };
     }
 
     /// <summary>
@@ -298,7 +303,7 @@ public static partial class AccountLifecycle
             case AgencyContactRecorded contact:
                 var recent = outsourcing.RecentContacts
                     .Where(c => c.At > contact.At - Outsourcing.ContactMemory)
-                    .Append(new ContactAttempt(contact.Channel, contact.At, contact.Outcome))
+                    .Append(Attempt(state, contact.Channel, contact.At, contact.Outcome))
                     .OrderBy(c => c.At)
                     .TakeLast(Outsourcing.MaxRecentContacts);
                 return state with

@@ -47,11 +47,13 @@ public sealed partial class AccountGrain : IAccountContactsGrain
     {
         ContactDecision? verdict = null;
         DateTimeOffset at = default;
-        var result = await ExecuteAsync(
+        Decision? decided = null;
+        var (result, append) = await ExecuteRecordingAsync(
             (account, rules, now) =>
             {
                 at = contact.At ?? now;
-                return AccountLifecycle.RecordContact(account, contact.Channel, contact.Outcome, at, now, rules, out verdict);
+                decided = AccountLifecycle.RecordContact(account, contact.Channel, contact.Outcome, at, now, rules, out verdict);
+                return decided;
             },
             actor);
         if (state is null)
@@ -61,17 +63,23 @@ public sealed partial class AccountGrain : IAccountContactsGrain
 
         if (result.RejectionKind is { } kind)
         {
-            DateTimeOffset? next = null;
-            if (verdict is { Allowed: false })
-            {
-                next = AccountLifecycle.ContactPermission(state, contact.Channel, at, await AssignedRulesAsync(state)).NextAllowedAt;
-            }
-
-            return new ContactCommandResult(true, false, kind, result.Error, verdict is { Allowed: false } ? verdict.Rule : null, next);
+            return new ContactCommandResult(true, false, kind, result.Error);
         }
 
-        return new ContactCommandResult(true, result.Recorded > 0, At: at);
+        var recorded = decided!.Events.Single();
+        var contactId = append.Events.FirstOrDefault(e => ReferenceEquals(e.Data, recorded))?.Seq;
+        if (verdict is { Allowed: false } broken)
+        {
+            var next = AccountLifecycle.ContactPermission(state, contact.Channel, clock.Now, await AssignedRulesAsync(state)).NextAllowedAt;
+            LogViolation(logger, Key, broken.Rule);
+            return new ContactCommandResult(true, true, RejectionKind.Conflict, $"the contact broke a rule ({broken.Rule}): {broken.Detail}; it is recorded as a violation", broken.Rule, next, at, contactId);
+        }
+
+        return new ContactCommandResult(true, true, At: at, ContactId: contactId);
     }
+
+    public Task<CommandResult> ChangeContactInfoAsync(ContactInfo info, string actor) =>
+        ExecuteAsync((account, _, _) => AccountLifecycle.ChangeContactInfo(account, info.Phone, info.Email, info.Address, info.Source), actor);
 
     public async Task<ContactCommandResult> RecordContactResultAsync(long contactId, ContactResultReport result, string actor)
     {
@@ -184,6 +192,9 @@ public sealed partial class AccountGrain : IAccountContactsGrain
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Account {AccountKey} could not record or dispatch its contacts ({Error}); the wake retries")]
     private static partial void LogContactsBehind(ILogger logger, string accountKey, string error);
+
+    [LoggerMessage(EventId = 1150, Level = LogLevel.Information, Message = "Account {AccountKey}: a contact broke rule {Rule} and is recorded as a violation")]
+    private static partial void LogViolation(ILogger logger, string accountKey, string rule);
 
     [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "Account {AccountKey}: contact {ContactId} was not sent (round {Round}, permanent: {Permanent})")]
     private static partial void LogDispatchFailed(ILogger logger, string accountKey, long contactId, int round, bool permanent);

@@ -184,11 +184,15 @@ public sealed partial class AccountGrain(
     /// rejection records nothing. The turn-based grain makes a command and a tick, or two commands, one
     /// after the other; the due-first rule makes the outcome depend on business time, not on their order.
     /// </summary>
-    private async Task<CommandResult> ExecuteAsync(Func<AccountState, Domain.Strategies.Strategy, DateTimeOffset, Decision> command, string actor)
+    private async Task<CommandResult> ExecuteAsync(Func<AccountState, Domain.Strategies.Strategy, DateTimeOffset, Decision> command, string actor) =>
+        (await ExecuteRecordingAsync(command, actor)).Result;
+
+    /// <summary><see cref="ExecuteAsync"/>, with the append it made (to find the sequence number of what the command recorded).</summary>
+    private async Task<(CommandResult Result, Append Append)> ExecuteRecordingAsync(Func<AccountState, Domain.Strategies.Strategy, DateTimeOffset, Decision> command, string actor)
     {
         if (state is null)
         {
-            return new CommandResult(null);
+            return (new CommandResult(null), Nothing);
         }
 
         var now = clock.Now;
@@ -198,10 +202,10 @@ public sealed partial class AccountGrain(
         if (execution.Rejection is { } rejection)
         {
             LogRejected(logger, Key, rejection.Kind);
-            return CommandResult.Rejected(rejection);
+            return (CommandResult.Rejected(rejection), Nothing);
         }
 
-        await CommitAsync(
+        var append = await CommitAsync(
             [
                 .. execution.Due.Select(e => (e, System)),
                 .. execution.Commanded.Select(e => (e, actor)),
@@ -209,7 +213,7 @@ public sealed partial class AccountGrain(
             ],
             assigned,
             latest);
-        return new CommandResult(await ViewAsync(state), Recorded: execution.Commanded.Length);
+        return (new CommandResult(await ViewAsync(state), Recorded: execution.Commanded.Length), append);
     }
 
     /// <summary>
@@ -400,7 +404,7 @@ public sealed partial class AccountGrain(
             OpenedAt = account.OpenedAt,
             StageEnteredAt = account.StageEnteredAt,
             ClosedAt = account.ClosedAt,
-            Contact = new ContactView(debtor.BorrowerName, debtor.Phone, debtor.Email, debtor.TimeZone, debtor.Region),
+            Contact = new ContactView(debtor.BorrowerName, debtor.Phone, debtor.Email, debtor.TimeZone, debtor.Region, debtor.Address),
             Holds = [.. account.Holds.Select(AccountViews.Hold)],
             Dispute = AccountViews.Dispute(account),
             Promise = AccountViews.Promise(account),
@@ -413,6 +417,8 @@ public sealed partial class AccountGrain(
             Forgiven = account.Forgiven,
             FirstNoticeAt = account.FirstNoticeAt,
             Placement = PlacementViewOf(account),
+            CustomerId = account.Record.CustomerId,
+            WrongNumbers = account.WrongNumbers,
         };
     }
 
