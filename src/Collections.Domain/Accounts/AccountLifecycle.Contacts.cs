@@ -218,7 +218,7 @@ public static partial class AccountLifecycle
         state.Outsourcing.RecentContacts.IsEmpty ? state.Contacts.Recent : [.. state.Contacts.Recent.Concat(state.Outsourcing.RecentContacts).OrderBy(c => c.At)];
 
     private static ContactContext Stopless(ContactContext context) =>
-        context with { CeaseCommunication = false, DisputeOpen = false, StoppingHold = null };
+        context with { CeaseCommunication = false, DisputeOpen = false, StoppingHold = null, WrongNumber = false };
 
     private static void PlanNextContacts(Pending pending, DateTimeOffset now, Strategy rules)
     {

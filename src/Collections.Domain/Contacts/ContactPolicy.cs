@@ -131,6 +131,11 @@ public static class ContactPolicy
             return Refuse(ContactRules.Hold, $"the {hold} hold stops contact", null);
         }
 
+        if (context.WrongNumber && channel is ContactChannel.Call or ContactChannel.Sms)
+        {
+            return Refuse(ContactRules.WrongNumber, "the phone number on file was reported wrong; calls and SMS wait for another number", null);
+        }
+
         var local = TimeZoneInfo.ConvertTime(at, context.Zone);
         var today = DateOnly.FromDateTime(local.DateTime);
         if (context.Holidays is { } holidays && holidays.Contains(today))
@@ -151,11 +156,6 @@ public static class ContactPolicy
             {
                 return Refuse(ContactRules.TimeWindow, $"{time:HH\\:mm} local is at or after {until:HH\\:mm} ({context.Profile})", WindowStart(context, today.AddDays(1)));
             }
-        }
-
-        if (context.WrongNumber && channel is ContactChannel.Call or ContactChannel.Sms)
-        {
-            return Refuse(ContactRules.WrongNumber, "the phone number on file was reported wrong; calls and SMS wait for another number", null);
         }
 
         if (channel == ContactChannel.Call)
