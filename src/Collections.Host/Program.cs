@@ -49,6 +49,7 @@ app.MapAdminApi();
 app.MapStrategyApi();
 app.MapAccountsApi();
 app.MapPortfolioApi();
+app.MapDebtorsApi();
 app.MapPaymentImportApi();
 app.MapAgenciesApi();
 

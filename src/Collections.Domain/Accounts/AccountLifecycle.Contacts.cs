@@ -109,10 +109,18 @@ public static partial class AccountLifecycle
     /// A contact the lender's own team made, judged by the contact policy at the instant it was made against
     /// every contact recorded (before and after it). It happened, so it is recorded either way: as
     /// <c>ContactRecorded</c>, or, when <paramref name="verdict"/> names a rule it broke, as <c>ContactViolation</c>;
-    /// both count towards every cap after it. A closed account refuses first.
+    /// both count towards every cap after it. A closed account refuses first. <paramref name="person"/> is the
+    /// debtor's verdict (it judged the contact with the person's other accounts), for an account with a customerId.
     /// </summary>
     public static Decision RecordContact(
-        AccountState state, ContactChannel channel, ContactOutcome outcome, DateTimeOffset at, DateTimeOffset now, Strategy rules, out ContactDecision? verdict)
+        AccountState state,
+        ContactChannel channel,
+        ContactOutcome outcome,
+        DateTimeOffset at,
+        DateTimeOffset now,
+        Strategy rules,
+        out ContactDecision? verdict,
+        ContactDecision? person = null)
     {
         verdict = null;
         if (state.Status == AccountStatus.Closed)
@@ -136,6 +144,11 @@ public static partial class AccountLifecycle
         }
 
         verdict = ContactPolicy.Evaluate(ContactContextOf(state, rules), channel, at, outcome);
+        if (verdict.Allowed && person is { Allowed: false })
+        {
+            verdict = person;
+        }
+
         return verdict.Allowed
             ? new Decision([new ContactRecorded(channel, outcome, at, verdict.Rule)])
             : new Decision([new ContactViolation(channel, outcome, at, verdict.Rule, verdict.Detail)]);
@@ -352,7 +365,7 @@ public static partial class AccountLifecycle
     }
 
     /// <summary>A contact attempt on the number on file (calls and SMS go to it).</summary>
-    internal static ContactAttempt Attempt(AccountState state, ContactChannel channel, DateTimeOffset at, ContactOutcome? outcome) =>
+    public static ContactAttempt Attempt(AccountState state, ContactChannel channel, DateTimeOffset at, ContactOutcome? outcome) =>
         new(channel, at, outcome) { Number = channel is ContactChannel.Call or ContactChannel.Sms ? state.Record.Debtor.Phone : null };
 
     /// <summary>The number on file joins the wrong numbers (the latest <see cref="AccountState.MaxWrongNumbers"/> are kept).</summary>

@@ -115,7 +115,11 @@ public static partial class AccountLifecycle
     }
 
     /// <summary>The compliance policy's context for a contact on this account now.</summary>
-    public static ContactContext ContactContextOf(AccountState state, Strategy rules)
+    public static ContactContext ContactContextOf(AccountState state, Strategy rules) =>
+        state.Person is { } person ? Debtors.DebtorRules.Join(AccountContext(state, rules), person, state.AccountRef) : AccountContext(state, rules);
+
+    /// <summary>The account's own contact context: its rules, history, stops and number.</summary>
+    private static ContactContext AccountContext(AccountState state, Strategy rules)
     {
         var stopping = state.Holds.FirstOrDefault(h => h.Type != HoldType.CeaseCommunication && (HoldRules.Stops(h.Type) & CollectionActivities.Contact) != 0);
         return new ContactContext(

@@ -199,14 +199,20 @@ public static partial class AccountLifecycle
     /// decided (a wake that found nothing else due), only what the state itself calls for.
     /// </summary>
     public static Append Complete(
-        AccountState? state, IEnumerable<(AccountEventData Data, string Actor)> decided, DateTimeOffset now, Strategy assigned, StrategyInForce latest)
+        AccountState? state,
+        IEnumerable<(AccountEventData Data, string Actor)> decided,
+        DateTimeOffset now,
+        Strategy assigned,
+        StrategyInForce latest,
+        Debtors.DebtorLedger? person = null)
     {
         var events = ImmutableArray.CreateBuilder<AccountEvent>();
-        var next = state;
+        var next = state is null || person is null ? state : state with { Person = person };
         void Record(AccountEventData data, string actor)
         {
             var e = new AccountEvent((next?.Version ?? 0) + 1, now, actor, data);
             next = Apply(next, e);
+            next = person is null ? next : next with { Person = person };
             events.Add(e);
         }
 

@@ -91,6 +91,13 @@ public sealed record AccountState
 
     public const int MaxWrongNumbers = 16;
 
+    /// <summary>
+    /// The person's ledger as the debtor grain gave it for this decision (accounts with a customerId only);
+    /// never stored: the debtor grain owns it.
+    /// </summary>
+    [JsonIgnore]
+    public Debtors.DebtorLedger? Person { get; init; }
+
     [JsonIgnore]
     public TimeZoneInfo Zone => BusinessCalendar.Zone(Record.Debtor.TimeZone);
 

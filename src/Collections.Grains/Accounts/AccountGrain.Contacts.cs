@@ -39,7 +39,8 @@ public sealed partial class AccountGrain : IAccountContactsGrain
             return null;
         }
 
-        var (decision, next) = AccountLifecycle.ContactPermission(state, channel, clock.Now, await AssignedRulesAsync(state));
+        var account = await PersonOfAsync(state) is { } person ? state with { Person = person } : state;
+        var (decision, next) = AccountLifecycle.ContactPermission(account, channel, clock.Now, await AssignedRulesAsync(state));
         return new ContactPermission(decision.Allowed, decision.Rule, decision.Detail, next);
     }
 
@@ -48,11 +49,12 @@ public sealed partial class AccountGrain : IAccountContactsGrain
         ContactDecision? verdict = null;
         DateTimeOffset at = default;
         Decision? decided = null;
+        var person = await ReserveTeamContactAsync(contact);
         var (result, append) = await ExecuteRecordingAsync(
             (account, rules, now) =>
             {
                 at = contact.At ?? now;
-                decided = AccountLifecycle.RecordContact(account, contact.Channel, contact.Outcome, at, now, rules, out verdict);
+                decided = AccountLifecycle.RecordContact(account, contact.Channel, contact.Outcome, at, now, rules, out verdict, person);
                 return decided;
             },
             actor);
@@ -78,6 +80,30 @@ public sealed partial class AccountGrain : IAccountContactsGrain
         return new ContactCommandResult(true, true, At: at, ContactId: contactId);
     }
 
+    /// <summary>
+    /// For an account with a customerId: the debtor records the team's contact for the person (it happened,
+    /// whatever the rules say) and answers its verdict by the per-person rules; null otherwise, or when the
+    /// contact is not one the account would record at all (closed, too old, in the future).
+    /// </summary>
+    private async Task<ContactDecision?> ReserveTeamContactAsync(TeamContact contact)
+    {
+        if (state is null || DebtorOf(state) is not { } debtor)
+        {
+            return null;
+        }
+
+        var now = clock.Now;
+        var at = contact.At ?? now;
+        var rules = await AssignedRulesAsync(state);
+        if (AccountLifecycle.RecordContact(state, contact.Channel, contact.Outcome, at, now, rules, out _).Rejection is not null)
+        {
+            return null;
+        }
+
+        var reservation = await debtor.ReserveAsync(PersonRequest(state, rules, $"{state.AccountRef}/v{state.Version}", contact.Channel, at, contact.Outcome), recordRefused: true);
+        return reservation.Decision;
+    }
+
     public Task<CommandResult> ChangeContactInfoAsync(ContactInfo info, string actor) =>
         ExecuteAsync((account, _, _) => AccountLifecycle.ChangeContactInfo(account, info.Phone, info.Email, info.Address, info.Source), actor);
 
@@ -95,6 +121,11 @@ public sealed partial class AccountGrain : IAccountContactsGrain
         if (outcome.RejectionKind is { } kind)
         {
             return new ContactCommandResult(true, false, kind, outcome.Error);
+        }
+
+        if (result.Outcome is { } reported && outcome.Recorded > 0 && DebtorOf(state) is { } debtor)
+        {
+            await debtor.ReportOutcomeAsync($"{state.AccountRef}/{contactId}", reported);
         }
 
         return new ContactCommandResult(true, outcome.Recorded > 0);

@@ -198,7 +198,8 @@ public sealed partial class AccountGrain(
         var now = clock.Now;
         var assigned = await AssignedRulesAsync(state);
         var latest = await LatestAsync(state);
-        var execution = AccountLifecycle.Execute(state, now, assigned, latest, (account, rules) => command(account, rules, now));
+        var current = await PersonOfAsync(state) is { } person ? state with { Person = person } : state;
+        var execution = AccountLifecycle.Execute(current, now, assigned, latest, (account, rules) => command(account, rules, now));
         if (execution.Rejection is { } rejection)
         {
             LogRejected(logger, Key, rejection.Kind);
@@ -272,14 +273,14 @@ public sealed partial class AccountGrain(
     private async Task<Append> AppendAsync(
         ImmutableArray<(AccountEventData Data, string Actor)> decided, Domain.Strategies.Strategy assigned, StrategyInForce latest)
     {
-        var append = AccountLifecycle.Complete(state, decided, clock.Now, assigned, latest);
+        var append = await CompleteWithPersonAsync(decided, assigned, latest);
         if (append.IsEmpty)
         {
             return append;
         }
 
         var before = state;
-        var next = append.State!;
+        var next = append.State! with { Person = null };
         var expected = before?.Version ?? 0;
         var wake = await NextWakeAsync(next);
         var earlier = !registeredWake.Known || (wake is not null && (registeredWake.At is null || wake.At < registeredWake.At));
@@ -306,6 +307,7 @@ public sealed partial class AccountGrain(
         metrics.Recorded(append.Events.Select(e => e.Data));
         await ReportAsync();
         await TellAgenciesAsync(before);
+        await SyncDebtorAsync(before, next);
         return append;
     }
 

@@ -41,7 +41,7 @@ public static class ContactsApi
             .WithName("GetContactPermission")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
             .WithSummary("May the debtor be contacted on a channel now? A dialer asks before it dials")
-            .WithDescription("rule is 'allowed' or the rule that forbids it (timeWindow, callAttemptsPer7Days, waitAfterConversation, effectiveCallsPerDay, holiday, disputeOpen, hold, ceaseCommunication, accountClosed); nextAllowedAt is the first moment it would be allowed, null while a stop lasts.");
+            .WithDescription("rule is 'allowed' or the rule that forbids it (timeWindow, callAttemptsPer7Days, waitAfterConversation, effectiveCallsPerDay, unansweredDialsPerDay, wrong-number, holiday, disputeOpen, hold, ceaseCommunication, accountClosed); for an account with a customerId the person's rules (docs/contacts.md) apply across their accounts; nextAllowedAt is the first moment it would be allowed, null while a stop lasts.");
         contacts.MapPost("/contacts", RecordAsync)
             .WithName("RecordContact")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
