@@ -91,6 +91,7 @@ public sealed class ContactsApiTests(HostFixture host)
     public async Task A_wrong_number_stops_calls_and_sms_until_contact_info_brings_another_which_is_audited_with_its_source()
     {
         var account = await AccountAsync();
+        Assert.Equal(HttpStatusCode.OK, (await host.Admin.PostAsync($"{account}/contact-info", Json("""{"phone":"+8613800138000","source":"lender"}"""))).StatusCode);
         await host.Admin.PostAsync($"{account}/contacts", Json("""{"channel":"Call","outcome":"WrongNumber"}"""));
 
         var blocked = await (await host.Admin.GetAsync($"{account}/contact-permission?channel=Sms")).JsonAsync();

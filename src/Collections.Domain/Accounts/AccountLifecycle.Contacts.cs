@@ -143,7 +143,9 @@ public static partial class AccountLifecycle
             return Decision.Reject(RejectionKind.Invalid, $"at {at:O} is more than {Outsourcing.ContactMemory.TotalDays:0} days ago; record contacts as they are made");
         }
 
-        verdict = ContactPolicy.Evaluate(ContactContextOf(state, rules), channel, at, outcome);
+        // The debtor judged the person's rules with every contact of the person, this one's rivals included:
+        // the account adds only its own (per-debt) rules, or a rival recorded first would refuse both.
+        verdict = ContactPolicy.Evaluate(person is null ? ContactContextOf(state, rules) : AccountContext(state, rules), channel, at, outcome);
         if (verdict.Allowed && person is { Allowed: false })
         {
             verdict = person;

@@ -35,6 +35,7 @@ public static class ApiDocument
         ["Portfolio"] = "A lender's figures by stage and bucket, pre-aggregated.",
         ["Payments"] = "The daily payment file of a high-volume lender.",
         ["Agencies"] = "Collection agencies: profiles, work lists, placed accounts, and each lender's view of them.",
+        ["Debtors"] = "One person's accounts at a lender (same customerId) and what belongs to the person: holds, today's contacts, wrong numbers.",
     };
 
     public static IServiceCollection AddApiDocument(this IServiceCollection services) =>
