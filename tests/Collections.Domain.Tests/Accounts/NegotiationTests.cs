@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Collections.Domain.Accounts;
 using Collections.Domain.Events;
 using Collections.Domain.Tests.Support;
@@ -156,14 +155,15 @@ public class NegotiationTests
     {
         var account = OpenedAt(10);
         account.Execute((s, r) => AccountLifecycle.RecordContact(s, Domain.ContactChannel.Letter, Domain.Contacts.ContactOutcome.WrongNumber, At(10), At(10), r, out _), At(10));
-        Assert.Equal([account.State.Record.Debtor.Phone!], account.State.WrongNumbers);
+        Assert.Equal([account.State.Record.Debtor.Phone!], account.State.WrongNumbers.ToArray());
         Assert.Equal(Domain.Contacts.ContactRules.WrongNumber, AccountLifecycle.ContactPermission(account.State, Domain.ContactChannel.Sms, At(10), account.Strategy.Rules).Decision.Rule);
 
         AssertRejected(account.Execute((s, _) => AccountLifecycle.ChangeContactInfo(s, "12345", null, null, null), At(10)), RejectionKind.Invalid, "source is required");
         var changed = account.Execute((s, _) => AccountLifecycle.ChangeContactInfo(s, "+8613900139000", null, "1 Bund Road", "skip-trace"), At(10));
 
         var info = Assert.IsType<ContactInfoChanged>(Assert.Single(changed.Commanded));
-        Assert.Equal(("skip-trace", ImmutableArray.Create("phone", "address")), (info.Source, info.Fields));
+        Assert.Equal("skip-trace", info.Source);
+        Assert.Equal(["phone", "address"], info.Fields.ToArray());
         Assert.Equal("1 Bund Road", account.State.Record.Debtor.Address);
         Assert.NotEqual(Domain.Contacts.ContactRules.WrongNumber, AccountLifecycle.ContactPermission(account.State, Domain.ContactChannel.Sms, At(10), account.Strategy.Rules).Decision.Rule);
     }
