@@ -50,6 +50,7 @@ app.MapStrategyApi();
 app.MapAccountsApi();
 app.MapPortfolioApi();
 app.MapSearchApi();
+app.MapDebtorsApi();
 app.MapPaymentImportApi();
 app.MapAgenciesApi();
 app.MapTeamsApi();

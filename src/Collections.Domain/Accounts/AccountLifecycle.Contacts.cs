@@ -106,13 +106,28 @@ public static partial class AccountLifecycle
     }
 
     /// <summary>
-    /// A contact the lender's own team made, checked by the contact policy at the instant it was made:
-    /// refused (<paramref name="verdict"/> names the rule) or recorded, counting towards every cap after it.
+    /// A contact the lender's own team made, judged by the contact policy at the instant it was made against
+    /// every contact recorded (before and after it). It happened, so it is recorded either way: as
+    /// <c>ContactRecorded</c>, or, when <paramref name="verdict"/> names a rule it broke, as <c>ContactViolation</c>;
+    /// both count towards every cap after it. A closed account refuses first. <paramref name="person"/> is the
+    /// debtor's verdict (it judged the contact with the person's other accounts), for an account with a customerId.
     /// </summary>
     public static Decision RecordContact(
-        AccountState state, ContactChannel channel, ContactOutcome outcome, DateTimeOffset at, DateTimeOffset now, Strategy rules, out ContactDecision? verdict)
+        AccountState state,
+        ContactChannel channel,
+        ContactOutcome outcome,
+        DateTimeOffset at,
+        DateTimeOffset now,
+        Strategy rules,
+        out ContactDecision? verdict,
+        ContactDecision? person = null)
     {
         verdict = null;
+        if (state.Status == AccountStatus.Closed)
+        {
+            return ClosedConflict(state, "a contact");
+        }
+
         if (!Enum.IsDefined(channel) || !Enum.IsDefined(outcome))
         {
             return Decision.Reject(RejectionKind.Invalid, "channel and outcome must be known values");
@@ -128,13 +143,17 @@ public static partial class AccountLifecycle
             return Decision.Reject(RejectionKind.Invalid, $"at {at:O} is more than {Outsourcing.ContactMemory.TotalDays:0} days ago; record contacts as they are made");
         }
 
-        verdict = ContactPermission(state, channel, at, rules).Decision;
-        if (!verdict.Allowed)
+        // The debtor judged the person's rules with every contact of the person, this one's rivals included:
+        // the account adds only its own (per-debt) rules, or a rival recorded first would refuse both.
+        verdict = ContactPolicy.Evaluate(person is null ? ContactContextOf(state, rules) : AccountContext(state, rules), channel, at, outcome);
+        if (verdict.Allowed && person is { Allowed: false })
         {
-            return Decision.Reject(RejectionKind.Conflict, $"the contact is not allowed ({verdict.Rule}): {verdict.Detail}");
+            verdict = person;
         }
 
-        return new Decision([new ContactRecorded(channel, outcome, at, verdict.Rule)]);
+        return verdict.Allowed
+            ? new Decision([new ContactRecorded(channel, outcome, at, verdict.Rule)])
+            : new Decision([new ContactViolation(channel, outcome, at, verdict.Rule, verdict.Detail)]);
     }
 
     /// <summary>The gateway accepted a contact of the outbox; a result it gave at once is recorded with it.</summary>
@@ -214,7 +233,7 @@ public static partial class AccountLifecycle
         state.Outsourcing.RecentContacts.IsEmpty ? state.Contacts.Recent : [.. state.Contacts.Recent.Concat(state.Outsourcing.RecentContacts).OrderBy(c => c.At)];
 
     private static ContactContext Stopless(ContactContext context) =>
-        context with { CeaseCommunication = false, DisputeOpen = false, StoppingHold = null };
+        context with { CeaseCommunication = false, DisputeOpen = false, StoppingHold = null, WrongNumber = false };
 
     private static void PlanNextContacts(Pending pending, DateTimeOffset now, Strategy rules)
     {
@@ -315,7 +334,7 @@ public static partial class AccountLifecycle
                 Planned = log.Planned.RemoveAll(p => p.Id == requested.ContactId),
                 LastOffsets = Handled(state, requested.ContactId, e.At),
                 Outbox = log.Outbox.Add(new PendingDispatch(requested.ContactId, requested.Channel, requested.Stage, requested.IdempotencyKey, e.At)),
-                Recent = Remember(log.Recent, new ContactAttempt(requested.Channel, e.At, null), e.At),
+                Recent = Remember(log.Recent, Attempt(state, requested.Channel, e.At, null), e.At),
             },
             ContactSent sent => Dispatched(log, sent.ContactId, ContactDispatchStatus.Sent),
             ContactDispatchFailed failed => Dispatched(log, failed.ContactId, ContactDispatchStatus.Failed),
@@ -326,12 +345,36 @@ public static partial class AccountLifecycle
                     ? [.. log.Recent.Select(a => a.Channel == contact.Channel && a.At == contact.RequestedAt && a.Outcome is null ? a with { Outcome = outcome } : a)]
                     : log.Recent,
             },
-            ContactRecorded recorded => log with { Recent = Remember(log.Recent, new ContactAttempt(recorded.Channel, recorded.At, recorded.Outcome), e.At) },
+            ContactRecorded recorded => log with { Recent = Remember(log.Recent, Attempt(state, recorded.Channel, recorded.At, recorded.Outcome), e.At) },
+            ContactViolation violation => log with { Recent = Remember(log.Recent, Attempt(state, violation.Channel, violation.At, violation.Outcome), e.At) },
             _ => throw Unhandled(e),
         };
 
-        return state with { Version = e.Seq, Contacts = next };
+        var reported = e.Data switch
+        {
+            ContactRecorded recorded => recorded.Outcome,
+            ContactViolation violation => violation.Outcome,
+            ContactResultReceived result => result.Outcome,
+            _ => null,
+        };
+        return state with
+        {
+            Version = e.Seq,
+            Contacts = next,
+            WrongNumbers = reported == ContactOutcome.WrongNumber ? MarkWrong(state) : state.WrongNumbers,
+            Violations = e.Data is ContactViolation ? state.Violations.SetItem(e.Actor, state.Violations.GetValueOrDefault(e.Actor) + 1) : state.Violations,
+        };
     }
+
+    /// <summary>A contact attempt on the number on file (calls and SMS go to it).</summary>
+    public static ContactAttempt Attempt(AccountState state, ContactChannel channel, DateTimeOffset at, ContactOutcome? outcome) =>
+        new(channel, at, outcome) { Number = channel is ContactChannel.Call or ContactChannel.Sms ? state.Record.Debtor.Phone : null };
+
+    /// <summary>The number on file joins the wrong numbers (the latest <see cref="AccountState.MaxWrongNumbers"/> are kept).</summary>
+    private static ImmutableArray<string> MarkWrong(AccountState state) =>
+        state.Record.Debtor.Phone is not { } phone || state.WrongNumbers.Contains(phone)
+            ? state.WrongNumbers
+            : [.. state.WrongNumbers.Add(phone).TakeLast(AccountState.MaxWrongNumbers)];
 
     /// <summary>
     /// The cadence's progress once a planned contact is settled on the debtor-local day of <paramref name="at"/>:

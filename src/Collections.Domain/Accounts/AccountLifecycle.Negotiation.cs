@@ -14,6 +14,11 @@ public static partial class AccountLifecycle
     /// <summary>The debtor promises to pay an amount by a date; the wake decides it when date + grace ends.</summary>
     public static Decision MakePromise(AccountState state, decimal amount, DateOnly dueDate, DateTimeOffset now, Strategy rules)
     {
+        if (state.Status == AccountStatus.Closed)
+        {
+            return ClosedConflict(state, "a promise");
+        }
+
         var policy = rules.Negotiation;
         var today = BusinessCalendar.LocalDate(now, state.Zone);
         if (InvalidAmount(state, amount, "amount") is { } invalid)
@@ -65,6 +70,11 @@ public static partial class AccountLifecycle
     /// </summary>
     public static Decision SubmitPlan(AccountState state, PlanTerms terms, DateTimeOffset now, Strategy rules, bool requiresApproval = false)
     {
+        if (state.Status == AccountStatus.Closed)
+        {
+            return ClosedConflict(state, "a plan");
+        }
+
         var policy = rules.Negotiation;
         var today = BusinessCalendar.LocalDate(now, state.Zone);
         if (terms.Installments.IsDefaultOrEmpty)
@@ -184,6 +194,11 @@ public static partial class AccountLifecycle
     /// </summary>
     public static Decision OfferSettlement(AccountState state, decimal amount, DateOnly expiresOn, DateTimeOffset now, Strategy rules, bool requiresApproval = false)
     {
+        if (state.Status == AccountStatus.Closed)
+        {
+            return ClosedConflict(state, "a settlement");
+        }
+
         var policy = rules.Negotiation;
         var today = BusinessCalendar.LocalDate(now, state.Zone);
         var balance = state.Balance.Total;

@@ -123,7 +123,11 @@ public static partial class AccountLifecycle
     }
 
     /// <summary>The compliance policy's context for a contact on this account now.</summary>
-    public static ContactContext ContactContextOf(AccountState state, Strategy rules)
+    public static ContactContext ContactContextOf(AccountState state, Strategy rules) =>
+        state.Person is { } person ? Debtors.DebtorRules.Join(AccountContext(state, rules), person, state.AccountRef) : AccountContext(state, rules);
+
+    /// <summary>The account's own contact context: its rules, history, stops and number.</summary>
+    private static ContactContext AccountContext(AccountState state, Strategy rules)
     {
         var stopping = state.Holds.FirstOrDefault(h => h.Type != HoldType.CeaseCommunication && (HoldRules.Stops(h.Type) & CollectionActivities.Contact) != 0);
         return new ContactContext(
@@ -133,7 +137,12 @@ public static partial class AccountLifecycle
             CeaseCommunication: state.Holds.Any(h => h.Type == HoldType.CeaseCommunication),
             DisputeOpen: state.Dispute is not null,
             StoppingHold: stopping?.Type.ToString(),
-            Holidays: rules.Compliance.Holidays.IsDefaultOrEmpty ? null : [.. rules.Compliance.Holidays]);
+            Holidays: rules.Compliance.Holidays.IsDefaultOrEmpty ? null : [.. rules.Compliance.Holidays])
+        {
+            Number = state.Record.Debtor.Phone,
+            WrongNumber = state.Record.Debtor.Phone is { } phone && state.WrongNumbers.Contains(phone),
+            UnansweredDialsPerDay = rules.Compliance.UnansweredDialsPerDay,
+        };
     }
 
     /// <summary>
@@ -333,7 +342,7 @@ public static partial class AccountLifecycle
             case AgencyContactRecorded contact:
                 var recent = outsourcing.RecentContacts
                     .Where(c => c.At > contact.At - Outsourcing.ContactMemory)
-                    .Append(new ContactAttempt(contact.Channel, contact.At, contact.Outcome))
+                    .Append(Attempt(state, contact.Channel, contact.At, contact.Outcome))
                     .OrderBy(c => c.At)
                     .TakeLast(Outsourcing.MaxRecentContacts);
                 return state with

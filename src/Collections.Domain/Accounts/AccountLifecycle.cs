@@ -208,14 +208,20 @@ public static partial class AccountLifecycle
     /// decided (a wake that found nothing else due), only what the state itself calls for.
     /// </summary>
     public static Append Complete(
-        AccountState? state, IEnumerable<(AccountEventData Data, string Actor)> decided, DateTimeOffset now, Strategy assigned, StrategyInForce latest)
+        AccountState? state,
+        IEnumerable<(AccountEventData Data, string Actor)> decided,
+        DateTimeOffset now,
+        Strategy assigned,
+        StrategyInForce latest,
+        Debtors.DebtorLedger? person = null)
     {
         var events = ImmutableArray.CreateBuilder<AccountEvent>();
-        var next = state;
+        var next = state is null || person is null ? state : state with { Person = person };
         void Record(AccountEventData data, string actor)
         {
             var e = new AccountEvent((next?.Version ?? 0) + 1, now, actor, data);
             next = Apply(next, e);
+            next = person is null ? next : next with { Person = person };
             events.Add(e);
         }
 
@@ -304,17 +310,78 @@ public static partial class AccountLifecycle
         return new Decision(pending.Events);
     }
 
+    /// <summary>
+    /// New contact data from <paramref name="source"/> (skip-trace, the debtor, an agency), validated like a
+    /// lender record; what does not change is not recorded. A new phone number lifts a wrong-number block.
+    /// </summary>
+    public static Decision ChangeContactInfo(AccountState state, string? phone, string? email, string? address, string? source)
+    {
+        if (state.Status == AccountStatus.Closed)
+        {
+            return ClosedConflict(state, "new contact data");
+        }
+
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(source) || source.Trim().Length > 64)
+        {
+            errors.Add("source is required: where the data comes from, e.g. skip-trace, debtor, agency (at most 64 characters)");
+        }
+
+        if (phone is null && email is null && address is null)
+        {
+            errors.Add("give at least one of phone, email, address");
+        }
+
+        var fields = new Dictionary<string, string?>
+        {
+            ["accountRef"] = state.AccountRef, ["currency"] = state.Record.Currency, ["principal"] = "1", ["dueDate"] = "2000-01-01",
+            ["borrowerName"] = "-", ["phone"] = phone, ["email"] = email, ["address"] = address,
+        };
+        errors.AddRange(AccountRecordParser.Parse(fields).Errors.Select(e => e.ToString()));
+        if (errors.Count > 0)
+        {
+            return Decision.Reject(RejectionKind.Invalid, string.Join("; ", errors));
+        }
+
+        var debtor = state.Record.Debtor;
+        phone = phone?.Trim();
+        email = email?.Trim();
+        address = address?.Trim();
+        var changed = ImmutableArray.CreateBuilder<string>();
+        if (phone is not null && phone != debtor.Phone)
+        {
+            changed.Add("phone");
+        }
+
+        if (email is not null && email != debtor.Email)
+        {
+            changed.Add("email");
+        }
+
+        if (address is not null && address != debtor.Address)
+        {
+            changed.Add("address");
+        }
+
+        return changed.Count == 0
+            ? Decision.None
+            : new Decision([new ContactInfoChanged(phone, email, address, source!.Trim(), changed.ToImmutable())]);
+    }
+
     /// <summary>The lender takes the account out of collections.</summary>
     public static Decision Close(AccountState state, ClosedReason reason)
     {
+        if (state.Status == AccountStatus.Closed)
+        {
+            return Decision.Reject(RejectionKind.Conflict, $"the account is already closed ({state.ClosedReason})");
+        }
+
         if (reason is not (ClosedReason.Recalled or ClosedReason.WrittenOff or ClosedReason.Sold))
         {
             return Decision.Reject(RejectionKind.Invalid, $"a lender closes an account as Recalled, WrittenOff or Sold; {reason} is decided by the engine");
         }
 
-        return state.Status == AccountStatus.Closed
-            ? Decision.Reject(RejectionKind.Conflict, $"the account is already closed ({state.ClosedReason})")
-            : new Decision([new AccountClosed(reason)]);
+        return new Decision([new AccountClosed(reason)]);
     }
 
     /// <summary>
@@ -326,12 +393,12 @@ public static partial class AccountLifecycle
         var next = e.Data switch
         {
             AccountOpened opened => Opened(opened, e),
-            AccountUpdated or AccountReopened or StageEntered or PaymentReceived or AccountClosed => ApplyAccount(Existing(state), e),
+            AccountUpdated or AccountReopened or StageEntered or PaymentReceived or AccountClosed or ContactInfoChanged => ApplyAccount(Existing(state), e),
             PromiseMade or PromiseKept or PromiseBroken or PlanSubmitted or PlanApproved or PlanBroken or PlanLapsed or PlanCompleted
                 or SettlementOffered or SettlementApproved or SettlementExpired or SettlementPaid => ApplyArrangement(Existing(state), e),
             DisputeOpened or DisputeResolved or HoldPlaced or HoldReleased or LitigationStepRecorded => ApplyProtection(Existing(state), e),
             ContactPlanned or ContactSuppressed or ContactDispatchRequested or ContactSent or ContactDispatchFailed or ContactResultReceived
-                or ContactRecorded => ApplyContacts(Existing(state), e),
+                or ContactRecorded or ContactViolation => ApplyContacts(Existing(state), e),
             AccountPlaced or PlacementAwaited or PlacementRecalled or PlacementReturned or AgencyContactRecorded
                 or PlacementPaymentCredited => ApplyOutsourcing(Existing(state), e),
             _ => throw Unhandled(e),
@@ -396,6 +463,19 @@ public static partial class AccountLifecycle
             Promise = state.Promise is { } promise ? promise with { Paid = promise.Paid + paid.Amount } : null,
             Plan = state.Plan is { } plan ? plan with { Paid = plan.Paid + paid.Amount } : null,
             Settlement = state.Settlement is { } offer ? offer with { Paid = offer.Paid + paid.Amount } : null,
+        },
+        ContactInfoChanged changed => state with
+        {
+            Version = e.Seq,
+            Record = state.Record with
+            {
+                Debtor = state.Record.Debtor with
+                {
+                    Phone = changed.Phone ?? state.Record.Debtor.Phone,
+                    Email = changed.Email ?? state.Record.Debtor.Email,
+                    Address = changed.Address ?? state.Record.Debtor.Address,
+                },
+            },
         },
         AccountClosed closed => state with
         {
@@ -484,6 +564,7 @@ public static partial class AccountLifecycle
         Check("pastDueAmount", before.PastDueAmount == after.PastDueAmount);
         Check("contact", before.Debtor == after.Debtor);
         Check("score", before.Score == after.Score);
+        Check("customerId", before.CustomerId == after.CustomerId);
         return changed.ToImmutable();
     }
 }

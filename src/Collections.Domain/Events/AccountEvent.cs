@@ -54,6 +54,8 @@ public sealed record AccountEvent(long Seq, DateTimeOffset At, string Actor, Acc
 [JsonDerivedType(typeof(ContactDispatchFailed), nameof(ContactDispatchFailed))]
 [JsonDerivedType(typeof(ContactResultReceived), nameof(ContactResultReceived))]
 [JsonDerivedType(typeof(ContactRecorded), nameof(ContactRecorded))]
+[JsonDerivedType(typeof(ContactViolation), nameof(ContactViolation))]
+[JsonDerivedType(typeof(ContactInfoChanged), nameof(ContactInfoChanged))]
 public abstract record AccountEventData
 {
     private static readonly FrozenDictionary<Type, string> Discriminators = typeof(AccountEventData)

@@ -73,12 +73,18 @@ public sealed record NegotiationPolicy(
     public const int DefaultMaxPromiseDays = 30;
 }
 
-/// <summary>The compliance profile and the lender's holidays (debtor-local dates on which nobody is contacted).</summary>
+/// <summary>
+/// The compliance profile and the lender's holidays (debtor-local dates on which nobody is contacted);
+/// <see cref="UnansweredDialsPerDay"/> is the CN profile's soft cap on unanswered dials per number per day.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("collections.CompliancePolicy")]
 public sealed record CompliancePolicy([property: Id(0)] ComplianceProfile Profile)
 {
     [Id(1)]
     public ImmutableArray<DateOnly> Holidays { get; init; } = [];
+
+    [Id(2)]
+    public int UnansweredDialsPerDay { get; init; } = Contacts.ContactPolicy.DefaultUnansweredDialsPerDay;
 }
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Collections.Domain.Contacts;
 
 namespace Collections.Domain.Strategies;
 
@@ -194,7 +195,7 @@ public static class StrategyDocument
             }
 
             var complianceSection = Object(doc, "compliance", prefix);
-            RejectUnknown(complianceSection, prefix + "compliance", "profile", "holidays");
+            RejectUnknown(complianceSection, prefix + "compliance", "profile", "holidays", "unansweredDialsPerDay");
             var profile = ComplianceProfile.CN;
             var profileText = complianceSection["profile"] is JsonValue pv && pv.TryGetValue<string>(out var p) ? p : null;
             if (profileText is null || !Enum.TryParse(profileText, ignoreCase: false, out profile) || !Enum.IsDefined(profile))
@@ -203,13 +204,16 @@ public static class StrategyDocument
             }
 
             var holidays = ReadHolidays(complianceSection["holidays"], prefix + "compliance.holidays");
+            var unansweredDials = complianceSection.ContainsKey("unansweredDialsPerDay")
+                ? Int(complianceSection, "unansweredDialsPerDay", prefix + "compliance", 1, 100) ?? 0
+                : ContactPolicy.DefaultUnansweredDialsPerDay;
             if (errors.Count > before || name is null || stages is null)
             {
                 return null;
             }
 
             return new Strategy(name, stages, buckets, contactPlan, placement, legal, negotiation,
-                new CompliancePolicy(profile) { Holidays = holidays }, 0, null);
+                new CompliancePolicy(profile) { Holidays = holidays, UnansweredDialsPerDay = unansweredDials }, 0, null);
         }
 
         private StageThresholds? ReadStages(JsonObject section, string path)

@@ -200,24 +200,29 @@ public sealed partial class AccountGrain(
     /// rejection records nothing. The turn-based grain makes a command and a tick, or two commands, one
     /// after the other; the due-first rule makes the outcome depend on business time, not on their order.
     /// </summary>
-    private async Task<CommandResult> ExecuteAsync(Func<AccountState, Domain.Strategies.Strategy, DateTimeOffset, Decision> command, string actor)
+    private async Task<CommandResult> ExecuteAsync(Func<AccountState, Domain.Strategies.Strategy, DateTimeOffset, Decision> command, string actor) =>
+        (await ExecuteRecordingAsync(command, actor)).Result;
+
+    /// <summary><see cref="ExecuteAsync"/>, with the append it made (to find the sequence number of what the command recorded).</summary>
+    private async Task<(CommandResult Result, Append Append)> ExecuteRecordingAsync(Func<AccountState, Domain.Strategies.Strategy, DateTimeOffset, Decision> command, string actor)
     {
         if (state is null)
         {
-            return new CommandResult(null);
+            return (new CommandResult(null), Nothing);
         }
 
         var now = clock.Now;
         var assigned = await AssignedRulesAsync(state);
         var latest = await LatestAsync(state);
-        var execution = AccountLifecycle.Execute(state, now, assigned, latest, (account, rules) => command(account, rules, now));
+        var current = await PersonOfAsync(state) is { } person ? state with { Person = person } : state;
+        var execution = AccountLifecycle.Execute(current, now, assigned, latest, (account, rules) => command(account, rules, now));
         if (execution.Rejection is { } rejection)
         {
             LogRejected(logger, Key, rejection.Kind);
-            return CommandResult.Rejected(rejection);
+            return (CommandResult.Rejected(rejection), Nothing);
         }
 
-        await CommitAsync(
+        var append = await CommitAsync(
             [
                 .. execution.Due.Select(e => (e, System)),
                 .. execution.Commanded.Select(e => (e, actor)),
@@ -225,7 +230,7 @@ public sealed partial class AccountGrain(
             ],
             assigned,
             latest);
-        return new CommandResult(await ViewAsync(state), Recorded: execution.Commanded.Length);
+        return (new CommandResult(await ViewAsync(state), Recorded: execution.Commanded.Length), append);
     }
 
     /// <summary>
@@ -297,14 +302,14 @@ public sealed partial class AccountGrain(
     private async Task<Append> AppendAsync(
         ImmutableArray<(AccountEventData Data, string Actor)> decided, Domain.Strategies.Strategy assigned, StrategyInForce latest)
     {
-        var append = AccountLifecycle.Complete(state, decided, clock.Now, assigned, latest);
+        var append = await CompleteWithPersonAsync(decided, assigned, latest);
         if (append.IsEmpty)
         {
             return append;
         }
 
         var before = state;
-        var next = append.State!;
+        var next = append.State! with { Person = null };
         var expected = before?.Version ?? 0;
         var wake = await NextWakeAsync(next);
         var earlier = !registeredWake.Known || (wake is not null && (registeredWake.At is null || wake.At < registeredWake.At));
@@ -340,6 +345,7 @@ public sealed partial class AccountGrain(
         await ReportAsync();
         await QueueAsync();
         await TellAgenciesAsync(before);
+        await SyncDebtorAsync(before, next);
         return append;
     }
 
@@ -444,7 +450,7 @@ public sealed partial class AccountGrain(
             OpenedAt = account.OpenedAt,
             StageEnteredAt = account.StageEnteredAt,
             ClosedAt = account.ClosedAt,
-            Contact = new ContactView(debtor.BorrowerName, debtor.Phone, debtor.Email, debtor.TimeZone, debtor.Region),
+            Contact = new ContactView(debtor.BorrowerName, debtor.Phone, debtor.Email, debtor.TimeZone, debtor.Region, debtor.Address),
             Holds = [.. account.Holds.Select(AccountViews.Hold)],
             Dispute = AccountViews.Dispute(account),
             Promise = AccountViews.Promise(account),
@@ -457,6 +463,8 @@ public sealed partial class AccountGrain(
             Forgiven = account.Forgiven,
             FirstNoticeAt = account.FirstNoticeAt,
             Placement = PlacementViewOf(account),
+            CustomerId = account.Record.CustomerId,
+            WrongNumbers = account.WrongNumbers,
         };
     }
 

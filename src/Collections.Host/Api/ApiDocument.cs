@@ -38,6 +38,7 @@ public static class ApiDocument
         ["Agencies"] = "Collection agencies: profiles, work lists, placed accounts, and each lender's view of them.",
         ["Teams"] = "A lender's collector teams and their work queues: the next account that may be called now, leased to one collector.",
         ["Events"] = "Events out: lender and agency webhooks (signed, at least once, in order per account), the lender's pull feed and recent deliveries.",
+        ["Debtors"] = "One person's accounts at a lender (same customerId) and what belongs to the person: holds, today's contacts, wrong numbers.",
     };
 
     public static IServiceCollection AddApiDocument(this IServiceCollection services) =>
