@@ -24,6 +24,7 @@ public static partial class AccountLifecycle
     /// </summary>
     public static ImmutableArray<AccountEventData> DueContacts(AccountState state, DateTimeOffset now, Strategy rules)
     {
+        rules = Effective(state, rules);
         var pending = new Pending(state, now);
         foreach (var planned in state.Contacts.Planned)
         {
@@ -34,6 +35,10 @@ public static partial class AccountLifecycle
             else if (planned.Stage != state.Stage)
             {
                 pending.Add(new ContactSuppressed(planned.Id, planned.Channel, planned.Stage, ContactRules.StageLeft, $"the account left {planned.Stage} for {state.Stage?.ToString() ?? "no stage"} before the contact was due"));
+            }
+            else if (planned.Step != ReminderStep && state.Contacts.PlanSegment != state.Segment)
+            {
+                pending.Add(new ContactSuppressed(planned.Id, planned.Channel, planned.Stage, ContactRules.SegmentChanged, $"the account moved from segment {state.Contacts.PlanSegment ?? "(none)"} to {state.Segment ?? "(none)"}, whose contact plan replaces this one"));
             }
         }
 
@@ -79,6 +84,7 @@ public static partial class AccountLifecycle
             return Earliest(earliest, new Wake(now, "suppress the planned contacts of a closed account"));
         }
 
+        rules = Effective(state, rules);
         var context = Stopless(ContactContextOf(state, rules));
         foreach (var planned in state.Contacts.Planned)
         {
@@ -216,6 +222,13 @@ public static partial class AccountLifecycle
     private static ContactContext Stopless(ContactContext context) =>
         context with { CeaseCommunication = false, DisputeOpen = false, StoppingHold = null };
 
+    /// <summary>The step of a reminder before a promise or installment date: not a step of the contact plan.</summary>
+    public const int ReminderStep = -1;
+
+    /// <summary>A promise is open, or a plan or a settlement is in force: the debtor is paying, so dunning pauses.</summary>
+    public static bool ArrangementInForce(AccountState state) =>
+        state.Promise is not null || state.Plan is { Status: ApprovalStatus.Active } || state.Settlement is { Status: ApprovalStatus.Active };
+
     private static void PlanNextContacts(Pending pending, DateTimeOffset now, Strategy rules)
     {
         var state = pending.State;
@@ -226,8 +239,14 @@ public static partial class AccountLifecycle
         }
 
         var entryDay = BusinessCalendar.LocalDate(entered, state.Zone);
+        PlanReminder(pending, now, rules, entryDay);
+        if (ArrangementInForce(state))
+        {
+            return;
+        }
+
         var todayOffset = BusinessCalendar.LocalDate(now, state.Zone).DayNumber - entryDay.DayNumber;
-        var progress = state.Contacts.CadenceOf == entered ? state.Contacts.LastOffsets : ImmutableDictionary<int, int>.Empty;
+        var progress = state.Contacts.CadenceOf == entered && state.Contacts.PlanSegment == state.Segment ? state.Contacts.LastOffsets : ImmutableDictionary<int, int>.Empty;
         for (var index = 0; index < rules.ContactPlan.Length; index++)
         {
             var step = rules.ContactPlan[index];
@@ -246,6 +265,60 @@ public static partial class AccountLifecycle
             var dayStart = BusinessCalendar.StartOfDay(day, state.Zone);
             var first = ContactPolicy.NextAllowed(ContactContextOf(pending.State, rules), step.Channel, dayStart > now ? dayStart : now);
             pending.Add(new ContactPlanned(index, step.Stage, step.Channel, offset, day, first));
+        }
+    }
+
+    /// <summary>
+    /// The next reminder of the arrangement in force: <c>negotiation.reminderDaysBefore</c> days before the
+    /// promise's date and each installment not yet met, on the first such day from today after the last
+    /// reminder planned; one at a time.
+    /// </summary>
+    private static void PlanReminder(Pending pending, DateTimeOffset now, Strategy rules, DateOnly entryDay)
+    {
+        var state = pending.State;
+        if (!ArrangementInForce(state) || state.Contacts.Planned.Any(p => p.Step == ReminderStep))
+        {
+            return;
+        }
+
+        var today = BusinessCalendar.LocalDate(now, state.Zone);
+        var last = state.Contacts.LastReminderDay;
+        var days = ArrangementDates(state)
+            .SelectMany(date => rules.Negotiation.ReminderDaysBefore.Select(before => date.AddDays(-before)))
+            .Where(day => day >= today && (last is null || day > last))
+            .Order()
+            .Take(1)
+            .ToList();
+        if (days is not [var reminder])
+        {
+            return;
+        }
+
+        var channel = rules.Negotiation.ReminderChannel;
+        var dayStart = BusinessCalendar.StartOfDay(reminder, state.Zone);
+        var first = ContactPolicy.NextAllowed(ContactContextOf(state, rules), channel, dayStart > now ? dayStart : now);
+        pending.Add(new ContactPlanned(ReminderStep, state.Stage!.Value, channel, reminder.DayNumber - entryDay.DayNumber, reminder, first));
+    }
+
+    /// <summary>The dates the debtor has agreed to pay on: the promise's, and each installment of the plan not yet met.</summary>
+    private static IEnumerable<DateOnly> ArrangementDates(AccountState state)
+    {
+        if (state.Promise is { } promise)
+        {
+            yield return promise.DueDate;
+        }
+
+        if (state.Plan is { Status: ApprovalStatus.Active } plan)
+        {
+            var cumulative = 0m;
+            foreach (var installment in plan.Terms.Installments)
+            {
+                cumulative += installment.Amount;
+                if (plan.Paid < cumulative)
+                {
+                    yield return installment.DueDate;
+                }
+            }
         }
     }
 
@@ -287,8 +360,19 @@ public static partial class AccountLifecycle
             }
 
             var verdict = ContactPolicy.Evaluate(context, planned.Channel, now);
+            var reminder = planned.Step == ReminderStep;
+            if (verdict.Allowed && reminder != ArrangementInForce(state))
+            {
+                verdict = reminder
+                    ? new ContactDecision(false, ContactRules.ArrangementEnded, "the promise or plan this reminder was for ended before it was due", null)
+                    : new ContactDecision(false, ContactRules.Arrangement, $"{EscalationHeldBy(state) ?? "an arrangement"} is in force: collection contacts pause while the debtor pays", null);
+            }
+
+            var template = reminder ? $"Reminder.{planned.Channel}"
+                : planned.Step < rules.ContactPlan.Length ? rules.ContactPlan[planned.Step].TemplateId
+                : ContactPlanStep.DefaultTemplate(planned.Stage, planned.Channel);
             pending.Add(verdict.Allowed
-                ? new ContactDispatchRequested(planned.Id, planned.Channel, planned.Stage, ContactIdempotencyKey(state, planned.Id), verdict.Rule)
+                ? new ContactDispatchRequested(planned.Id, planned.Channel, planned.Stage, ContactIdempotencyKey(state, planned.Id), verdict.Rule, template)
                 : new ContactSuppressed(planned.Id, planned.Channel, planned.Stage, verdict.Rule, verdict.Detail));
         }
     }
@@ -299,11 +383,18 @@ public static partial class AccountLifecycle
         var log = state.Contacts;
         var next = e.Data switch
         {
+            ContactPlanned { Step: ReminderStep } reminder => log with
+            {
+                Planned = log.Planned.Add(new PlannedContact(e.Seq, reminder.Step, reminder.Stage, reminder.Channel, reminder.DayOffset, reminder.Day)),
+                LastReminderDay = reminder.Day,
+            },
             ContactPlanned planned => log with
             {
                 Planned = log.Planned.Add(new PlannedContact(e.Seq, planned.Step, planned.Stage, planned.Channel, planned.DayOffset, planned.Day)),
                 CadenceOf = state.StageEnteredAt,
-                LastOffsets = (log.CadenceOf == state.StageEnteredAt ? log.LastOffsets : ImmutableDictionary<int, int>.Empty).SetItem(planned.Step, planned.DayOffset),
+                PlanSegment = state.Segment,
+                LastOffsets = (log.CadenceOf == state.StageEnteredAt && log.PlanSegment == state.Segment ? log.LastOffsets : ImmutableDictionary<int, int>.Empty)
+                    .SetItem(planned.Step, planned.DayOffset),
             },
             ContactSuppressed suppressed => log with
             {
@@ -314,7 +405,7 @@ public static partial class AccountLifecycle
             {
                 Planned = log.Planned.RemoveAll(p => p.Id == requested.ContactId),
                 LastOffsets = Handled(state, requested.ContactId, e.At),
-                Outbox = log.Outbox.Add(new PendingDispatch(requested.ContactId, requested.Channel, requested.Stage, requested.IdempotencyKey, e.At)),
+                Outbox = log.Outbox.Add(new PendingDispatch(requested.ContactId, requested.Channel, requested.Stage, requested.IdempotencyKey, e.At, requested.Template)),
                 Recent = Remember(log.Recent, new ContactAttempt(requested.Channel, e.At, null), e.At),
             },
             ContactSent sent => Dispatched(log, sent.ContactId, ContactDispatchStatus.Sent),
@@ -341,7 +432,8 @@ public static partial class AccountLifecycle
     private static ImmutableDictionary<int, int> Handled(AccountState state, long contactId, DateTimeOffset at)
     {
         var log = state.Contacts;
-        if (log.Planned.FirstOrDefault(p => p.Id == contactId) is not { } planned || log.CadenceOf is not { } entered || entered != state.StageEnteredAt || planned.Stage != state.Stage)
+        if (log.Planned.FirstOrDefault(p => p.Id == contactId) is not { } planned || planned.Step == ReminderStep
+            || log.CadenceOf is not { } entered || entered != state.StageEnteredAt || planned.Stage != state.Stage || log.PlanSegment != state.Segment)
         {
             return log.LastOffsets;
         }
