@@ -164,4 +164,8 @@ public sealed record AccountView
     [Id(33)] public decimal Forgiven { get; init; }
     /// <summary>When the first notice went out: the start of the dispute validation window.</summary>
     [Id(34)] public DateTimeOffset? FirstNoticeAt { get; init; }
+    /// <summary>The strategy's segment the account is treated by; null when none matches.</summary>
+    [Id(40)] public string? Segment { get; init; }
+    /// <summary>US: the last day of the validation period (receipt 5 business days after the notice + 30 days); null until it is sent.</summary>
+    [Id(41)] public DateOnly? ValidationEndsOn { get; init; }
 }

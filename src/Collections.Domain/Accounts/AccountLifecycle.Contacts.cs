@@ -88,6 +88,12 @@ public static partial class AccountLifecycle
         var context = Stopless(ContactContextOf(state, rules));
         foreach (var planned in state.Contacts.Planned)
         {
+            if (planned.Channel == ContactChannel.Call && CallsAwaitValidationNotice(state, rules))
+            {
+                // The notice's own dispatch is a change of the account, which looks again.
+                continue;
+            }
+
             var dayStart = BusinessCalendar.StartOfDay(planned.Day, state.Zone);
             if (ContactPolicy.NextAllowed(context, planned.Channel, dayStart > now ? dayStart : now) is { } at)
             {
@@ -104,6 +110,12 @@ public static partial class AccountLifecycle
         if (state.Status == AccountStatus.Closed)
         {
             return (new ContactDecision(false, ContactRules.AccountClosed, $"the account left collections ({state.ClosedReason})", null), null);
+        }
+
+        rules = Effective(state, rules);
+        if (channel == ContactChannel.Call && CallsAwaitValidationNotice(state, rules))
+        {
+            return (new ContactDecision(false, ContactRules.ValidationNotice, "the validation notice has not been sent yet: no call before it (US)", null), null);
         }
 
         var context = ContactContextOf(state, rules);
@@ -225,6 +237,66 @@ public static partial class AccountLifecycle
     /// <summary>The step of a reminder before a promise or installment date: not a step of the contact plan.</summary>
     public const int ReminderStep = -1;
 
+    /// <summary>The step of the US validation notice: the account's first contact, before any of the plan.</summary>
+    public const int ValidationNoticeStep = -2;
+
+    /// <summary>Business days assumed for the notice to reach the debtor, before the 30 days of the validation period run.</summary>
+    public const int ValidationReceiptBusinessDays = 5;
+
+    public const int ValidationPeriodDays = 30;
+
+    /// <summary>US: calls wait until the validation notice has been sent.</summary>
+    public static bool CallsAwaitValidationNotice(AccountState state, Strategy rules) =>
+        rules.Compliance.Profile == ComplianceProfile.US && state.Contacts.ValidationNoticeSentAt is null;
+
+    /// <summary>
+    /// The last day of the validation period of a notice sent at <paramref name="sentAt"/>: receipt assumed
+    /// 5 business days (Monday to Friday, not the lender's holidays) after sending, then 30 days.
+    /// </summary>
+    public static DateOnly ValidationEndsOn(DateTimeOffset sentAt, TimeZoneInfo zone, Strategy rules)
+    {
+        var day = BusinessCalendar.LocalDate(sentAt, zone);
+        for (var counted = 0; counted < ValidationReceiptBusinessDays;)
+        {
+            day = day.AddDays(1);
+            if (day.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday) && !rules.Compliance.Holidays.Contains(day))
+            {
+                counted++;
+            }
+        }
+
+        return day.AddDays(ValidationPeriodDays);
+    }
+
+    /// <summary>The end of the account's validation period, once its notice was sent.</summary>
+    public static DateOnly? ValidationEndsOn(AccountState state, Strategy rules) =>
+        state.Contacts.ValidationNoticeSentAt is { } sent ? ValidationEndsOn(sent, state.Zone, rules) : null;
+
+    /// <summary>
+    /// What a contact of the outbox carries: the itemised amounts, the oldest due date and DPD, the next
+    /// stage and its date if nothing is paid, the address for a letter, the template, and under the US
+    /// profile the end of the validation period (for the notice itself: as if it reached the debtor on time).
+    /// </summary>
+    public static ContactContent ContentOf(AccountState state, PendingDispatch dispatch, DateTimeOffset now, Strategy rules)
+    {
+        rules = Effective(state, rules);
+        var next = state.Status == AccountStatus.Active ? NextStageFor(state, rules) : null;
+        DateOnly? disputeBy = rules.Compliance.Profile != ComplianceProfile.US ? null
+            : state.Contacts.ValidationNoticeId == dispatch.Id ? ValidationEndsOn(now, state.Zone, rules)
+            : ValidationEndsOn(state, rules);
+        return new ContactContent(
+            dispatch.TemplateId,
+            state.Record.Currency,
+            state.Balance,
+            state.Arrears,
+            state.Record.DueDate,
+            Math.Max(0, state.DaysPastDue(now)),
+            next,
+            next is { } stage ? state.Record.DueDate.AddDays(rules.Stages.For(stage)) : null,
+            dispatch.Channel == ContactChannel.Letter ? state.Record.Debtor.Address : null,
+            disputeBy);
+    }
+
     /// <summary>A promise is open, or a plan or a settlement is in force: the debtor is paying, so dunning pauses.</summary>
     public static bool ArrangementInForce(AccountState state) =>
         state.Promise is not null || state.Plan is { Status: ApprovalStatus.Active } || state.Settlement is { Status: ApprovalStatus.Active };
@@ -239,6 +311,7 @@ public static partial class AccountLifecycle
         }
 
         var entryDay = BusinessCalendar.LocalDate(entered, state.Zone);
+        PlanValidationNotice(pending, now, rules, entryDay);
         PlanReminder(pending, now, rules, entryDay);
         if (ArrangementInForce(state))
         {
@@ -300,6 +373,24 @@ public static partial class AccountLifecycle
         pending.Add(new ContactPlanned(ReminderStep, state.Stage!.Value, channel, reminder.DayNumber - entryDay.DayNumber, reminder, first));
     }
 
+    /// <summary>
+    /// US: the validation notice, planned for today as the account's first contact — by e-mail when the
+    /// record has an address for it, else by letter — and again if it could not be sent.
+    /// </summary>
+    private static void PlanValidationNotice(Pending pending, DateTimeOffset now, Strategy rules, DateOnly entryDay)
+    {
+        var state = pending.State;
+        if (rules.Compliance.Profile != ComplianceProfile.US || state.Contacts.ValidationNoticeSentAt is not null || state.Contacts.ValidationNoticeId is not null)
+        {
+            return;
+        }
+
+        var channel = state.Record.Debtor.Email is null ? ContactChannel.Letter : ContactChannel.Email;
+        var today = BusinessCalendar.LocalDate(now, state.Zone);
+        var first = ContactPolicy.NextAllowed(ContactContextOf(state, rules), channel, now);
+        pending.Add(new ContactPlanned(ValidationNoticeStep, state.Stage!.Value, channel, today.DayNumber - entryDay.DayNumber, today, first));
+    }
+
     /// <summary>The dates the debtor has agreed to pay on: the promise's, and each installment of the plan not yet met.</summary>
     private static IEnumerable<DateOnly> ArrangementDates(AccountState state)
     {
@@ -347,7 +438,8 @@ public static partial class AccountLifecycle
         foreach (var planned in pending.State.Contacts.Planned)
         {
             var state = pending.State;
-            if (now < BusinessCalendar.StartOfDay(planned.Day, state.Zone))
+            if (now < BusinessCalendar.StartOfDay(planned.Day, state.Zone)
+                || (planned.Channel == ContactChannel.Call && CallsAwaitValidationNotice(state, rules)))
             {
                 continue;
             }
@@ -361,7 +453,7 @@ public static partial class AccountLifecycle
 
             var verdict = ContactPolicy.Evaluate(context, planned.Channel, now);
             var reminder = planned.Step == ReminderStep;
-            if (verdict.Allowed && reminder != ArrangementInForce(state))
+            if (verdict.Allowed && planned.Step != ValidationNoticeStep && reminder != ArrangementInForce(state))
             {
                 verdict = reminder
                     ? new ContactDecision(false, ContactRules.ArrangementEnded, "the promise or plan this reminder was for ended before it was due", null)
@@ -369,6 +461,7 @@ public static partial class AccountLifecycle
             }
 
             var template = reminder ? $"Reminder.{planned.Channel}"
+                : planned.Step == ValidationNoticeStep ? $"ValidationNotice.{planned.Channel}"
                 : planned.Step < rules.ContactPlan.Length ? rules.ContactPlan[planned.Step].TemplateId
                 : ContactPlanStep.DefaultTemplate(planned.Stage, planned.Channel);
             pending.Add(verdict.Allowed
@@ -383,6 +476,11 @@ public static partial class AccountLifecycle
         var log = state.Contacts;
         var next = e.Data switch
         {
+            ContactPlanned { Step: ValidationNoticeStep } notice => log with
+            {
+                Planned = log.Planned.Add(new PlannedContact(e.Seq, notice.Step, notice.Stage, notice.Channel, notice.DayOffset, notice.Day)),
+                ValidationNoticeId = e.Seq,
+            },
             ContactPlanned { Step: ReminderStep } reminder => log with
             {
                 Planned = log.Planned.Add(new PlannedContact(e.Seq, reminder.Step, reminder.Stage, reminder.Channel, reminder.DayOffset, reminder.Day)),
@@ -400,6 +498,7 @@ public static partial class AccountLifecycle
             {
                 Planned = log.Planned.RemoveAll(p => p.Id == suppressed.ContactId),
                 LastOffsets = Handled(state, suppressed.ContactId, e.At),
+                ValidationNoticeId = log.ValidationNoticeId == suppressed.ContactId ? null : log.ValidationNoticeId,
             },
             ContactDispatchRequested requested => log with
             {
@@ -408,8 +507,14 @@ public static partial class AccountLifecycle
                 Outbox = log.Outbox.Add(new PendingDispatch(requested.ContactId, requested.Channel, requested.Stage, requested.IdempotencyKey, e.At, requested.Template)),
                 Recent = Remember(log.Recent, new ContactAttempt(requested.Channel, e.At, null), e.At),
             },
-            ContactSent sent => Dispatched(log, sent.ContactId, ContactDispatchStatus.Sent),
-            ContactDispatchFailed failed => Dispatched(log, failed.ContactId, ContactDispatchStatus.Failed),
+            ContactSent sent => Dispatched(log, sent.ContactId, ContactDispatchStatus.Sent) is var delivered && log.ValidationNoticeId == sent.ContactId
+                ? delivered with { ValidationNoticeId = null, ValidationNoticeSentAt = e.At }
+                : delivered,
+            ContactDispatchFailed failed => Dispatched(log, failed.ContactId, ContactDispatchStatus.Failed) with
+            {
+                // A notice that could not be sent is planned again.
+                ValidationNoticeId = log.ValidationNoticeId == failed.ContactId ? null : log.ValidationNoticeId,
+            },
             ContactResultReceived result => log with
             {
                 Dispatched = log.Dispatched.Select(d => d.Id == result.ContactId ? d with { Results = d.Results.Add(result.Status) } : d).ToImmutableArray(),

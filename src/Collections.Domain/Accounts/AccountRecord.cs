@@ -4,14 +4,15 @@ using Orleans;
 
 namespace Collections.Domain.Accounts;
 
-/// <summary>The debtor's contact data; personal data that is never logged.</summary>
+/// <summary>The debtor's contact data (with the postal <see cref="Address"/> for letters); personal data that is never logged.</summary>
 [GenerateSerializer, Immutable, Alias("collections.Debtor")]
 public sealed record Debtor(
     [property: Id(0)] string BorrowerName,
     [property: Id(1)] string? Phone,
     [property: Id(2)] string? Email,
     [property: Id(3)] string TimeZone,
-    [property: Id(4)] string? Region);
+    [property: Id(4)] string? Region,
+    [property: Id(5)] string? Address = null);
 
 /// <summary>
 /// One validated lender record (a line of an import or the body of a PUT). The lender's core system is

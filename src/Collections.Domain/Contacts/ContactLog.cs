@@ -78,4 +78,10 @@ public sealed record ContactLog
 
     /// <summary>The day of the last arrangement reminder planned; the next one is planned for a later day.</summary>
     public DateOnly? LastReminderDay { get; init; }
+
+    /// <summary>The US validation notice planned or in the outbox, until it is sent (or must be planned again).</summary>
+    public long? ValidationNoticeId { get; init; }
+
+    /// <summary>When the gateway accepted the US validation notice: the start of the validation period.</summary>
+    public DateTimeOffset? ValidationNoticeSentAt { get; init; }
 }

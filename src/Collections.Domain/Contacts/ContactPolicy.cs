@@ -64,6 +64,9 @@ public static class ContactRules
 
     /// <summary>A planned contact of the segment the account left: the new segment's contact plan replaces it.</summary>
     public const string SegmentChanged = "segmentChanged";
+
+    /// <summary>US: no call before the validation notice has been sent (Regulation F § 1006.34).</summary>
+    public const string ValidationNotice = "validationNotice";
 }
 
 /// <summary>
