@@ -113,13 +113,14 @@ public static partial class AccountLifecycle
         }
 
         rules = Effective(state, rules);
-        if (channel == ContactChannel.Call && CallsAwaitValidationNotice(state, rules))
+        var context = ContactContextOf(state, rules);
+        var decision = ContactPolicy.Evaluate(context, channel, at);
+        if (decision.Allowed && channel == ContactChannel.Call && CallsAwaitValidationNotice(state, rules))
         {
+            // The law's own refusals (a stop, the window, a holiday) are answered first: they say more.
             return (new ContactDecision(false, ContactRules.ValidationNotice, "the validation notice has not been sent yet: no call before it (US)", null), null);
         }
 
-        var context = ContactContextOf(state, rules);
-        var decision = ContactPolicy.Evaluate(context, channel, at);
         return (decision, decision.Allowed ? at : ContactPolicy.NextAllowed(context, channel, at));
     }
 
