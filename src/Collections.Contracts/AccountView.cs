@@ -169,4 +169,8 @@ public sealed record AccountView
     [Id(40)] public string? CustomerId { get; init; }
     /// <summary>Phone numbers reported wrong: no call or SMS goes to them until another number arrives.</summary>
     [Id(41)] public ImmutableArray<string> WrongNumbers { get; init; } = [];
+    /// <summary>The strategy's segment the account is treated by; null when none matches.</summary>
+    [Id(42)] public string? Segment { get; init; }
+    /// <summary>US: the last day of the validation period (receipt 5 business days after the notice + 30 days); null until it is sent.</summary>
+    [Id(43)] public DateOnly? ValidationEndsOn { get; init; }
 }

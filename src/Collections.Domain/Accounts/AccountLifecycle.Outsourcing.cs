@@ -31,7 +31,7 @@ public static partial class AccountLifecycle
         && state.Stage == PlacementStage
         && state.Outsourcing.Current is null
         && state.Balance.Total > 0
-        && state.Balance.Total >= rules.Placement.MinBalance
+        && state.Balance.Total >= Effective(state, rules).Placement.MinBalance
         && StoppedBy(state, CollectionActivities.Placement) is null
         && EscalationHeldBy(state) is null;
 
@@ -51,7 +51,7 @@ public static partial class AccountLifecycle
             return Decision.Reject(RejectionKind.Conflict, $"the account just came back from agency '{agencyId}'; it is placed with another one");
         }
 
-        var days = Math.Max(1, rules.Placement.DurationDays);
+        var days = Math.Max(1, Effective(state, rules).Placement.DurationDays);
         var expiresAt = BusinessCalendar.StartOfDay(BusinessCalendar.LocalDate(now, state.Zone).AddDays(days), state.Zone);
         return new Decision([new AccountPlaced(agencyId, expiresAt, days, state.Balance.Total, commissionRate)]);
     }

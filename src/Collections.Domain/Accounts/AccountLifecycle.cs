@@ -64,9 +64,13 @@ public static partial class AccountLifecycle
     public static string? AgencyOf(string actor) =>
         actor.StartsWith(AgencyActorPrefix, StringComparison.Ordinal) ? actor[AgencyActorPrefix.Length..] : null;
 
-    /// <summary>Applies a lender record: opens a new account, updates a known one, or changes nothing.</summary>
+    /// <summary>
+    /// Applies a lender record: opens a new account, updates a known one, or changes nothing. An update that
+    /// moves the account across a segment's bound changes its segment at once, under <paramref name="assigned"/>
+    /// (the rules the account follows; the latest when not given).
+    /// </summary>
     public static (UpsertOutcome Outcome, Decision Decision) Upsert(
-        AccountState? state, string lenderId, AccountRecord record, DateTimeOffset now, StrategyInForce latest)
+        AccountState? state, string lenderId, AccountRecord record, DateTimeOffset now, StrategyInForce latest, Strategy? assigned = null)
     {
         if (state is null)
         {
@@ -100,10 +104,14 @@ public static partial class AccountLifecycle
         {
             events = events.Add(new AccountClosed(ClosedReason.Paid));
         }
-        else if (after.Stage is not null && dpd <= 0)
+        else if (after.Stage is not null && dpd <= 0 && !PaidArrearsKeepOpen(after))
         {
             // The lender's own books say the account is no longer past due.
             events = events.Add(new AccountClosed(ClosedReason.Cured));
+        }
+        else if (SegmentChange(after, now, assigned ?? latest.Rules) is { } changed)
+        {
+            events = events.Add(changed);
         }
 
         return (UpsertOutcome.Updated, new Decision(events));
@@ -126,19 +134,27 @@ public static partial class AccountLifecycle
 
         var pending = new Pending(state, now);
         FollowUp(pending, now);
-        if (pending.State.Status == AccountStatus.Closed || EscalationHeldBy(pending.State) is not null)
+        if (pending.State.Status == AccountStatus.Closed)
+        {
+            return pending.Events;
+        }
+
+        Resegment(pending, now, assigned);
+        if (EscalationHeldBy(pending.State) is not null)
         {
             return pending.Events;
         }
 
         var dpd = pending.State.DaysPastDue(now);
         var rules = assigned;
-        while (NextStage(pending.State.Stage) is { } next && dpd >= rules.Stages.For(next))
+        while (Effective(pending.State, rules) is var effective && NextStageFor(pending.State, effective) is { } next && dpd >= effective.Stages.For(next))
         {
-            pending.Add(new StageEntered(next, dpd, rules.Stages.For(next), latest.Ref));
+            pending.Add(new StageEntered(next, dpd, effective.Stages.For(next), latest.Ref));
             rules = latest.Rules;
         }
 
+        // A stage entered under a newer version is segmented by that version's segments.
+        Resegment(pending, now, rules);
         return pending.Events;
     }
 
@@ -167,9 +183,10 @@ public static partial class AccountLifecycle
             Consider(followUp.At, followUp.Reason);
         }
 
-        if (EscalationHeldBy(state) is null && NextStage(state.Stage) is { } next)
+        var rules = Effective(state, assigned);
+        if (EscalationHeldBy(state) is null && NextStageFor(state, rules) is { } next)
         {
-            var date = state.Record.DueDate.AddDays(assigned.Stages.For(next));
+            var date = state.Record.DueDate.AddDays(rules.Stages.For(next));
             Consider(BusinessCalendar.StartOfDay(date, state.Zone), $"enter {next}");
         }
 
@@ -189,7 +206,7 @@ public static partial class AccountLifecycle
         var before = Advance(state, now, assigned, latest);
         var pending = new Pending(state, now);
         pending.AddRange(before);
-        var decision = command(pending.State, RulesOf(pending.State, state, assigned, latest));
+        var decision = command(pending.State, Effective(pending.State, RulesOf(pending.State, state, assigned, latest)));
         if (decision.Rejection is { } rejection)
         {
             return new Execution([], [], [], rejection);
@@ -249,7 +266,10 @@ public static partial class AccountLifecycle
         return new Append(events.ToImmutable(), next);
     }
 
-    /// <summary>Records a payment, idempotently by its id; paying the arrears cures, paying everything closes as Paid.</summary>
+    /// <summary>
+    /// Records a payment, idempotently by its id; paying the arrears cures (before Legal: see
+    /// <see cref="PaidArrearsKeepOpen"/>), paying everything closes as Paid.
+    /// </summary>
     public static Decision Pay(AccountState state, string paymentId, decimal amount, DateTimeOffset paidAt, DateTimeOffset now)
     {
         if (string.IsNullOrWhiteSpace(paymentId) || paymentId.Length > 128)
@@ -300,7 +320,8 @@ public static partial class AccountLifecycle
                 pending.Add(new PlanCompleted(plan.Paid, paid.Balance));
                 CloseWith(pending, ClosedReason.Paid);
             }
-            else if (paid.Plan is not { Status: ApprovalStatus.Active } && paid.Settlement is not { Status: ApprovalStatus.Active } && state.Arrears <= amount)
+            else if (paid.Plan is not { Status: ApprovalStatus.Active } && paid.Settlement is not { Status: ApprovalStatus.Active } && state.Arrears <= amount
+                && !PaidArrearsKeepOpen(paid))
             {
                 // A plan or a settlement in force replaces the arrears: only completing it closes the account.
                 CloseWith(pending, ClosedReason.Cured);
@@ -393,7 +414,7 @@ public static partial class AccountLifecycle
         var next = e.Data switch
         {
             AccountOpened opened => Opened(opened, e),
-            AccountUpdated or AccountReopened or StageEntered or PaymentReceived or AccountClosed or ContactInfoChanged => ApplyAccount(Existing(state), e),
+            AccountUpdated or AccountReopened or StageEntered or PaymentReceived or AccountClosed or ContactInfoChanged or SegmentChanged => ApplyAccount(Existing(state), e),
             PromiseMade or PromiseKept or PromiseBroken or PlanSubmitted or PlanApproved or PlanBroken or PlanLapsed or PlanCompleted
                 or SettlementOffered or SettlementApproved or SettlementExpired or SettlementPaid => ApplyArrangement(Existing(state), e),
             DisputeOpened or DisputeResolved or HoldPlaced or HoldReleased or LitigationStepRecorded => ApplyProtection(Existing(state), e),
@@ -490,6 +511,7 @@ public static partial class AccountLifecycle
             Plan = null,
             Settlement = null,
         },
+        SegmentChanged changed => state with { Version = e.Seq, Segment = changed.To },
         _ => throw Unhandled(e),
     };
 

@@ -42,6 +42,9 @@ public sealed record AccountState
 
     public required StrategyRef Strategy { get; init; }
 
+    /// <summary>The segment of the strategy the account is treated by, or null when none matches.</summary>
+    public string? Segment { get; init; }
+
     public DateTimeOffset OpenedAt { get; init; }
 
     public ClosedReason? ClosedReason { get; init; }

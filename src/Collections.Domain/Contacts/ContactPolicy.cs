@@ -78,6 +78,18 @@ public static class ContactRules
 
     /// <summary>The account left collections: nobody contacts the debtor about it any more.</summary>
     public const string AccountClosed = "accountClosed";
+
+    /// <summary>A promise is open or a plan or settlement is in force: the plan's collection contacts pause (reminders go out instead).</summary>
+    public const string Arrangement = "arrangement";
+
+    /// <summary>A reminder whose promise or plan ended before it was due.</summary>
+    public const string ArrangementEnded = "arrangementEnded";
+
+    /// <summary>A planned contact of the segment the account left: the new segment's contact plan replaces it.</summary>
+    public const string SegmentChanged = "segmentChanged";
+
+    /// <summary>US: no call before the validation notice has been sent (Regulation F § 1006.34).</summary>
+    public const string ValidationNotice = "validationNotice";
 }
 
 /// <summary>

@@ -56,6 +56,7 @@ public sealed record AccountEvent(long Seq, DateTimeOffset At, string Actor, Acc
 [JsonDerivedType(typeof(ContactRecorded), nameof(ContactRecorded))]
 [JsonDerivedType(typeof(ContactViolation), nameof(ContactViolation))]
 [JsonDerivedType(typeof(ContactInfoChanged), nameof(ContactInfoChanged))]
+[JsonDerivedType(typeof(SegmentChanged), nameof(SegmentChanged))]
 public abstract record AccountEventData
 {
     private static readonly FrozenDictionary<Type, string> Discriminators = typeof(AccountEventData)

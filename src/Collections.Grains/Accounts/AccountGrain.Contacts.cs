@@ -157,7 +157,7 @@ public sealed partial class AccountGrain : IAccountContactsGrain
     /// <summary>Sends one outbox contact: its result to record, or null when a transient failure leaves it for the next round.</summary>
     private async Task<(Decision Decision, string Actor)?> SendAsync(AccountState account, PendingDispatch pending)
     {
-        var result = await ContactGateway.SendAsync(MessageFor(account, pending), CancellationToken.None);
+        var result = await ContactGateway.SendAsync(MessageFor(account, pending, await AssignedRulesAsync(account)), CancellationToken.None);
         Decision decision;
         if (result.Sent)
         {
@@ -204,9 +204,11 @@ public sealed partial class AccountGrain : IAccountContactsGrain
     private async Task<Wake?> ContactWakeAsync(AccountState account) =>
         AccountLifecycle.ContactWake(account, await AssignedRulesAsync(account), clock.Now, wakeOptions.Value.RetryPeriod * clock.Speed);
 
-    private ContactMessage MessageFor(AccountState account, PendingDispatch pending)
+    private ContactMessage MessageFor(AccountState account, PendingDispatch pending, Domain.Strategies.Strategy rules)
     {
         var debtor = account.Record.Debtor;
+        var content = AccountLifecycle.ContentOf(account, pending, clock.Now, rules);
+        var owed = content.Owed;
         return new ContactMessage(
             pending.Id,
             pending.IdempotencyKey,
@@ -214,11 +216,14 @@ public sealed partial class AccountGrain : IAccountContactsGrain
             account.AccountRef,
             pending.Channel,
             pending.Stage,
-            $"{pending.Stage}.{pending.Channel}",
+            content.Template,
             pending.RequestedAt,
-            new ContactRecipient(debtor.BorrowerName, debtor.Phone, debtor.Email, debtor.TimeZone),
-            new ContactAmounts(account.Record.Currency, account.Balance.Total, account.Arrears, account.Record.DueDate, Math.Max(0, account.DaysPastDue(clock.Now))),
-            $"/api/v1/lenders/{account.LenderId}/accounts/{account.AccountRef}/contacts/{pending.Id}/results");
+            new ContactRecipient(debtor.BorrowerName, debtor.Phone, debtor.Email, debtor.TimeZone, content.Address),
+            new ContactAmounts(content.Currency, owed.Total, content.Arrears, content.DueDate, content.DaysPastDue, owed.Principal, owed.Interest, owed.Fees, owed.Penalty),
+            $"/api/v1/lenders/{account.LenderId}/accounts/{account.AccountRef}/contacts/{pending.Id}/results",
+            content.NextStage is { } next && content.NextStageOn is { } on ? new ContactNextStep(next, on) : null,
+            content.DisputeBy,
+            content.Summary());
     }
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Account {AccountKey} could not record or dispatch its contacts ({Error}); the wake retries")]

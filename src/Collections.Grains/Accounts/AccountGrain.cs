@@ -112,7 +112,7 @@ public sealed partial class AccountGrain(
 
         var latest = await strategies.LatestAsync(lenderId, accountRef, state?.Strategy.Variant);
         var assigned = state is null ? latest.Rules : await AssignedRulesAsync(state);
-        var (outcome, decision) = AccountLifecycle.Upsert(state, lenderId, record, clock.Now, latest);
+        var (outcome, decision) = AccountLifecycle.Upsert(state, lenderId, record, clock.Now, latest, assigned);
         await CommitAsync([.. decision.Events.Select(e => (e, actor))], assigned, latest);
         return outcome;
     }
@@ -409,6 +409,7 @@ public sealed partial class AccountGrain(
         var rules = await AssignedRulesAsync(account);
         var wake = AccountLifecycle.Earliest(AccountLifecycle.NextWake(account, rules), await PlacementWakeAsync(account));
         wake = AccountLifecycle.Earliest(wake, await ContactWakeAsync(account));
+        wake = AccountLifecycle.Earliest(wake, AccountLifecycle.SegmentWake(account, rules, clock.Now));
         return AccountLifecycle.Earliest(wake, BucketWake(account, rules));
     }
 
@@ -465,6 +466,8 @@ public sealed partial class AccountGrain(
             Placement = PlacementViewOf(account),
             CustomerId = account.Record.CustomerId,
             WrongNumbers = account.WrongNumbers,
+            Segment = account.Segment,
+            ValidationEndsOn = AccountLifecycle.ValidationEndsOn(account, rules),
         };
     }
 
