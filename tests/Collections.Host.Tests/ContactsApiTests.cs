@@ -84,7 +84,7 @@ public sealed class ContactsApiTests(HostFixture host)
         Assert.True(conflict.GetProperty("recorded").GetBoolean());
         var violation = Assert.Single(await EventsAsync(account), e => e.GetProperty("type").GetString() == "ContactViolation");
         Assert.Equal(before + 1, violation.GetProperty("seq").GetInt64());
-        Assert.Equal(("disputeOpen", "admin"), (violation.GetProperty("data").GetProperty("rule").GetString(), violation.GetProperty("actor").GetString()?.Split(':')[0]));
+        Assert.Equal(("disputeOpen", "admin"), (violation.GetProperty("data").GetProperty("rule").GetString(), violation.GetProperty("actor").GetString()?.Split(':', '@')[0]));
     }
 
     [Fact]

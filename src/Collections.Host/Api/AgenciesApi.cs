@@ -154,7 +154,7 @@ public static class AgenciesApi
             .ProducesProblems(StatusCodes.Status400BadRequest)
             .WithSummary("The agencies serving the lender, side by side: placements, collected, recovery rate, contact rate, promises kept, violations, complaints — on this lender's accounts only");
         app.MapGroup("/api/v1/lenders/{lenderId}")
-            .RequireAuthorization(Policies.LenderOrAdmin)
+            .RequireAuthorization(Policies.LenderReader)
             .AddEndpointFilter<LenderScopeFilter>()
             .WithTags("Agencies")
             .MapGet("/agencies/{agencyId}/statement", LenderStatementAsync)

@@ -52,6 +52,7 @@ public static class ContactsApi
             .WithDescription("Judged by the contact policy at its instant (at, default now, at most 8 days ago) against every contact recorded, before and after it. A contact that broke a rule is still recorded (ContactViolation, with the actor) and answered 409: the problem names the rule, when it would have been allowed (nextAllowedAt) and recorded: true. Either way it counts towards every cap after it. Outcome WrongNumber blocks calls and SMS to that number until another arrives.");
         contacts.MapPost("/contact-info", ChangeContactInfoAsync)
             .WithName("ChangeContactInfo")
+            .RequireAuthorization(Policies.Negotiator)
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .WithSummary("New phone, email or postal address for the debtor, with where it comes from")
             .WithDescription("source is required (e.g. skip-trace, debtor, agency); fields left out stay as they are. Audited as ContactInfoChanged. A new phone number lifts a wrong-number block. 409 when the account is closed.");

@@ -14,7 +14,7 @@ public static class DebtorsApi
     public static RouteGroupBuilder MapDebtorsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/lenders/{lenderId}/debtors")
-            .RequireAuthorization(Policies.LenderOrAdmin)
+            .RequireAuthorization(Policies.AccountReader)
             .AddEndpointFilter<LenderScopeFilter>()
             .WithTags("Debtors");
         group.MapGet("/{customerId}", GetAsync)

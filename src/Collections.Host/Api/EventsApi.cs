@@ -29,25 +29,29 @@ public static class EventsApi
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
         var lender = app.MapGroup("/api/v1/lenders/{lenderId}")
-            .RequireAuthorization(Policies.LenderOrAdmin)
+            .RequireAuthorization(Policies.LenderScoped)
             .AddEndpointFilter<LenderScopeFilter>()
             .WithTags("Events");
         lender.MapPut("/webhook", PutLenderWebhookAsync)
             .WithName("PutLenderWebhook")
+            .RequireAuthorization(Policies.LenderOrAdmin)
             .ProducesProblems(StatusCodes.Status400BadRequest)
             .WithSummary("Subscribe the lender's webhook to event types; each event is posted once committed, signed, in order per account")
             .WithDescription("url is https (or http); its host may not be loopback, link-local or private outside Development. secret: 16–256 characters, " +
                              "the HMAC-SHA256 key of X-Collections-Signature. events: any of " + string.Join(", ", EventFeeds.LenderEventTypes) + ".");
         lender.MapGet("/webhook", GetLenderWebhookAsync)
             .WithName("GetLenderWebhook")
+            .RequireAuthorization(Policies.LenderReader)
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
             .WithSummary("The lender's webhook subscription (without its secret)");
         lender.MapGet("/webhook/deliveries", LenderDeliveriesAsync)
             .WithName("GetLenderWebhookDeliveries")
+            .RequireAuthorization(Policies.LenderReader)
             .ProducesProblems(StatusCodes.Status400BadRequest)
             .WithSummary("Recent deliveries to the lender's webhook, newest first, with their attempts (status=failed|delivered to filter)");
         lender.MapGet("/feed", FeedAsync)
             .WithName("GetLenderFeed")
+            .RequireAuthorization(Policies.LenderReader)
             .ProducesProblems(StatusCodes.Status400BadRequest)
             .WithSummary("The lender's events to pull, in commit order per account, kept at least 7 days")
             .WithDescription("Pass the previous page's next as after; limit is 1–1000 (default 100). Drop repeats by id.");
