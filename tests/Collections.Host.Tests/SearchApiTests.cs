@@ -57,6 +57,20 @@ public sealed class SearchApiTests(HostFixture host)
     }
 
     [Fact]
+    public async Task The_accounts_of_one_debtor_are_found_by_customerId()
+    {
+        var (lenderId, lender) = await LenderAsync();
+        var accounts = $"/api/v1/lenders/{lenderId}/accounts";
+        static string Of(string accountRef, string customerId) =>
+            Records.Ndjson(accountRef).Replace("\"timezone\":\"UTC\"", $"\"timezone\":\"UTC\",\"customerId\":\"{customerId}\"", StringComparison.Ordinal);
+        await lender.PostAsync($"{accounts}/import", Ndjson(Of("A-1", "C-7"), Of("A-2", "C-8"), Of("A-3", "C-7")));
+
+        Assert.Equal(["A-1", "A-3"], await RefsAsync(lender, $"{accounts}?customerId=C-7"));
+        var item = (await (await lender.GetAsync($"{accounts}?customerId=C-8")).JsonAsync()).GetProperty("items")[0];
+        Assert.Equal("C-8", item.GetProperty("customerId").GetString());
+    }
+
+    [Fact]
     public async Task A_bad_filter_or_cursor_says_what_to_send()
     {
         var (lenderId, lender) = await LenderAsync();

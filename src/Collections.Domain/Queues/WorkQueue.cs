@@ -65,8 +65,7 @@ public static class WorkQueue
             reasons.Add(string.Create(CultureInfo.InvariantCulture, $"score {known}"));
         }
 
-        // Segment: null until the strategy's segments land on the account.
-        return new WorkQueueEntry(account.AccountRef, stage, null, priority, decision.Allowed ? null : nextAllowed, string.Join(", ", reasons));
+        return new WorkQueueEntry(account.AccountRef, stage, account.Segment, priority, decision.Allowed ? null : nextAllowed, string.Join(", ", reasons));
     }
 
     private static bool BrokenPromiseOpen(AccountState account) =>

@@ -14,7 +14,7 @@ public static class AccountSummaries
         return new AccountSummary(
             account.AccountRef,
             account.Version,
-            CustomerId: null,
+            account.Record.CustomerId,
             account.Status,
             account.Stage,
             active ? rules.BucketAt(dpd) : null,
@@ -23,7 +23,7 @@ public static class AccountSummaries
             account.Record.Currency,
             BalanceView.From(account.Balance),
             RiskTiers.Assess(dpd, account.Balance.Total, account.Record.Score),
-            Segment: null,
+            account.Segment,
             account.Outsourcing.Current?.AgencyId,
             PendingOf(account));
     }
