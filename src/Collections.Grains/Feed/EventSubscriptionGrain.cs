@@ -12,19 +12,6 @@ using Polly.CircuitBreaker;
 
 namespace Collections.Grains.Feed;
 
-/// <summary>One event's delivery as the subscriber keeps it.</summary>
-[GenerateSerializer, Alias("collections.DeliveryRecord")]
-public sealed record DeliveryRecord(
-    [property: Id(0)] string Id,
-    [property: Id(1)] string Type,
-    [property: Id(2)] string AccountRef,
-    [property: Id(3)] DeliveryStatus Status,
-    [property: Id(4)] int Attempts,
-    [property: Id(5)] DateTimeOffset FirstAttemptAt,
-    [property: Id(6)] DateTimeOffset LastAttemptAt,
-    [property: Id(7)] int? LastStatusCode,
-    [property: Id(8)] string? LastError);
-
 [GenerateSerializer, Alias("collections.EventSubscriptionState")]
 public sealed class EventSubscriptionState
 {
@@ -36,7 +23,7 @@ public sealed class EventSubscriptionState
     [Id(2)] public string? Cursor { get; set; }
 
     /// <summary>The most recent deliveries, oldest first, at most <see cref="FeedOptions.DeliveriesKept"/>.</summary>
-    [Id(3)] public List<DeliveryRecord> Deliveries { get; set; } = [];
+    [Id(3)] public List<DeliveryView> Deliveries { get; set; } = [];
 
     /// <summary>Failed attempts in a row: the backoff's exponent.</summary>
     [Id(4)] public int Failures { get; set; }
@@ -117,8 +104,7 @@ public sealed partial class EventSubscriptionGrain(
     public Task<ImmutableArray<DeliveryView>> GetDeliveriesAsync(DeliveryStatus? status) =>
         Task.FromResult<ImmutableArray<DeliveryView>>([
             .. Enumerable.Reverse(State.Deliveries)
-                .Where(d => status is null || d.Status == status)
-                .Select(d => new DeliveryView(d.Id, d.Type, d.AccountRef, d.Status, d.Attempts, d.FirstAttemptAt, d.LastAttemptAt, d.LastStatusCode, d.LastError)),
+                .Where(d => status is null || d.Status == status),
         ]);
 
     /// <summary>The reminder only keeps a deliverer alive (or brings it back): the timer delivers.</summary>
@@ -258,7 +244,7 @@ public sealed partial class EventSubscriptionGrain(
             return;
         }
 
-        deliveries.Add(new DeliveryRecord(id, type, accountRef, outcome, 1, now, now, status, error));
+        deliveries.Add(new DeliveryView(id, type, accountRef, outcome, 1, now, now, status, error));
         if (deliveries.Count > options.Value.DeliveriesKept)
         {
             deliveries.RemoveRange(0, deliveries.Count - options.Value.DeliveriesKept);
