@@ -101,6 +101,7 @@ public sealed class RoleMatrixTests(HostFixture host)
         ["RecordAgencyActivity"] = Agency(),
         ["RecordAgencyPayment"] = Agency(),
         ["ReturnPlacement"] = Agency(),
+        ["ChangeAgencyContactInfo"] = Agency(),
     };
 
     [Fact]
