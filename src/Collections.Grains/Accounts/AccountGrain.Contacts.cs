@@ -50,7 +50,8 @@ public sealed partial class AccountGrain : IAccountContactsGrain
         ContactDecision? verdict = null;
         DateTimeOffset at = default;
         Decision? decided = null;
-        var person = await ReserveTeamContactAsync(contact);
+        var person = await ReservePersonContactAsync(
+            contact.Channel, contact.Outcome, contact.At, (account, rules, now) => AccountLifecycle.RecordContact(account, contact.Channel, contact.Outcome, contact.At ?? now, now, rules, out _));
         var (result, append) = await ExecuteRecordingAsync(
             (account, rules, now) =>
             {
@@ -82,11 +83,13 @@ public sealed partial class AccountGrain : IAccountContactsGrain
     }
 
     /// <summary>
-    /// For an account with a customerId: the debtor records the team's contact for the person (it happened,
-    /// whatever the rules say) and answers its verdict by the per-person rules; null otherwise, or when the
-    /// contact is not one the account would record at all (closed, too old, in the future).
+    /// For an account with a customerId: the debtor records a contact made by hand — the team's or the agency's —
+    /// for the person (it happened, whatever the rules say) and answers its verdict by the per-person rules; null
+    /// otherwise, or when <paramref name="record"/> (the account's own recording of it, without the person)
+    /// would not record it at all (closed, not placed, too old, in the future).
     /// </summary>
-    private async Task<ContactDecision?> ReserveTeamContactAsync(TeamContact contact)
+    private async Task<ContactDecision?> ReservePersonContactAsync(
+        ContactChannel channel, ContactOutcome outcome, DateTimeOffset? contactAt, Func<AccountState, Domain.Strategies.Strategy, DateTimeOffset, Decision> record)
     {
         if (state is null || DebtorOf(state) is not { } debtor)
         {
@@ -94,19 +97,19 @@ public sealed partial class AccountGrain : IAccountContactsGrain
         }
 
         var now = clock.Now;
-        var at = contact.At ?? now;
+        var at = contactAt ?? now;
         var rules = await AssignedRulesAsync(state);
-        if (AccountLifecycle.RecordContact(state, contact.Channel, contact.Outcome, at, now, rules, out _).Rejection is not null)
+        if (record(state, rules, now) is { Rejection: not null } or { Events.IsEmpty: true })
         {
             return null;
         }
 
-        var reservation = await debtor.ReserveAsync(PersonRequest(state, rules, $"{state.AccountRef}/v{state.Version}", contact.Channel, at, contact.Outcome), recordRefused: true);
+        var reservation = await debtor.ReserveAsync(PersonRequest(state, rules, $"{state.AccountRef}/v{state.Version}", channel, at, outcome), recordRefused: true);
         return reservation.Decision;
     }
 
     public Task<CommandResult> ChangeContactInfoAsync(ContactInfo info, string actor) =>
-        ExecuteAsync((account, _, _) => AccountLifecycle.ChangeContactInfo(account, info.Phone, info.Email, info.Address, info.Source), actor);
+        ExecuteAsActorAsync(actor, (account, _, _) => AccountLifecycle.ChangeContactInfo(account, info.Phone, info.Email, info.Address, info.Source));
 
     public async Task<ContactCommandResult> RecordContactResultAsync(long contactId, ContactResultReport result, string actor)
     {
