@@ -187,7 +187,7 @@ public static partial class AccountLifecycle
             return Decision.Reject(RejectionKind.Invalid, "a promise is recorded with outcome PromiseToPay");
         }
 
-        verdict = ContactPolicy.Evaluate(ContactContextOf(state, rules), channel, at);
+        verdict = ComplaintStop(state, agencyId) ?? ContactPolicy.Evaluate(ContactContextOf(state, rules), channel, at);
         if (!verdict.Allowed)
         {
             return Decision.Reject(RejectionKind.Conflict, $"the contact is not allowed ({verdict.Rule}): {verdict.Detail}");
