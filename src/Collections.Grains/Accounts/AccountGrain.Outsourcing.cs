@@ -50,7 +50,7 @@ public sealed partial class AccountGrain : IAccountPlacementGrain
             actor);
 
         DateTimeOffset? nextAllowed = null;
-        if (verdict is { Allowed: false } && state is not null)
+        if (verdict is { Allowed: false } && verdict.Rule != ComplaintRules.ContactRule && state is not null)
         {
             nextAllowed = ContactPolicy.NextAllowed(AccountLifecycle.ContactContextOf(state, await AssignedRulesAsync(state)), contact.Channel, at);
         }
@@ -265,6 +265,7 @@ public sealed partial class AccountGrain : IAccountPlacementGrain
         var contactStop = account.Holds.Any(h => h.Type == HoldType.CeaseCommunication) ? "ceaseCommunication"
             : account.Holds.Any(h => (HoldRules.Stops(h.Type) & CollectionActivities.Contact) != 0) ? "hold"
             : account.Dispute is not null ? "dispute"
+            : AccountLifecycle.ComplaintStop(account, placement.AgencyId) is not null ? ComplaintRules.ContactRule
             : null;
         return new AgencyAccountView
         {
