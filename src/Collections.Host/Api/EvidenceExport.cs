@@ -110,7 +110,17 @@ public sealed partial class EvidenceZipResult(IAccountGrain account, AccountView
         httpContext.Response.Headers.ContentDisposition = $"attachment; filename=\"evidence-{view.LenderId}-{view.AccountRef}-{view.EventCount}.zip\"";
 
         var manifest = new StringBuilder();
-        await using var zip = await ZipArchive.CreateAsync(httpContext.Response.Body, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, aborted);
+        var body = new SyncWritesHeld(httpContext.Response.Body);
+        await using (var zip = await ZipArchive.CreateAsync(body, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: null, aborted))
+        {
+            await WriteEntriesAsync(zip, store, manifest, httpContext, aborted);
+        }
+
+        await body.FlushAsync(aborted);
+    }
+
+    private async Task WriteEntriesAsync(ZipArchive zip, IDocumentStore store, StringBuilder manifest, HttpContext httpContext, CancellationToken aborted)
+    {
         await WriteEntryAsync(zip, BundleEntry, manifest, async stream =>
         {
             await using var writer = new Utf8JsonWriter(stream);
@@ -140,6 +150,75 @@ public sealed partial class EvidenceZipResult(IAccountGrain account, AccountView
         await using var hashing = new HashingStream(stream);
         await write(hashing);
         manifest.Append(Convert.ToHexStringLower(hashing.Hash())).Append("  ").Append(name).Append('\n');
+    }
+
+    /// <summary>
+    /// The response as the zip writes it: the zip writes an entry's data descriptor and its central directory
+    /// synchronously, which the server refuses; those few bytes are held and sent with the next asynchronous
+    /// write or flush. Entry data passes straight through.
+    /// </summary>
+    private sealed class SyncWritesHeld(Stream response) : Stream
+    {
+        private readonly MemoryStream held = new();
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count) => held.Write(buffer, offset, count);
+
+        public override void Write(ReadOnlySpan<byte> buffer) => held.Write(buffer);
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await SendHeldAsync(cancellationToken);
+            await response.WriteAsync(buffer, cancellationToken);
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override async Task FlushAsync(CancellationToken cancellationToken)
+        {
+            await SendHeldAsync(cancellationToken);
+            await response.FlushAsync(cancellationToken);
+        }
+
+        /// <summary>Nothing to do synchronously: held bytes go out on the next asynchronous write or flush.</summary>
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                held.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+
+        private async Task SendHeldAsync(CancellationToken cancellationToken)
+        {
+            if (held.Length > 0)
+            {
+                await response.WriteAsync(held.GetBuffer().AsMemory(0, (int)held.Length), cancellationToken);
+                held.SetLength(0);
+            }
+        }
     }
 
     [GeneratedRegex("[^A-Za-z0-9._-]")]
