@@ -105,6 +105,16 @@ public sealed class RoleMatrixTests(HostFixture host)
         ["ChangeAgencyContactInfo"] = Agency(),
         ["ListLenderApiKeys"] = Lender(),
         ["RevokeLenderApiKey"] = Lender(),
+        ["AddDocument"] = Lender(),
+        ["ListDocuments"] = Lender(Role.Auditor, Role.Collector),
+        ["GetDocument"] = Lender(Role.Auditor, Role.Collector),
+        ["AddAgencyDocument"] = Agency(),
+        ["ListAgencyDocuments"] = Agency(),
+        ["GetAgencyDocument"] = Agency(),
+        ["ReceiveComplaint"] = Lender(Role.Collector),
+        ["ListAccountComplaints"] = Lender(Role.Auditor, Role.Collector),
+        ["ResolveComplaint"] = Lender(),
+        ["ListComplaints"] = Lender(Role.Auditor),
     };
 
     [Fact]
@@ -245,5 +255,7 @@ public sealed class RoleMatrixTests(HostFixture host)
         .Replace("{accountRef}", "A-matrix", StringComparison.Ordinal)
         .Replace("{contactId}", "1", StringComparison.Ordinal)
         .Replace("{type}", "Hardship", StringComparison.Ordinal)
+        .Replace("{documentId}", "D1", StringComparison.Ordinal)
+        .Replace("{complaintId}", "C1", StringComparison.Ordinal)
         .Replace("{id}", "0123456789abcdef01234567", StringComparison.Ordinal);
 }

@@ -191,7 +191,7 @@ public static partial class AccountLifecycle
             return Decision.Reject(RejectionKind.Invalid, "a promise is recorded with outcome PromiseToPay");
         }
 
-        verdict = ContactPolicy.Evaluate(person is null ? ContactContextOf(state, rules) : AccountContext(state, rules), channel, at, outcome);
+        verdict = ComplaintStop(state, agencyId) ?? ContactPolicy.Evaluate(person is null ? ContactContextOf(state, rules) : AccountContext(state, rules), channel, at, outcome);
         if (verdict.Allowed && person is { Allowed: false })
         {
             verdict = person;

@@ -56,7 +56,8 @@ public sealed partial class AccountGrain : IAccountPlacementGrain
             return answer;
         }
 
-        var next = AccountLifecycle.ContactPermission(state, contact.Channel, clock.Now, await AssignedRulesAsync(state)).NextAllowedAt;
+        // A complaint's stop lasts until the complaint is resolved: no time can be named.
+        var next = broken.Rule == ComplaintRules.ContactRule ? null : AccountLifecycle.ContactPermission(state, contact.Channel, clock.Now, await AssignedRulesAsync(state)).NextAllowedAt;
         LogViolation(logger, Key, broken.Rule);
         return answer with
         {
@@ -268,6 +269,7 @@ public sealed partial class AccountGrain : IAccountPlacementGrain
         var contactStop = account.Holds.Any(h => h.Type == HoldType.CeaseCommunication) ? "ceaseCommunication"
             : account.Holds.Any(h => (HoldRules.Stops(h.Type) & CollectionActivities.Contact) != 0) ? "hold"
             : account.Dispute is not null ? "dispute"
+            : AccountLifecycle.ComplaintStop(account, placement.AgencyId) is not null ? ComplaintRules.ContactRule
             : null;
         return new AgencyAccountView
         {

@@ -143,6 +143,7 @@ public static class AgenciesApi
             .WithName("OfferAgencySettlement")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Propose a settlement: always 202, pending the lender's approval (POST …/accounts/{accountRef}/settlements/approve)");
+        placed.MapAgencyDocumentsApi();
 
         agency.MapGet("/statement", StatementAsync)
             .WithName("GetAgencyStatement")
