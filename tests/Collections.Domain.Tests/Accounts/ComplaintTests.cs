@@ -123,7 +123,7 @@ public sealed class ComplaintTests
     }
 
     [Fact]
-    public void A_harassment_complaint_blocks_the_agencys_next_activity_with_the_rule_complaint_until_resolved()
+    public void A_harassment_complaint_makes_the_agencys_next_activity_a_violation_of_the_rule_complaint_until_resolved()
     {
         var (account, placedAt) = Placed();
         Complain(account, ComplaintCategory.Harassment, placedAt.AddMinutes(30), agencyId: "AG1");
@@ -132,7 +132,9 @@ public sealed class ComplaintTests
         var at = placedAt.AddHours(1);
         var blocked = AccountLifecycle.RecordAgencyContact(account.State, "AG1", ContactChannel.Call, ContactOutcome.NoAnswer, at, null, at, Rules, out var verdict);
 
-        Assert.Equal(RejectionKind.Conflict, blocked.Rejection!.Kind);
+        // The call happened all the same: it is recorded, as a violation of the complaint's stop.
+        var violation = Assert.IsType<ContactViolation>(Assert.Single(blocked.Events));
+        Assert.Equal(ComplaintRules.ContactRule, violation.Rule);
         Assert.Equal((false, ComplaintRules.ContactRule), (verdict!.Allowed, verdict.Rule));
         Assert.Contains("complaint C1", verdict.Detail, StringComparison.Ordinal);
 
