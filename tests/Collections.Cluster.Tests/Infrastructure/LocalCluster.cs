@@ -36,8 +36,8 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public string LogDirectory => directory;
 
-    /// <summary>Starts Redis and <paramref name="silos"/> silos at once and waits until every silo is ready.</summary>
-    public static async Task<LocalCluster> StartAsync(int silos, double clockSpeed, ITestOutputHelper output)
+    /// <summary>Starts Redis and <paramref name="silos"/> silos at once (each with the <paramref name="extra"/> settings) and waits until every silo is ready.</summary>
+    public static async Task<LocalCluster> StartAsync(int silos, double clockSpeed, ITestOutputHelper output, params string[] extra)
     {
         var redis = await RedisServer.StartAsync();
         var cluster = new LocalCluster(redis, TestFiles.TempDirectory("cluster"), clockSpeed, output);
@@ -47,7 +47,7 @@ public sealed class LocalCluster : IAsyncDisposable
             // All at once: whichever reaches Redis first sets the shared business clock, the others join it.
             for (var i = 1; i <= silos; i++)
             {
-                cluster.Silos.Add(cluster.StartSilo($"silo-{i}"));
+                cluster.Silos.Add(cluster.StartSilo($"silo-{i}", extra));
             }
 
             await Task.WhenAll(cluster.Silos.Select(s => s.WaitReadyAsync(TimeSpan.FromSeconds(90))));
