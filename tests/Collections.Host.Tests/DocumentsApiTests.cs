@@ -127,7 +127,10 @@ public sealed class DocumentsApiTests(HostFixture host)
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var stream = new GeneratedStream(size, lengthKnown: true);
 
-        var created = await host.Admin.PostAsync($"/api/v1/lenders/{lender}/accounts/{accountRef}/documents", Form("CallRecording", stream, "call.wav"));
+        // A plain client: the test client's redirect handler holds a request body in memory to be able to resend it.
+        using var client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        client.DefaultRequestHeaders.Add("X-Api-Key", HostFixture.AdminKey);
+        var created = await client.PostAsync($"/api/v1/lenders/{lender}/accounts/{accountRef}/documents", Form("CallRecording", stream, "call.wav"));
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var document = await created.JsonAsync();
@@ -135,8 +138,9 @@ public sealed class DocumentsApiTests(HostFixture host)
         Assert.Equal(stream.Sha256(), document.GetProperty("sha256").GetString());
         var peakRise = stream.PeakHeap - before;
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-        Console.WriteLine($"50 MB upload: managed heap rose at most {peakRise / 1024 / 1024} MiB while streaming; {allocated / 1024 / 1024} MiB allocated in the process meanwhile");
-        Assert.True(peakRise < size / 4, $"the managed heap rose by {peakRise} bytes during a {size}-byte upload");
+        Console.WriteLine($"50 MB upload: live managed heap rose at most {peakRise / 1024 / 1024} MiB while streaming; {allocated / 1024 / 1024} MiB allocated (and collected) in the process meanwhile");
+        Assert.True(peakRise < size / 4, $"the live managed heap rose by {peakRise} bytes during a {size}-byte upload");
+        Assert.True(GC.GetTotalMemory(forceFullCollection: true) - before < size / 4, "the upload left its bytes on the managed heap");
     }
 
     [Fact]
@@ -253,10 +257,12 @@ public sealed class DocumentsApiTests(HostFixture host)
 
 /// <summary>
 /// Pseudo-random bytes made as they are read, never held: a large upload without a large buffer in the
-/// test. Hashes what it gave, and samples the managed heap as it goes (<see cref="PeakHeap"/>).
+/// test. Hashes what it gave, and samples the live managed heap every few megabytes as it goes (<see cref="PeakHeap"/>).
 /// </summary>
 public sealed class GeneratedStream(long length, bool lengthKnown) : Stream
 {
+    private const long SampleEvery = 4 * 1024 * 1024;
+
     private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private long position;
     private long nextSample;
@@ -289,8 +295,9 @@ public sealed class GeneratedStream(long length, bool lengthKnown) : Stream
         position += n;
         if (position >= nextSample)
         {
-            PeakHeap = Math.Max(PeakHeap, GC.GetTotalMemory(forceFullCollection: false));
-            nextSample = position + (1024 * 1024);
+            // What is live, not what awaits collection: a server holding the upload would show here.
+            PeakHeap = Math.Max(PeakHeap, GC.GetTotalMemory(forceFullCollection: true));
+            nextSample = position + SampleEvery;
         }
 
         return n;

@@ -45,7 +45,7 @@ public static class DocumentsApi
             .WithName("AddDocument")
             .RequireAuthorization(Policies.LenderOrAdmin)
             .Accepts<DocumentForm>("multipart/form-data")
-            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType)
             .WithSummary("Add a document (multipart: file, kind, note), streamed to storage and proven by its SHA-256")
             .WithDescription($"kind is one of {Kinds}. The file is stored as it arrives (never held in memory) and hashed on the way; the same bytes of the same kind again answer the document already added. " +
                 "413 (with maxBytes) past Collections:Documents:MaxBytes; nothing is kept then. Audited as DocumentAdded. Send the file part last (curl -F puts parts in the order given).");
@@ -69,7 +69,7 @@ public static class DocumentsApi
         documents.MapPost("", AgencyUploadAsync)
             .WithName("AddAgencyDocument")
             .Accepts<DocumentForm>("multipart/form-data")
-            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType)
             .WithSummary("Add a call recording or a letter to a placed account (multipart: file, kind, note)")
             .WithDescription("kind is CallRecording or Letter; the same rules as the lender's uploads. Audited as DocumentAdded with actor agency:{agencyId}.");
         documents.MapGet("", AgencyListAsync)
@@ -124,7 +124,12 @@ public static class DocumentsApi
         var request = context.Request;
         var aborted = context.RequestAborted;
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
-            || HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value is not { Length: > 0 and <= 256 } boundary)
+            || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        {
+            return TypedResults.Problem(RequestBodies.UnsupportedContentType(context), statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
+        }
+
+        if (HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value is not { Length: > 0 and <= 256 } boundary)
         {
             return Problems.BadRequest("The body must be multipart/form-data with a boundary and the parts file, kind and note (curl -F kind=Contract -F file=@contract.pdf).");
         }
