@@ -61,7 +61,7 @@ public static class LegalApi
                 view => TypedResults.Created(target.Location, view))
             : Problems.Invalid("step", $"must be one of {Parse.Names<LitigationStep>()}");
 
-    private static async Task<Results<EvidenceBundleResult, ProblemHttpResult>> EvidenceAsync([AsParameters] AccountTarget target, BusinessClock clock) =>
+    internal static async Task<Results<EvidenceBundleResult, ProblemHttpResult>> EvidenceAsync([AsParameters] AccountTarget target, BusinessClock clock) =>
         await target.Account.GetViewAsync() is { } view
             ? new EvidenceBundleResult(target.Account, view, clock.Now)
             : target.Unknown();
@@ -70,7 +70,7 @@ public static class LegalApi
     /// Streams the bundle: the account, then the audit trail read a page at a time and flushed after each
     /// page, so neither the silo nor this process ever holds a whole long history.
     /// </summary>
-    private sealed class EvidenceBundleResult(IAccountGrain account, AccountView view, DateTimeOffset generatedAt) : IResult, IEndpointMetadataProvider
+    internal sealed class EvidenceBundleResult(IAccountGrain account, AccountView view, DateTimeOffset generatedAt) : IResult, IEndpointMetadataProvider
     {
         /// <summary>Declares the streamed body's shape, so OpenAPI describes it as the bundle it is.</summary>
         public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
