@@ -67,7 +67,11 @@ public abstract class ConsolePage : PageModel
     /// <summary>The messages for one field of <paramref name="form"/>, with the id its input points at (aria-describedby).</summary>
     public IHtmlContent ErrorsFor(string form, string field)
     {
-        if (FailedForm != form || !FieldErrors.TryGetValue(field, out var messages))
+        // A list's items (installments[2]) are shown with the list.
+        var messages = FailedForm == form
+            ? FieldErrors.Where(e => e.Key == field || e.Key.StartsWith(field + "[", StringComparison.Ordinal)).SelectMany(e => e.Key == field ? e.Value : e.Value.Select(m => $"{e.Key} {m}")).ToList()
+            : [];
+        if (messages.Count == 0)
         {
             return HtmlString.Empty;
         }
