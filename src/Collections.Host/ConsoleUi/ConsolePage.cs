@@ -50,14 +50,13 @@ public abstract class ConsolePage : PageModel
 
     protected Task<bool> MayAsync(string policy) => HttpContext.MayAsync(policy);
 
-    /// <summary>Shows <paramref name="problem"/> on <paramref name="form"/> and answers with its status, as the API would.</summary>
+    /// <summary>Shows <paramref name="problem"/> on <paramref name="form"/>; the page itself is answered (200), the problem is on it.</summary>
     protected void Fail(string form, ProblemDetails problem)
     {
         FailedForm = form;
         FieldErrors = problem is HttpValidationProblemDetails validation ? validation.Errors : NoErrors;
         var rule = problem.Extensions.TryGetValue("rule", out var value) && value is not null ? $" (rule: {value})" : string.Empty;
         FormError = $"{problem.Title}: {problem.Detail}{rule}";
-        Response.StatusCode = problem.Status ?? StatusCodes.Status400BadRequest;
     }
 
     /// <summary>Shows input the form could not even read (a number that is not one) as the API's validation problem would.</summary>

@@ -16,7 +16,6 @@ public sealed class SignInModel(ApiKeyVerifier verifier) : ConsolePage
         if (string.IsNullOrWhiteSpace(key) || await verifier.VerifyAsync(key) is not { } principal)
         {
             Fail("signin", new Dictionary<string, string[]> { ["key"] = ["That key is not valid or has been revoked."] });
-            Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Page();
         }
 
