@@ -116,6 +116,12 @@ public sealed class ConsoleTests(HostFixture host) : IAsyncLifetime
         var refused = page.GetByRole(AriaRole.Table, new() { Name = "Contact permission" }).Locator("tr[data-channel=Call]");
         Assert.Contains("wrong-number", await refused.TextContentAsync(), StringComparison.Ordinal);
 
+        await page.GetByRole(AriaRole.Link, new() { Name = "Portfolio" }).ClickAsync();
+        await page.WaitForURLAsync($"**/console/portfolio/{lender}");
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Accounts by stage" }).WaitForAsync();
+        await page.GetByRole(AriaRole.Heading, new() { Name = "Agencies side by side" }).WaitForAsync();
+        await page.GotoAsync(Url($"/console/accounts/{lender}/{first}"));
+
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download the evidence bundle" }).ClickAsync());
         var bundle = JsonDocument.Parse(await File.ReadAllTextAsync((await download.PathAsync())!)).RootElement;
         Assert.Equal(first, bundle.GetProperty("account").GetProperty("accountRef").GetString());
