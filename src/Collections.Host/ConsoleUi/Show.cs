@@ -72,7 +72,8 @@ public static class Show
             yield break;
         }
 
-        foreach (var property in data.EnumerateObject())
+        // The event's type is already the entry's title.
+        foreach (var property in data.EnumerateObject().Where(p => p.Name != "type"))
         {
             var value = property.Value.ValueKind switch
             {
