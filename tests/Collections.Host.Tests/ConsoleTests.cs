@@ -49,8 +49,8 @@ public sealed class ConsoleTests(HostFixture host) : IAsyncLifetime
         var expected = new (string Key, string Role, string[] Links)[]
         {
             (HostFixture.AdminKey, "admin", ["Choose a lender or agency"]),
-            (await KeyAsync(new { role = "lender", lenderId = lender }), "lender", ["Accounts", "Approvals", "Portfolio"]),
-            (await KeyAsync(new { role = "auditor", lenderId = lender }), "auditor", ["Accounts", "Approvals", "Portfolio"]),
+            (await KeyAsync(new { role = "lender", lenderId = lender }), "lender", ["Accounts", "Approvals", "Portfolio", "Strategy"]),
+            (await KeyAsync(new { role = "auditor", lenderId = lender }), "auditor", ["Accounts", "Approvals", "Portfolio", "Strategy"]),
             (await KeyAsync(new { role = "collector", lenderId = lender, teamId = "T1" }), "collector", ["My queue", "Accounts"]),
             (await KeyAsync(new { role = "agency", agencyId = agency }), "agency", ["Placements"]),
         };
@@ -120,6 +120,15 @@ public sealed class ConsoleTests(HostFixture host) : IAsyncLifetime
         await page.WaitForURLAsync($"**/console/portfolio/{lender}");
         await page.GetByRole(AriaRole.Heading, new() { Name = "Accounts by stage" }).WaitForAsync();
         await page.GetByRole(AriaRole.Heading, new() { Name = "Agencies side by side" }).WaitForAsync();
+        Assert.Equal(HttpStatusCode.OK, (await host.Admin.PutAsync($"/api/v1/lenders/{lender}/strategy", Json("""{"name":"firm"}"""))).StatusCode);
+        Assert.Equal("standard", (await (await host.Admin.GetAsync($"/api/v1/lenders/{lender}/strategy?version=1")).JsonAsync()).GetProperty("name").GetString());
+        await (await host.Admin.GetAsync($"/api/v1/lenders/{lender}/strategy?version=3")).ProblemAsync(HttpStatusCode.NotFound);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Strategy" }).ClickAsync();
+        Assert.Equal("version 2 (current)", await page.Locator("h1 .muted").TextContentAsync());
+        Assert.Contains("\"name\": \"firm\"", await page.GetByLabel("Strategy document").TextContentAsync(), StringComparison.Ordinal);
+        await page.GetByRole(AriaRole.Link, new() { Name = "version 1" }).ClickAsync();
+        Assert.Contains("\"name\": \"standard\"", await page.GetByLabel("Strategy document").TextContentAsync(), StringComparison.Ordinal);
+
         await page.GotoAsync(Url($"/console/accounts/{lender}/{first}"));
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download the evidence bundle" }).ClickAsync());
