@@ -175,6 +175,12 @@ public sealed class ConsoleTests(HostFixture host) : IAsyncLifetime
         var made = page.GetByRole(AriaRole.List, new() { Name = "Audit trail" }).Locator("li[data-type=PromiseMade]");
         Assert.StartsWith($"collector:{lender}/T1@", await made.Locator(".actor").TextContentAsync(), StringComparison.Ordinal);
 
+        // While the promise is open the account refuses a settlement: the API's 409, shown above the form.
+        await page.GetByLabel("Settlement amount (CNY)").FillAsync("700");
+        await page.GetByLabel("Pay by").FillAsync(due);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Offer the settlement" }).ClickAsync();
+        Assert.StartsWith("Conflict: ", await page.GetByRole(AriaRole.Form, new() { Name = "Offer a settlement" }).GetByRole(AriaRole.Alert).TextContentAsync(), StringComparison.Ordinal);
+
         await page.GetByRole(AriaRole.Button, new() { Name = "Release" }).ClickAsync();
         await page.WaitForURLAsync($"**/console/teams/{lender}/T1");
         Assert.Equal($"{accountRef} released.", await page.GetByRole(AriaRole.Status).TextContentAsync());

@@ -76,6 +76,20 @@ public sealed class AccountModel : ConsolePage
         return (result, pending ? "Plan submitted: it waits for the lender's approval." : "Plan in force.");
     });
 
+    public Task<IActionResult> OnPostSettlementAsync() => ActAsync("settlement", Policies.Negotiator, async form =>
+    {
+        var errors = new Dictionary<string, string[]>();
+        var request = new SettlementRequest(Amount(form, "settlementAmount", errors), Date(form, "expiresOn", errors));
+        if (errors.Count > 0)
+        {
+            return (Problems.Validation(errors), string.Empty);
+        }
+
+        var result = (await NegotiationApi.SettlementAsync(Target, request)).Result;
+        var pending = result.Value<AccountView>()?.Settlement?.Status == ApprovalStatus.PendingApproval;
+        return (result, pending ? "Settlement offered: it waits for the lender's approval." : "Settlement offered.");
+    });
+
     public Task<IActionResult> OnPostContactInfoAsync() => ActAsync("contactInfo", Policies.Negotiator, async form =>
     {
         var request = new ContactInfoRequest(Text(form, "phone"), Text(form, "email"), Text(form, "address"), Text(form, "source"));
