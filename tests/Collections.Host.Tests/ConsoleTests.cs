@@ -131,8 +131,12 @@ public sealed class ConsoleTests(HostFixture host) : IAsyncLifetime
 
         await page.GotoAsync(Url($"/console/accounts/{lender}/{first}"));
 
-        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download the evidence bundle" }).ClickAsync());
-        var bundle = JsonDocument.Parse(await File.ReadAllTextAsync((await download.PathAsync())!)).RootElement;
+        // The link downloads with the browser's session (an attachment), no API key needed.
+        var href = await page.GetByRole(AriaRole.Link, new() { Name = "Download the evidence bundle" }).GetAttributeAsync("href");
+        var evidence = await page.Context.APIRequest.GetAsync(href!);
+        Assert.Equal(200, evidence.Status);
+        Assert.StartsWith("attachment;", evidence.Headers["content-disposition"], StringComparison.Ordinal);
+        var bundle = JsonDocument.Parse(await evidence.TextAsync()).RootElement;
         Assert.Equal(first, bundle.GetProperty("account").GetProperty("accountRef").GetString());
         AssertNoConsoleErrors();
     }
@@ -318,7 +322,7 @@ public sealed class ConsoleTests(HostFixture host) : IAsyncLifetime
 
     private async Task<IPage> PageAsync()
     {
-        var context = await browser.NewContextAsync(new() { BaseURL = host.BaseAddress.ToString(), AcceptDownloads = true });
+        var context = await browser.NewContextAsync(new() { BaseURL = host.BaseAddress.ToString() });
         var page = await context.NewPageAsync();
         page.Console += (_, message) =>
         {
