@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Collections.Host.Api;
 using Collections.Host.Auth;
 using Collections.Host.Configuration;
+using Collections.Host.ConsoleUi;
 using Collections.Host;
 using Collections.Host.Hosting;
 using Microsoft.AspNetCore.WebUtilities;
@@ -23,6 +24,7 @@ builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ExceptionProblems>();
 builder.Services.AddApiKeyAuth();
 builder.Services.AddDashboardAuth();
+builder.Services.AddConsole();
 builder.Services.AddApiDocument();
 builder.Services.AddHealthChecks().AddCheck<ReadinessHealthCheck>("cluster", tags: ["ready"]);
 
@@ -31,6 +33,8 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages(context => context.HttpContext.Response.StatusCode switch
 {
+    // People in the console get a page, not a problem document.
+    var status when context.HttpContext.Request.Path.StartsWithSegments(ConsoleSetup.Path) => ConsoleSetup.WriteStatusPageAsync(context.HttpContext, status),
     // Routing answers 415 before any endpoint runs; say what this operation takes instead.
     StatusCodes.Status415UnsupportedMediaType => Problems.Write(context.HttpContext, StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
         RequestBodies.UnsupportedContentType(context.HttpContext)),
@@ -42,6 +46,7 @@ app.UseAuthorization();
 
 app.MapApiDocument();
 app.MapDashboard();
+app.MapConsole();
 
 app.MapSystemApi();
 app.MapMetrics();
@@ -61,7 +66,7 @@ if (app.Environment.IsDevelopment())
 {
     // The development key is a published constant, not a secret, so printing it is fine.
     app.Lifetime.ApplicationStarted.Register(() => Console.WriteLine(
-        $"Embedded default: admin API key '{ApiKeys.DevelopmentAdminKey}' (Development only); API docs at /docs, dashboard at /dashboard"));
+        $"Embedded default: admin API key '{ApiKeys.DevelopmentAdminKey}' (Development only); console at /console, API docs at /docs, dashboard at /dashboard"));
 }
 
 try

@@ -158,10 +158,10 @@ public static class AccountsApi
             : TypedResults.Ok(view);
     }
 
-    private static async Task<Results<Ok<AccountView>, ProblemHttpResult>> GetAsync([AsParameters] AccountTarget target) =>
+    internal static async Task<Results<Ok<AccountView>, ProblemHttpResult>> GetAsync([AsParameters] AccountTarget target) =>
         await target.Account.GetViewAsync() is { } view ? TypedResults.Ok(view) : target.Unknown();
 
-    private static async Task<Results<Ok<EventPageResponse>, ProblemHttpResult>> EventsAsync([AsParameters] AccountTarget target, long after = 0, int limit = 100)
+    internal static async Task<Results<Ok<EventPageResponse>, ProblemHttpResult>> EventsAsync([AsParameters] AccountTarget target, long after = 0, int limit = 100)
     {
         if (Parse.Missing(
                 ("after", after < 0, "must be 0 or a sequence number"),

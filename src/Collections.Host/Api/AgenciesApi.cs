@@ -193,7 +193,7 @@ public static class AgenciesApi
         return view is null ? UnknownAgency(agencyId) : TypedResults.Ok(view);
     }
 
-    private static async Task<Results<Ok<AgencyWorkPageResponse>, ProblemHttpResult>> PlacementsAsync(string agencyId, IGrainFactory grains, string? cursor = null, int limit = DefaultPageSize)
+    internal static async Task<Results<Ok<AgencyWorkPageResponse>, ProblemHttpResult>> PlacementsAsync(string agencyId, IGrainFactory grains, string? cursor = null, int limit = DefaultPageSize)
     {
         var errors = new Dictionary<string, string[]>();
         if (cursor is not null && (!long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var after) || after < 0))
@@ -220,10 +220,10 @@ public static class AgenciesApi
         return TypedResults.Ok(new AgencyWorkPageResponse(page.Items, page.Next));
     }
 
-    private static async Task<Results<Ok<AgencyAccountView>, ProblemHttpResult>> PlacedAccountAsync([AsParameters] PlacementTarget target) =>
+    internal static async Task<Results<Ok<AgencyAccountView>, ProblemHttpResult>> PlacedAccountAsync([AsParameters] PlacementTarget target) =>
         await target.Account.GetAgencyViewAsync(target.AgencyId) is { } view ? TypedResults.Ok(view) : target.NotPlaced();
 
-    private static async Task<Results<Created<AgencyAccountView>, ProblemHttpResult>> ActivityAsync([AsParameters] PlacementTarget target, AgencyActivityRequest request)
+    internal static async Task<Results<Created<AgencyAccountView>, ProblemHttpResult>> ActivityAsync([AsParameters] PlacementTarget target, AgencyActivityRequest request)
     {
         var errors = new Dictionary<string, string[]>();
         if (!Parse.Name<ContactChannel>(request.Channel, out var channel))
@@ -260,7 +260,7 @@ public static class AgenciesApi
         return target.Refusal(result) is { } refused ? refused : TypedResults.Created(target.Location, result.View);
     }
 
-    private static async Task<Results<Ok<AgencyPaymentResponse>, ProblemHttpResult>> PaymentAsync([AsParameters] PlacementTarget target, PaymentRequest request)
+    internal static async Task<Results<Ok<AgencyPaymentResponse>, ProblemHttpResult>> PaymentAsync([AsParameters] PlacementTarget target, PaymentRequest request)
     {
         if (Parse.Missing(
                 ("paymentId", string.IsNullOrWhiteSpace(request.PaymentId), "is required: the agency's unique id of this payment"),
@@ -275,7 +275,7 @@ public static class AgenciesApi
             : TypedResults.Ok(new AgencyPaymentResponse(request.PaymentId!, request.Amount.Value, result.Recorded, result.Commission, result.Ended, result.View));
     }
 
-    private static async Task<Results<Ok<AgencyReturnResponse>, ProblemHttpResult>> ReturnAsync([AsParameters] PlacementTarget target, AgencyReturnRequest request)
+    internal static async Task<Results<Ok<AgencyReturnResponse>, ProblemHttpResult>> ReturnAsync([AsParameters] PlacementTarget target, AgencyReturnRequest request)
     {
         if (Parse.Missing(("reason", string.IsNullOrWhiteSpace(request.Reason), "is required: why the agency returns the account")) is { } missing)
         {
@@ -288,7 +288,7 @@ public static class AgenciesApi
             : TypedResults.Ok(new AgencyReturnResponse(target.LenderId, target.AccountRef, target.AgencyId, result.Ended ?? PlacementEndReason.Returned));
     }
 
-    private static async Task<Results<Ok<LenderAgenciesResponse>, ProblemHttpResult>> LenderAgenciesAsync(string lenderId, IGrainFactory grains)
+    internal static async Task<Results<Ok<LenderAgenciesResponse>, ProblemHttpResult>> LenderAgenciesAsync(string lenderId, IGrainFactory grains)
     {
         if (Ids.Invalid("lenderId", lenderId) is { } invalid)
         {
@@ -305,7 +305,7 @@ public static class AgenciesApi
         return TypedResults.Ok(new LenderAgenciesResponse(items));
     }
 
-    private static async Task<Results<Ok<ContactPermissionResponse>, ProblemHttpResult>> ContactPermissionAsync([AsParameters] PlacementTarget target, string? channel)
+    internal static async Task<Results<Ok<ContactPermissionResponse>, ProblemHttpResult>> ContactPermissionAsync([AsParameters] PlacementTarget target, string? channel)
     {
         if (!Parse.Name<ContactChannel>(channel, out var parsed))
         {
@@ -378,7 +378,7 @@ public static class AgenciesApi
         return success(new AgencyActionResponse(target.LenderId, target.AccountRef, target.AgencyId, view));
     }
 
-    private static async Task<Results<Ok<AgencyStatement>, ProblemHttpResult>> StatementAsync(string agencyId, IGrainFactory grains, string? month = null) =>
+    internal static async Task<Results<Ok<AgencyStatement>, ProblemHttpResult>> StatementAsync(string agencyId, IGrainFactory grains, string? month = null) =>
         await StatementOfAsync(agencyId, null, month, grains);
 
     private static async Task<Results<Ok<AgencyStatement>, ProblemHttpResult>> LenderStatementAsync(string lenderId, string agencyId, IGrainFactory grains, string? month = null) =>

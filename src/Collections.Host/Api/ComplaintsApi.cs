@@ -122,7 +122,7 @@ public static class ComplaintsApi
         };
     }
 
-    private static async Task<Results<Ok<ComplaintListResponse>, ProblemHttpResult>> ListAsync([AsParameters] AccountTarget target) =>
+    internal static async Task<Results<Ok<ComplaintListResponse>, ProblemHttpResult>> ListAsync([AsParameters] AccountTarget target) =>
         await Records(target).GetComplaintsAsync() is { } complaints
             ? TypedResults.Ok(new ComplaintListResponse([.. complaints.Select(ComplaintResponse.From)]))
             : target.Unknown();

@@ -65,7 +65,7 @@ public static class ContactsApi
         return account;
     }
 
-    private static async Task<Results<Ok<ContactPermissionResponse>, ProblemHttpResult>> PermissionAsync([AsParameters] AccountTarget target, string? channel)
+    internal static async Task<Results<Ok<ContactPermissionResponse>, ProblemHttpResult>> PermissionAsync([AsParameters] AccountTarget target, string? channel)
     {
         if (!Parse.Name<ContactChannel>(channel, out var parsed))
         {
@@ -77,7 +77,7 @@ public static class ContactsApi
             : target.Unknown();
     }
 
-    private static async Task<Results<Created<ContactResponse>, ProblemHttpResult>> RecordAsync([AsParameters] AccountTarget target, ContactRequest request)
+    internal static async Task<Results<Created<ContactResponse>, ProblemHttpResult>> RecordAsync([AsParameters] AccountTarget target, ContactRequest request)
     {
         var errors = new Dictionary<string, string[]>();
         if (!Parse.Name<ContactChannel>(request.Channel, out var channel))
@@ -117,7 +117,7 @@ public static class ContactsApi
             new ContactResponse(contactId, null, channel, outcome, result.At ?? request.At ?? default, ContactRules.Allowed));
     }
 
-    private static async Task<Results<Ok<AccountView>, ProblemHttpResult>> ChangeContactInfoAsync([AsParameters] AccountTarget target, ContactInfoRequest request) =>
+    internal static async Task<Results<Ok<AccountView>, ProblemHttpResult>> ChangeContactInfoAsync([AsParameters] AccountTarget target, ContactInfoRequest request) =>
         target.Respond(await target.Contacts.ChangeContactInfoAsync(new ContactInfo(request.Phone, request.Email, request.Address, request.Source), target.Actor), TypedResults.Ok);
 
     private static async Task<Results<Ok<ContactResultResponse>, ProblemHttpResult>> ResultAsync([AsParameters] AccountTarget target, long contactId, ContactResultRequest request)

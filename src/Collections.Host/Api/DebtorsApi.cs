@@ -25,7 +25,7 @@ public static class DebtorsApi
         return group;
     }
 
-    private static async Task<Results<Ok<DebtorView>, ProblemHttpResult>> GetAsync(string lenderId, string customerId, IGrainFactory grains)
+    internal static async Task<Results<Ok<DebtorView>, ProblemHttpResult>> GetAsync(string lenderId, string customerId, IGrainFactory grains)
     {
         if (Ids.Invalid("lenderId", lenderId) is { } invalid)
         {

@@ -95,7 +95,7 @@ public static class DocumentsApi
         [AsParameters] PlacementTarget target, HttpContext context, IDocumentStore store, IOptions<DocumentOptions> options) =>
         AddAsync(context, Records(target.Grains, target.LenderId, target.AccountRef), target.AgencyId, target.AgencyActor, $"{target.Location}/documents", target.NotPlaced(), store, options.Value);
 
-    private static async Task<Results<Ok<DocumentListResponse>, ProblemHttpResult>> ListAsync([AsParameters] AccountTarget target) =>
+    internal static async Task<Results<Ok<DocumentListResponse>, ProblemHttpResult>> ListAsync([AsParameters] AccountTarget target) =>
         await Records(target.Grains, target.LenderId, target.AccountRef).GetDocumentsAsync(null) is { } documents
             ? TypedResults.Ok(new DocumentListResponse([.. documents.Select(DocumentResponse.From)]))
             : target.Unknown();

@@ -62,7 +62,7 @@ public static class LegalApi
                 view => TypedResults.Created(target.Location, view))
             : Problems.Invalid("step", $"must be one of {Parse.Names<LitigationStep>()}");
 
-    private static async Task<Results<EvidenceBundleResult, EvidenceZipResult, ProblemHttpResult>> EvidenceAsync(
+    internal static async Task<Results<EvidenceBundleResult, EvidenceZipResult, ProblemHttpResult>> EvidenceAsync(
         [AsParameters] AccountTarget target, BusinessClock clock, string? format = null)
     {
         if (format is not (null or "json" or "zip"))
@@ -89,7 +89,7 @@ public static class LegalApi
     }
 
     /// <summary>Streams the bundle as JSON (see <see cref="EvidenceBundleWriter"/>).</summary>
-    private sealed class EvidenceBundleResult(IAccountGrain account, AccountView view, ImmutableArray<DocumentView> documents, DateTimeOffset generatedAt)
+    internal sealed class EvidenceBundleResult(IAccountGrain account, AccountView view, ImmutableArray<DocumentView> documents, DateTimeOffset generatedAt)
         : IResult, IEndpointMetadataProvider
     {
         /// <summary>Declares the streamed body's shapes, so OpenAPI describes the bundle and its zip.</summary>

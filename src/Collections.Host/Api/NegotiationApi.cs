@@ -57,7 +57,7 @@ public static class NegotiationApi
         return account;
     }
 
-    private static async Task<Results<Created<AccountView>, ProblemHttpResult>> PromiseAsync([AsParameters] AccountTarget target, PromiseRequest request)
+    internal static async Task<Results<Created<AccountView>, ProblemHttpResult>> PromiseAsync([AsParameters] AccountTarget target, PromiseRequest request)
     {
         if (Parse.Missing(
                 ("amount", request.Amount is null, "is required: the amount promised"),
@@ -70,7 +70,7 @@ public static class NegotiationApi
         return target.Respond(result, view => TypedResults.Created(target.Location, view));
     }
 
-    private static async Task<Results<Created<AccountView>, Accepted<AccountView>, ProblemHttpResult>> PlanAsync([AsParameters] AccountTarget target, PlanRequest request) =>
+    internal static async Task<Results<Created<AccountView>, Accepted<AccountView>, ProblemHttpResult>> PlanAsync([AsParameters] AccountTarget target, PlanRequest request) =>
         Terms(request, out var terms) is { } invalid
             ? invalid
             : Submitted(target, await target.Account.SubmitPlanAsync(terms, target.Actor), view => view.Plan?.Status);
@@ -104,10 +104,10 @@ public static class NegotiationApi
         return null;
     }
 
-    private static async Task<Results<Ok<AccountView>, ProblemHttpResult>> ApprovePlanAsync([AsParameters] AccountTarget target) =>
+    internal static async Task<Results<Ok<AccountView>, ProblemHttpResult>> ApprovePlanAsync([AsParameters] AccountTarget target) =>
         target.Respond(await target.Account.ApprovePlanAsync(target.Actor), TypedResults.Ok);
 
-    private static async Task<Results<Created<AccountView>, Accepted<AccountView>, ProblemHttpResult>> SettlementAsync([AsParameters] AccountTarget target, SettlementRequest request)
+    internal static async Task<Results<Created<AccountView>, Accepted<AccountView>, ProblemHttpResult>> SettlementAsync([AsParameters] AccountTarget target, SettlementRequest request)
     {
         if (Parse.Missing(
                 ("amount", request.Amount is null, "is required: the amount that settles the account"),
@@ -120,7 +120,7 @@ public static class NegotiationApi
         return Submitted(target, result, view => view.Settlement?.Status);
     }
 
-    private static async Task<Results<Ok<AccountView>, ProblemHttpResult>> ApproveSettlementAsync([AsParameters] AccountTarget target) =>
+    internal static async Task<Results<Ok<AccountView>, ProblemHttpResult>> ApproveSettlementAsync([AsParameters] AccountTarget target) =>
         target.Respond(await target.Account.ApproveSettlementAsync(target.Actor), TypedResults.Ok);
 
     /// <summary>201 when the arrangement is in force, 202 when it waits for approval.</summary>

@@ -24,7 +24,7 @@ public static class PortfolioApi
         return group;
     }
 
-    private static async Task<Results<Ok<PortfolioReport>, ProblemHttpResult>> GetAsync(string lenderId, IGrainFactory grains, BusinessClock clock)
+    internal static async Task<Results<Ok<PortfolioReport>, ProblemHttpResult>> GetAsync(string lenderId, IGrainFactory grains, BusinessClock clock)
     {
         if (Ids.Invalid("lenderId", lenderId) is { } invalid)
         {

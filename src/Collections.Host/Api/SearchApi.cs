@@ -67,7 +67,7 @@ public static class SearchApi
         return lender;
     }
 
-    private static async Task<Results<Ok<AccountListResponse>, ProblemHttpResult>> SearchAsync(
+    internal static async Task<Results<Ok<AccountListResponse>, ProblemHttpResult>> SearchAsync(
         string lenderId, IGrainFactory grains, BusinessClock clock,
         string? status, string? stage, string? bucket, string? segment, string? riskTier, string? agencyId, string? customerId,
         string? minBalance, string? maxBalance, string? cursor, string? limit)
@@ -101,7 +101,7 @@ public static class SearchApi
         return TypedResults.Ok(new AccountListResponse(items, Cursor(page.Next)));
     }
 
-    private static async Task<Results<Ok<ApprovalListResponse>, ProblemHttpResult>> ApprovalsAsync(string lenderId, IGrainFactory grains, string? cursor, string? limit)
+    internal static async Task<Results<Ok<ApprovalListResponse>, ProblemHttpResult>> ApprovalsAsync(string lenderId, IGrainFactory grains, string? cursor, string? limit)
     {
         var errors = new Dictionary<string, string[]>();
         if (await PageAsync(lenderId, new AccountQuery(PendingApproval: true), cursor, limit, errors, grains) is not { } page)

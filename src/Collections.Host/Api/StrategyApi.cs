@@ -15,7 +15,7 @@ public static class StrategyApi
             .RequireAuthorization(Policies.LenderScoped)
             .AddEndpointFilter<LenderScopeFilter>()
             .WithTags("Strategy");
-        group.MapGet("/", GetAsync).WithName("GetStrategy").RequireAuthorization(Policies.LenderReader).ProducesProblems(StatusCodes.Status400BadRequest).WithSummary("The current strategy (version 1 is the default until the lender sends one)");
+        group.MapGet("/", GetAsync).WithName("GetStrategy").RequireAuthorization(Policies.LenderReader).ProducesProblems(StatusCodes.Status400BadRequest).WithSummary("The current strategy (version 1 is the default until the lender sends one), or an earlier version with ?version=n");
         group.MapPut("/", PutAsync)
             .WithName("PutStrategy")
             .RequireAuthorization(Policies.LenderOrAdmin)
@@ -26,15 +26,16 @@ public static class StrategyApi
         return group;
     }
 
-    private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetAsync(string lenderId, IGrainFactory grains)
+    internal static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> GetAsync(string lenderId, IGrainFactory grains, int? version = null)
     {
         if (Ids.Invalid("lenderId", lenderId) is { } invalid)
         {
             return invalid;
         }
 
-        var current = await grains.GetGrain<ILenderGrain>(lenderId).GetStrategyAsync(null);
-        return TypedResults.Ok(Describe(current!));
+        return await grains.GetGrain<ILenderGrain>(lenderId).GetStrategyAsync(version) is { } found
+            ? TypedResults.Ok(Describe(found))
+            : Problems.NotFound($"Lender '{lenderId}' has no strategy version {version}.");
     }
 
     private static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> PutAsync(string lenderId, HttpRequest request, IGrainFactory grains)

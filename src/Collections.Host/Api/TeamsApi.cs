@@ -64,12 +64,12 @@ public static class TeamsApi
         return TypedResults.Ok(await ResponseAsync(grains, lenderId, teamId, parsed));
     }
 
-    private static async Task<Results<Ok<TeamResponse>, ProblemHttpResult>> GetAsync(string lenderId, string teamId, IGrainFactory grains) =>
+    internal static async Task<Results<Ok<TeamResponse>, ProblemHttpResult>> GetAsync(string lenderId, string teamId, IGrainFactory grains) =>
         await grains.GetGrain<ITeamGrain>(TeamKey(lenderId, teamId)).GetAsync() is { } team
             ? TypedResults.Ok(await ResponseAsync(grains, lenderId, teamId, team))
             : UnknownTeam(lenderId, teamId);
 
-    private static async Task<Results<Ok<NextAccountResponse>, NoContent, ProblemHttpResult>> NextAsync(string lenderId, string teamId, HttpContext context, IGrainFactory grains)
+    internal static async Task<Results<Ok<NextAccountResponse>, NoContent, ProblemHttpResult>> NextAsync(string lenderId, string teamId, HttpContext context, IGrainFactory grains)
     {
         if (await grains.GetGrain<ITeamGrain>(TeamKey(lenderId, teamId)).GetAsync() is not { } team)
         {
@@ -82,7 +82,7 @@ public static class TeamsApi
             : TypedResults.Ok(new NextAccountResponse(next.AccountRef, next.LeaseExpiresAt, next.Reason, next.Account));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> ReleaseAsync(string lenderId, string teamId, string accountRef, HttpContext context, IGrainFactory grains)
+    internal static async Task<Results<NoContent, ProblemHttpResult>> ReleaseAsync(string lenderId, string teamId, string accountRef, HttpContext context, IGrainFactory grains)
     {
         if (Ids.Invalid("accountRef", accountRef) is { } invalid)
         {
@@ -128,14 +128,16 @@ public sealed class TeamScopeFilter : IEndpointFilter
             return invalid;
         }
 
-        var visible = context.HttpContext.User.Principal() switch
-        {
-            { Role: ApiRole.Lender } principal => principal.LenderId == lenderId,
-            { Role: ApiRole.Collector } principal => principal.LenderId == lenderId && principal.TeamId == teamId,
-            _ => true,
-        };
-        return visible
+        return Sees(context.HttpContext.User.Principal(), lenderId, teamId)
             ? await next(context)
             : Problems.NotFound($"No team '{teamId}' of lender '{lenderId}' is visible to this API key.");
     }
+
+    /// <summary>Whether <paramref name="principal"/> may see the team (the API's and the console's one rule).</summary>
+    public static bool Sees(ApiPrincipal? principal, string lenderId, string teamId) => principal switch
+    {
+        { Role: ApiRole.Lender } => principal.LenderId == lenderId,
+        { Role: ApiRole.Collector } => principal.LenderId == lenderId && principal.TeamId == teamId,
+        _ => true,
+    };
 }

@@ -11,13 +11,16 @@ public sealed class AgencyScopeFilter : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var principal = context.HttpContext.User.Principal();
         var agencyId = context.HttpContext.GetRouteValue("agencyId") as string;
-        if (principal is { Role: ApiRole.Agency } && principal.AgencyId != agencyId)
+        if (!Sees(context.HttpContext.User.Principal(), agencyId))
         {
             return Problems.NotFound($"No agency '{agencyId}' is visible to this API key.");
         }
 
         return await next(context);
     }
+
+    /// <summary>Whether <paramref name="principal"/> may see agency <paramref name="agencyId"/>'s resources (the API's and the console's one rule).</summary>
+    public static bool Sees(ApiPrincipal? principal, string? agencyId) =>
+        principal is not { Role: ApiRole.Agency } || principal.AgencyId == agencyId;
 }

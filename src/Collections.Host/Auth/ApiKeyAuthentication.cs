@@ -214,13 +214,16 @@ public sealed class LenderScopeFilter : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var principal = context.HttpContext.User.Principal();
         var lenderId = context.HttpContext.GetRouteValue("lenderId") as string;
-        if (principal is { Role: not ApiRole.Admin and not ApiRole.Agency } && principal.LenderId != lenderId)
+        if (!Sees(context.HttpContext.User.Principal(), lenderId))
         {
             return Problems.NotFound($"No lender '{lenderId}' is visible to this API key.");
         }
 
         return await next(context);
     }
+
+    /// <summary>Whether <paramref name="principal"/> may see lender <paramref name="lenderId"/>'s resources (the API's and the console's one rule).</summary>
+    public static bool Sees(ApiPrincipal? principal, string? lenderId) =>
+        principal is not { Role: not ApiRole.Admin and not ApiRole.Agency } || principal.LenderId == lenderId;
 }

@@ -25,11 +25,12 @@ public static class DashboardAuth
     public const string LoginPath = "/dashboard/login";
 
     /// <summary>The hash of the key that signed in, so that each request can check it was not revoked since.</summary>
-    private const string KeyHashClaim = "collections:key-hash";
+    internal const string KeyHashClaim = "collections:key-hash";
 
     public static IServiceCollection AddDashboardAuth(this IServiceCollection services)
     {
-        services.AddAntiforgery(o => o.Cookie.Path = Path);
+        // One anti-forgery cookie for the dashboard's login and the console's forms (site-wide path).
+        services.AddAntiforgery();
         services.AddAuthentication().AddCookie(Scheme, options =>
         {
             options.Cookie.Name = "collections.dashboard";
