@@ -88,6 +88,12 @@ public sealed class ConsoleTests(HostFixture host) : IAsyncLifetime
         var account = $"/api/v1/lenders/{lender}/accounts/{first}";
         Assert.Equal(HttpStatusCode.Created, (await host.Admin.PostAsync($"{account}/contacts", Json("""{"channel":"Call","outcome":"WrongNumber"}"""))).StatusCode);
         await (await host.Admin.PostAsync($"{account}/contacts", Json("""{"channel":"Call","outcome":"NoAnswer"}"""))).ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(HttpStatusCode.Created, (await host.Admin.PostAsync($"{account}/complaints", Json("""{"channel":"Phone","category":"WrongAmount","text":"the fees look wrong"}"""))).StatusCode);
+        using (var upload = new MultipartFormDataContent { { new StringContent("Contract"), "kind" }, { new ByteArrayContent("the signed contract"u8.ToArray()), "file", "contract.pdf" } })
+        {
+            Assert.Equal(HttpStatusCode.Created, (await host.Admin.PostAsync($"{account}/documents", upload)).StatusCode);
+        }
+
         await IndexedAsync(lender, $"customerId={customer}", 2);
 
         var page = await PageAsync();
@@ -138,6 +144,16 @@ public sealed class ConsoleTests(HostFixture host) : IAsyncLifetime
         Assert.StartsWith("attachment;", evidence.Headers["content-disposition"], StringComparison.Ordinal);
         var bundle = JsonDocument.Parse(await evidence.TextAsync()).RootElement;
         Assert.Equal(first, bundle.GetProperty("account").GetProperty("accountRef").GetString());
+
+        // Complaints (overdue first) and documents are on the page; the zip carries the documents.
+        var complaint = page.GetByRole(AriaRole.Region, new() { Name = "Complaints" }).Locator("tbody tr").First;
+        Assert.Contains("Open", await complaint.TextContentAsync(), StringComparison.Ordinal);
+        Assert.Contains("contract.pdf", await page.GetByRole(AriaRole.Region, new() { Name = "Documents" }).TextContentAsync(), StringComparison.Ordinal);
+        var zipHref = await page.GetByRole(AriaRole.Link, new() { Name = "with every document (zip, SHA-256 manifest)" }).GetAttributeAsync("href");
+        var zip = await page.Context.APIRequest.GetAsync(zipHref!);
+        Assert.Equal(200, zip.Status);
+        Assert.EndsWith(".zip\"", zip.Headers["content-disposition"], StringComparison.Ordinal);
+        Assert.Equal("PK"u8.ToArray(), (await zip.BodyAsync())[..2]);
         AssertNoConsoleErrors();
     }
 
