@@ -4,7 +4,7 @@ using Collections.Grains.Portfolio;
 
 namespace Collections.Grains.Tests;
 
-/// <summary>What every portfolio store must do, in memory and on a real Redis.</summary>
+/// <summary>What every portfolio store must do, in memory, on a real Redis and on Azure Table storage (Azurite).</summary>
 public abstract class PortfolioStoreContract
 {
     protected abstract IPortfolioStore Store { get; }
@@ -41,4 +41,9 @@ public sealed class InMemoryPortfolioStoreTests : PortfolioStoreContract
 public sealed class RedisPortfolioStoreTests(RedisProcess redis) : PortfolioStoreContract, IClassFixture<RedisProcess>
 {
     protected override IPortfolioStore Store { get; } = new RedisPortfolioStore(redis.Connection, "test");
+}
+
+public sealed class AzurePortfolioStoreTests(AzuriteProcess azurite) : PortfolioStoreContract, IClassFixture<AzuriteProcess>
+{
+    protected override IPortfolioStore Store { get; } = new AzurePortfolioStore(azurite.Server.Tables(), "test");
 }

@@ -87,7 +87,7 @@ public sealed class KeyedLocks
 
     public async Task<IDisposable> EnterAsync(string key)
     {
-        var stripe = stripes[(int)((uint)StringComparer.Ordinal.GetHashCode(key) % (uint)stripes.Length)];
+        var stripe = stripes[unchecked((uint)StringComparer.Ordinal.GetHashCode(key)) % (uint)stripes.Length];
         await stripe.WaitAsync();
         return new Releaser(stripe);
     }
