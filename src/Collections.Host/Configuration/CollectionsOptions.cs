@@ -13,6 +13,7 @@ public enum StorageProvider
 {
     Memory,
     Redis,
+    AzureStorage,
 }
 
 /// <summary><c>Collections:Role</c>.</summary>
@@ -33,6 +34,9 @@ public sealed class StorageOptions : IValidatableObject
     /// <summary>A StackExchange.Redis connection string, required when <see cref="Provider"/> is Redis.</summary>
     public string? Redis { get; set; }
 
+    /// <summary>An Azure Storage connection string (<c>UseDevelopmentStorage=true</c> for Azurite), required when <see cref="Provider"/> is AzureStorage.</summary>
+    public string? AzureStorage { get; set; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Provider == StorageProvider.Redis && string.IsNullOrWhiteSpace(Redis))
@@ -40,6 +44,14 @@ public sealed class StorageOptions : IValidatableObject
             yield return new ValidationResult(
                 "Collections:Storage:Redis must be a Redis connection string (e.g. localhost:6379) when Collections:Storage:Provider is Redis.",
                 [nameof(Redis)]);
+        }
+
+        if (Provider == StorageProvider.AzureStorage && string.IsNullOrWhiteSpace(AzureStorage))
+        {
+            yield return new ValidationResult(
+                "Collections:Storage:AzureStorage must be an Azure Storage connection string (UseDevelopmentStorage=true for Azurite) " +
+                "when Collections:Storage:Provider is AzureStorage.",
+                [nameof(AzureStorage)]);
         }
     }
 }
