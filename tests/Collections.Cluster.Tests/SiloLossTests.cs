@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace Collections.Cluster.Tests;
 
 /// <summary>
-/// Three silo processes on a real Redis; 20k accounts imported through the HTTP API of all three while
+/// Three silo processes on a real Redis, and on Azurite; 20k accounts imported through the HTTP API of all three while
 /// an accelerated clock makes accounts escalate; one silo is killed with -9 a third of the way in.
 /// </summary>
 public sealed class SiloLossTests(ITestOutputHelper output)
@@ -17,11 +17,13 @@ public sealed class SiloLossTests(ITestOutputHelper output)
     /// <summary>A business day per ten real seconds: stage thresholds are crossed all through the test.</summary>
     private const double Speed = 8640;
 
-    [Fact]
-    public async Task Killing_a_silo_mid_import_loses_no_acknowledged_account_and_its_accounts_keep_escalating_on_the_survivors()
+    [Theory]
+    [InlineData(ClusterStore.Redis)]
+    [InlineData(ClusterStore.AzureStorage)]
+    public async Task Killing_a_silo_mid_import_loses_no_acknowledged_account_and_its_accounts_keep_escalating_on_the_survivors(ClusterStore store)
     {
         var total = Stopwatch.StartNew();
-        await using var cluster = await LocalCluster.StartAsync(3, Speed, output);
+        await using var cluster = await LocalCluster.StartAsync(3, Speed, output, store);
         var victim = cluster.Silos[2];
         List<HostProcess> survivors = [cluster.Silos[0], cluster.Silos[1]];
         var today = DateOnly.FromDateTime((await LocalCluster.BusinessNowAsync(victim)).UtcDateTime);
@@ -85,8 +87,7 @@ public sealed class SiloLossTests(ITestOutputHelper output)
             $"all {150} probed accounts (a third of them lived on the killed silo) answer through the survivors after {served.TotalSeconds:F1} s");
 
         // 3. Re-sending the whole import changes nothing already applied; it creates only what was never acknowledged.
-        await using var redis = await cluster.Redis.ConnectAsync();
-        var before = await EventLogs.ReadAsync(redis, allRefs);
+        var before = await cluster.ReadLogsAsync(allRefs);
         var existingBefore = before.Where(l => l.Value is not null).Select(l => l.Key).ToHashSet();
         Assert.Subset(existingBefore, acknowledged.Keys.ToHashSet());
         var resend = await Accounts.ImportUntilAppliedAsync(survivors, Enumerable.Range(0, AccountCount), today);
@@ -96,7 +97,7 @@ public sealed class SiloLossTests(ITestOutputHelper output)
         Assert.Equal(AccountCount - existingBefore.Count, resend.Created);
 
         // 4. Every account's audit trail is complete, gap-free and without a duplicated event; the snapshot agrees.
-        var logs = await EventLogs.ReadAsync(redis, allRefs);
+        var logs = await cluster.ReadLogsAsync(allRefs);
         var missing = allRefs.Where(r => logs[r] is null).ToList();
         Assert.True(missing.Count == 0, $"{missing.Count} accounts missing after the re-send, e.g. {string.Join(", ", missing.Take(5))}");
         var problems = logs.Values.SelectMany(log => log!.Problems()).ToList();
@@ -121,7 +122,7 @@ public sealed class SiloLossTests(ITestOutputHelper output)
             .Select(v => $"{v.Key} (next wake {v.Value!.Value.GetProperty("nextWakeAt").GetDateTimeOffset():O}, stage {v.Value!.Value.GetProperty("stage")})")
             .ToList();
         Assert.True(overdue.Count == 0, $"{overdue.Count} accounts stopped escalating (business now {checkedAt:O}), e.g.:\n{string.Join("\n", overdue.Take(10))}");
-        var logsAfter = await EventLogs.ReadAsync(redis, allRefs);
+        var logsAfter = await cluster.ReadLogsAsync(allRefs);
         var escalatedAfterKill = logsAfter.Values.Count(log => log!.Events.Any(e =>
             e.GetProperty("type").GetString() == "StageEntered" && e.GetProperty("at").GetDateTimeOffset() > killedAtBusiness.AddDays(1)));
         output.WriteLine($"{escalatedAfterKill} accounts entered a stage more than a business day after the kill; none overdue at {checkedAt:O}");
