@@ -265,12 +265,8 @@ public sealed class AzureAgencyPlacementStore : IAgencyPlacementStore
         using var _ = await writers.EnterAsync(partition);
         while (true)
         {
-            TableEntity? headRow = null, entryEntity = null;
-            await foreach (var row in client.QueryAsync<TableEntity>(
-                TableClient.CreateQueryFilter($"PartitionKey eq {partition} and (RowKey eq {HeadRow} or RowKey eq {entryRow})")))
-            {
-                (headRow, entryEntity) = row.RowKey == HeadRow ? (row, entryEntity) : (headRow, row);
-            }
+            // Two point reads at once (a filter naming both rows would scan the agency's partition).
+            var (headRow, entryEntity) = await AzureTables.ReadPairAsync(client, partition, HeadRow, entryRow);
 
             var change = new Change(partition, accountKey, headRow is null ? new Head() : Head.From(headRow), entryEntity is null ? null : Entry.From(entryEntity));
             var result = decide(change);

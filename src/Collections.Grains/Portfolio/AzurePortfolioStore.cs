@@ -67,13 +67,8 @@ public sealed class AzurePortfolioStore : IPortfolioStore
         using var _ = await writers.EnterAsync(partition);
         while (true)
         {
-            // Both rows in one request: the contribution and the shard's counters.
-            TableEntity? contribution = null, counters = null;
-            await foreach (var found in client.QueryAsync<TableEntity>(
-                TableClient.CreateQueryFilter($"PartitionKey eq {partition} and (RowKey eq {row} or RowKey eq {CountersRow})")))
-            {
-                (contribution, counters) = found.RowKey == CountersRow ? (contribution, found) : (found, counters);
-            }
+            // Two point reads at once (a filter naming both rows would be a partition scan).
+            var (contribution, counters) = await AzureTables.ReadPairAsync(client, partition, row, CountersRow);
 
             var stored = contribution?.GetString("Json") ?? string.Empty;
             if (stored == nextJson)

@@ -65,6 +65,15 @@ public static class AzureTables
     /// <summary>Another writer changed (412) or created (409) the entity first: the caller's premise no longer holds.</summary>
     public static bool IsConflict(RequestFailedException failure) => failure.Status is 409 or 412;
 
+    /// <summary>Two rows of a partition by point reads in parallel; null for a row that does not exist.</summary>
+    public static async Task<(TableEntity? First, TableEntity? Second)> ReadPairAsync(TableClient table, string partition, string firstRow, string secondRow)
+    {
+        var first = table.GetEntityIfExistsAsync<TableEntity>(partition, firstRow);
+        var second = table.GetEntityIfExistsAsync<TableEntity>(partition, secondRow);
+        var (a, b) = (await first, await second);
+        return (a.HasValue ? a.Value : null, b.HasValue ? b.Value : null);
+    }
+
     /// <summary>The table, created on first use (creating an existing table is a no-op answered 409 by the service).</summary>
     public static Lazy<Task<TableClient>> Lazily(TableServiceClient service, string tableName) => new(async () =>
     {
