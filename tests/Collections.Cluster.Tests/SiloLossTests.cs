@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace Collections.Cluster.Tests;
 
 /// <summary>
-/// Three silo processes on a real Redis, and on Azurite; 20k accounts (1k on Azurite, an emulator that
+/// Three silo processes on a real Redis, and on Azurite; 20k accounts (2k on Azurite, an emulator that
 /// slows down with tens of thousands of rows) imported through the HTTP API of all three while an
 /// accelerated clock makes accounts escalate; one silo is killed with -9 a third of the way in.
 /// </summary>
@@ -16,7 +16,7 @@ public sealed class SiloLossTests(ITestOutputHelper output)
     // Redis: a business day per ten real seconds, so stage thresholds are crossed all through the test.
     // Azurite serves about a tenth of Redis's requests per second here: fewer accounts, a day per 30 s.
     [InlineData(ClusterStore.Redis, 20_000, 8640)]
-    [InlineData(ClusterStore.AzureStorage, 1_000, 2880)]
+    [InlineData(ClusterStore.AzureStorage, 2_000, 2880)]
     public async Task Killing_a_silo_mid_import_loses_no_acknowledged_account_and_its_accounts_keep_escalating_on_the_survivors(ClusterStore store, int accountCount, double speed)
     {
         var batchSize = accountCount / 40;

@@ -210,12 +210,18 @@ public sealed class AzureAgencyPlacementStore : IAgencyPlacementStore
                     return claimed;
                 }
 
+                // A recheck time not after the deadline would find the moved rows again: each is claimed once per call.
                 var due = new List<TableEntity>();
                 var (from, to) = ($"{index}|", IndexRow(index, dueBy.ToUnixTimeMilliseconds() + 1, ""));
                 await foreach (var row in client.QueryAsync<TableEntity>(
                     TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {from} and RowKey lt {to}"),
                     maxPerPage: Math.Min(ClaimsPerTransaction, max - claimed.Count)))
                 {
+                    if (claimed.Any(c => c.Item1 == row.GetString("Account")))
+                    {
+                        continue;
+                    }
+
                     due.Add(row);
                     if (due.Count == Math.Min(ClaimsPerTransaction, max - claimed.Count))
                     {
