@@ -66,7 +66,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         var deadline = Stopwatch.StartNew();
         while (!await server.ListensAsync())
         {
-            if (process.HasExited || deadline.Elapsed > TimeSpan.FromSeconds(30))
+            if (process.HasExited || deadline.Elapsed > TimeSpan.FromSeconds(90))
             {
                 await server.DisposeAsync();
                 throw new InvalidOperationException($"azurite did not start on ports {blob}/{queue}/{table}: {string.Join('\n', output)}");
