@@ -57,18 +57,6 @@ public abstract class PortfolioStoreContract
         Assert.Equal(1, (await Store.ReadCountersAsync(lender))["stage|Early"]);
     }
 
-    [Fact]
-    public async Task Concurrent_reports_of_many_accounts_add_up_exactly()
-    {
-        var lender = $"L-{Guid.NewGuid():N}";
-        var early = Contribution(Stage.Early, "M1");
-
-        var reports = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Store.ReportAsync(lender, $"A-{i}", null, early, "2026-03")));
-
-        Assert.All(reports, r => Assert.True(r.Applied));
-        Assert.Equal(200, (await Store.ReadCountersAsync(lender))["stage|Early"]);
-    }
-
     private static PortfolioContribution Contribution(Stage stage, string bucket) =>
         new(AccountStatus.Active, stage, bucket, "CNY", 100m, 0m, StrategyVariant.Champion, bucket == "M1" ? 0 : 1);
 }
