@@ -34,7 +34,7 @@ public sealed class ConfigurationTests
     [InlineData("Collections:Agencies:ConfirmWindow", "-00:01:00", "Collections:Agencies:ConfirmWindow must be between")]
     [InlineData("Collections:Agencies:WaitingRetryMax", "00:00:10", "Collections:Agencies:WaitingRetryMax (00:00:10) must be at least WaitingRetry (00:01:00).")]
     [InlineData("Collections:Contacts:MaxRetries", "0", "Collections:Contacts:MaxRetries must be between 1 and 10.")]
-    [InlineData("Collections:Contacts:RetryDelay", "00:00:00", "Collections:Contacts:RetryDelay and AttemptTimeout must be positive.")]
+    [InlineData("Collections:Contacts:RetryDelay", "00:00:00", "Collections:Contacts:RetryDelay, AttemptTimeout and DispatchTimeout must be positive.")]
     [InlineData("Collections:Memory:CheckInterval", "00:00:00", "Collections:Memory:CheckInterval must be between")]
     [InlineData("Collections:Metrics:AccountsRefresh", "00:00:00", "Collections:Metrics:AccountsRefresh must be between 00:00:00.100 and 01:00:00.")]
     public void A_value_out_of_range_stops_the_host_with_a_message_naming_the_key(string key, string value, string message)
