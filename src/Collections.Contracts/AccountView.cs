@@ -31,7 +31,8 @@ public sealed record ContactView(
     [property: Id(1)] string? Phone,
     [property: Id(2)] string? Email,
     [property: Id(3)] string Timezone,
-    [property: Id(4)] string? Region);
+    [property: Id(4)] string? Region,
+    [property: Id(5)] string? Address = null);
 
 /// <summary>An active placement with a collection agency.</summary>
 [GenerateSerializer, Immutable, Alias("collections.PlacementView")]
@@ -164,4 +165,12 @@ public sealed record AccountView
     [Id(33)] public decimal Forgiven { get; init; }
     /// <summary>When the first notice went out: the start of the dispute validation window.</summary>
     [Id(34)] public DateTimeOffset? FirstNoticeAt { get; init; }
+    /// <summary>The lender's id of the person (accounts with the same one belong to one debtor); null when not given.</summary>
+    [Id(40)] public string? CustomerId { get; init; }
+    /// <summary>Phone numbers reported wrong: no call or SMS goes to them until another number arrives.</summary>
+    [Id(41)] public ImmutableArray<string> WrongNumbers { get; init; } = [];
+    /// <summary>The strategy's segment the account is treated by; null when none matches.</summary>
+    [Id(42)] public string? Segment { get; init; }
+    /// <summary>US: the last day of the validation period (receipt 5 business days after the notice + 30 days); null until it is sent.</summary>
+    [Id(43)] public DateOnly? ValidationEndsOn { get; init; }
 }

@@ -32,8 +32,10 @@ public sealed record ContactResultReport(
 
 /// <summary>
 /// The outcome of a contact command: whether it recorded anything (false for a repeat that changed
-/// nothing), or why it was refused — for a contact the policy refused, the rule and when it would next
-/// be allowed; <see cref="At"/> is the instant the contact was judged at. <see cref="Exists"/> is false when there is no such account.
+/// nothing), or why it was refused — for a contact that broke a rule, the rule and when it would next
+/// be allowed (such a contact is still recorded, as a violation: <see cref="Recorded"/>);
+/// <see cref="At"/> is the instant the contact was judged at; <see cref="ContactId"/> the sequence number of
+/// the event that recorded it. <see cref="Exists"/> is false when there is no such account.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("collections.ContactCommandResult")]
 public sealed record ContactCommandResult(
@@ -43,7 +45,16 @@ public sealed record ContactCommandResult(
     [property: Id(3)] string? Error = null,
     [property: Id(4)] string? Rule = null,
     [property: Id(5)] DateTimeOffset? NextAllowedAt = null,
-    [property: Id(6)] DateTimeOffset? At = null);
+    [property: Id(6)] DateTimeOffset? At = null,
+    [property: Id(7)] long? ContactId = null);
+
+/// <summary>New contact data for the debtor and where it comes from (<c>skip-trace</c>, <c>debtor</c>, <c>agency</c>…).</summary>
+[GenerateSerializer, Immutable, Alias("collections.ContactInfo")]
+public sealed record ContactInfo(
+    [property: Id(0)] string? Phone,
+    [property: Id(1)] string? Email,
+    [property: Id(2)] string? Address,
+    [property: Id(3)] string? Source);
 
 /// <summary>
 /// The account's contacts (implemented by the account grain, same key): the contact policy's verdict for a
@@ -57,11 +68,15 @@ public interface IAccountContactsGrain : IGrainWithStringKey
     [Alias("GetContactPermission"), Orleans.Concurrency.ReadOnly]
     Task<ContactPermission?> GetContactPermissionAsync(ContactChannel channel);
 
-    /// <summary>Records a contact of the lender's team, refused (409) when the policy forbids it.</summary>
+    /// <summary>Records a contact of the lender's team; one that broke a rule is recorded as a violation and answered 409.</summary>
     [Alias("RecordContact")]
     Task<ContactCommandResult> RecordContactAsync(TeamContact contact, string actor);
 
     /// <summary>Records a gateway's result for contact <paramref name="contactId"/>; idempotent per status.</summary>
     [Alias("RecordContactResult")]
     Task<ContactCommandResult> RecordContactResultAsync(long contactId, ContactResultReport result, string actor);
+
+    /// <summary>New phone, email or postal address for the debtor (<c>ContactInfoChanged</c>); a new phone lifts a wrong-number block.</summary>
+    [Alias("ChangeContactInfo")]
+    Task<CommandResult> ChangeContactInfoAsync(ContactInfo info, string actor);
 }

@@ -38,20 +38,21 @@ public sealed record AgencyAccountView
     [Id(20)] public decimal CommissionRate { get; init; }
 }
 
-/// <summary>A contact the agency made, with a promise to pay taken on it.</summary>
+/// <summary>A contact the agency made, with a promise to pay taken on it; <see cref="ActivityId"/> makes it idempotent.</summary>
 [GenerateSerializer, Immutable, Alias("collections.AgencyContact")]
 public sealed record AgencyContact(
     [property: Id(0)] ContactChannel Channel,
     [property: Id(1)] ContactOutcome Outcome,
     [property: Id(2)] DateTimeOffset? At,
     [property: Id(3)] decimal? PromiseAmount,
-    [property: Id(4)] DateOnly? PromiseDueDate);
+    [property: Id(4)] DateOnly? PromiseDueDate,
+    [property: Id(5)] string? ActivityId = null);
 
 /// <summary>
 /// The outcome of an agency's command: its view of the account (null once the command ended the
 /// placement, with <see cref="Ended"/> saying why), or why it was refused — with the contact rule that
-/// refused it and when the contact would next be allowed. For a payment, <see cref="Recorded"/> is false
-/// when the payment id was already recorded, and <see cref="Commission"/> is what it earned the agency.
+/// refused it and when the contact would next be allowed. For a payment or an activity with an id,
+/// <see cref="Recorded"/> is false when the id was already recorded, and <see cref="Commission"/> is what it earned the agency.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("collections.AgencyCommandResult")]
 public sealed record AgencyCommandResult(

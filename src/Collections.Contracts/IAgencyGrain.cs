@@ -29,7 +29,9 @@ public sealed record AgencyPerformanceView(
     [property: Id(12)] long PromisesBroken,
     [property: Id(13)] decimal PromiseKeptRate,
     [property: Id(14)] long Completed,
-    [property: Id(15)] decimal CompletedRecoveryRate);
+    [property: Id(15)] decimal CompletedRecoveryRate,
+    [property: Id(16)] long Violations = 0,
+    [property: Id(17)] long Complaints = 0);
 
 /// <summary>An agency: its profile, how full it is, and its results (<c>GET /api/v1/agencies/{agencyId}</c>).</summary>
 [GenerateSerializer, Immutable, Alias("collections.AgencyView")]
@@ -119,7 +121,29 @@ public sealed record PlacementSync(
     [property: Id(2)] long AsOf,
     [property: Id(3)] decimal PlacedBalance,
     [property: Id(4)] PlacementWorkItem Item,
-    [property: Id(5)] PlacementStats Stats);
+    [property: Id(5)] PlacementStats Stats,
+    [property: Id(6)] DateTimeOffset At);
+
+/// <summary>
+/// One lender's part of an agency's monthly statement: payments credited to the agency in the month and
+/// the commission they earned (by currency), and the placements that opened and ended in it.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("collections.AgencyStatementLine")]
+public sealed record AgencyStatementLine(
+    [property: Id(0)] string LenderId,
+    [property: Id(1)] ImmutableDictionary<string, decimal> PaymentsCredited,
+    [property: Id(2)] ImmutableDictionary<string, decimal> Commission,
+    [property: Id(3)] long PlacementsOpened,
+    [property: Id(4)] long PlacementsEnded,
+    [property: Id(5)] ImmutableDictionary<string, long> EndedBy);
+
+/// <summary>An agency's statement for one month (UTC, <c>yyyy-MM</c>), per lender.</summary>
+[GenerateSerializer, Immutable, Alias("collections.AgencyStatement")]
+public sealed record AgencyStatement(
+    [property: Id(0)] string AgencyId,
+    [property: Id(1)] string Month,
+    [property: Id(2)] decimal CommissionRate,
+    [property: Id(3)] ImmutableArray<AgencyStatementLine> Lenders);
 
 /// <summary>
 /// A collection agency, keyed by its id. It is the authority on its own capacity: a slot is reserved
@@ -164,6 +188,13 @@ public interface IAgencyGrain : IGrainWithStringKey
     /// <summary>A page of current placements after <paramref name="cursor"/> (null: from the start).</summary>
     [Alias("GetPlacements"), AlwaysInterleave]
     Task<AgencyWorkPage> GetPlacementsAsync(string? cursor, int limit);
+
+    /// <summary>
+    /// The agency's statement for <paramref name="month"/> (<c>yyyy-MM</c>): for one lender, or for every
+    /// lender it serves when <paramref name="lenderId"/> is null. Null when the agency does not exist.
+    /// </summary>
+    [Alias("GetStatement"), AlwaysInterleave]
+    Task<AgencyStatement?> GetStatementAsync(string month, string? lenderId);
 
     /// <summary>The agency's results on one lender's accounts.</summary>
     [Alias("GetLenderPerformance"), AlwaysInterleave]

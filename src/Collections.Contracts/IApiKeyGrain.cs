@@ -5,6 +5,15 @@ public enum ApiRole
     Admin,
     Lender,
     Agency,
+
+    /// <summary>A lender's collector, member of one team: works accounts but approves, closes and configures nothing.</summary>
+    Collector,
+
+    /// <summary>A lender's dialer or messaging vendor: contacts and their results only.</summary>
+    Gateway,
+
+    /// <summary>Reads everything of one lender and changes nothing.</summary>
+    Auditor,
 }
 
 /// <summary>Who an API key speaks for.</summary>
@@ -12,7 +21,8 @@ public enum ApiRole
 public sealed record ApiPrincipal(
     [property: Id(0)] ApiRole Role,
     [property: Id(1)] string? LenderId,
-    [property: Id(2)] string? AgencyId);
+    [property: Id(2)] string? AgencyId,
+    [property: Id(3)] string? TeamId = null);
 
 /// <summary>
 /// One issued API key, keyed by its id. Only the key's SHA-256 hash is stored; a key is 256 random

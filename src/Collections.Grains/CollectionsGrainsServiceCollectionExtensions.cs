@@ -1,8 +1,11 @@
 using Collections.Grains.Accounts;
 using Collections.Grains.Agencies;
 using Collections.Grains.Contacts;
+using Collections.Grains.Index;
+using Collections.Grains.Feed;
 using Collections.Grains.Lenders;
 using Collections.Grains.Portfolio;
+using Collections.Grains.Queues;
 using Collections.Grains.Telemetry;
 using Collections.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +16,7 @@ namespace Collections.Grains;
 public static class CollectionsGrainsServiceCollectionExtensions
 {
     /// <summary>
-    /// Services the grains need on a silo. The event and portfolio stores default to the in-memory ones; a
+    /// Services the grains need on a silo. The event, portfolio, index and work queue stores default to the in-memory ones; a
     /// production host registers its own before calling this. The business clock is registered by the host.
     /// </summary>
     public static IServiceCollection AddCollectionsGrains(this IServiceCollection services)
@@ -21,6 +24,8 @@ public static class CollectionsGrainsServiceCollectionExtensions
         services.TryAddSingleton<IAccountEventStore, InMemoryAccountEventStore>();
         TraceAccountEventStore(services);
         services.TryAddSingleton<IPortfolioStore, InMemoryPortfolioStore>();
+        services.TryAddSingleton<IAccountIndex, InMemoryAccountIndex>();
+        services.TryAddSingleton<IWorkQueueStore, InMemoryWorkQueueStore>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<StrategyProvider>();
         services.TryAddSingleton<CollectionsMetrics>();
@@ -29,6 +34,7 @@ public static class CollectionsGrainsServiceCollectionExtensions
         services.TryAddSingleton<StorageGate>();
         services.AddCollectionsAgencies();
         services.AddCollectionsContacts();
+        services.AddCollectionsFeed();
         return services;
     }
 

@@ -49,8 +49,12 @@ app.MapAdminApi();
 app.MapStrategyApi();
 app.MapAccountsApi();
 app.MapPortfolioApi();
+app.MapSearchApi();
+app.MapDebtorsApi();
 app.MapPaymentImportApi();
 app.MapAgenciesApi();
+app.MapTeamsApi();
+app.MapEventsApi();
 
 if (app.Environment.IsDevelopment())
 {

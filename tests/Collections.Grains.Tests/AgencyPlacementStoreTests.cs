@@ -15,6 +15,8 @@ public abstract class AgencyPlacementStoreContract(ITestOutputHelper output)
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
 
+    private const string Month = "2026-03";
+
     protected abstract IAgencyPlacementStore Store { get; }
 
     /// <summary>How many placements the paging measurement fills the list with.</summary>
@@ -47,9 +49,9 @@ public abstract class AgencyPlacementStoreContract(ITestOutputHelper output)
         Assert.True(await Store.UpdateAsync(agency, Placement("L1/A-1", 7, asOf: 9, paid)));
         Assert.False(await Store.UpdateAsync(agency, Placement("L1/A-1", 7, asOf: 8, PlacementStats.Zero)));
 
-        Assert.True(await Store.ReleaseAsync(agency, "L1/A-1", 7, "Expired", Placement("L1/A-1", 7, asOf: 10, paid with { Collected = 200m })));
-        Assert.False(await Store.ReleaseAsync(agency, "L1/A-1", 7, "Expired", null));
-        Assert.True(await Store.ReleaseAsync(agency, "L2/B-1", 3, "Unrecorded", null));
+        Assert.True(await Store.ReleaseAsync(agency, "L1/A-1", 7, "Expired", Month, Placement("L1/A-1", 7, asOf: 10, paid with { Collected = 200m })));
+        Assert.False(await Store.ReleaseAsync(agency, "L1/A-1", 7, "Expired", Month, null));
+        Assert.True(await Store.ReleaseAsync(agency, "L2/B-1", 3, "Unrecorded", Month, null));
 
         var total = await Store.CountersAsync(agency, PlacementCounters.AllLenders);
         var l1 = await Store.CountersAsync(agency, "L1");
@@ -75,7 +77,7 @@ public abstract class AgencyPlacementStoreContract(ITestOutputHelper output)
         var agency = NewAgency();
         await Store.ReserveAsync(agency, "L1/A-1", 5, "L1", 1, Now);
         Assert.Equal(SlotOutcome.Reserved, (await Store.ReserveAsync(agency, "L1/A-1", 9, "L1", 1, Now)).Outcome);
-        Assert.False(await Store.ReleaseAsync(agency, "L1/A-1", 5, "Unrecorded", null));
+        Assert.False(await Store.ReleaseAsync(agency, "L1/A-1", 5, "Unrecorded", Month, null));
         Assert.Equal(1 * PlacementCounters.Scale, (await Store.CountersAsync(agency, PlacementCounters.AllLenders))[PlacementCounters.Current]);
     }
 
@@ -123,7 +125,7 @@ public abstract class AgencyPlacementStoreContract(ITestOutputHelper output)
             seen.AddRange(page.ItemsJson.Select(long.Parse));
             foreach (var n in Enumerable.Range(0, LongList / 10).Select(i => (long)(i * 10)).Where(n => n > after).Take(100))
             {
-                await Store.ReleaseAsync(longList, Key(n), 1, "Returned", null);
+                await Store.ReleaseAsync(longList, Key(n), 1, "Returned", Month, null);
                 leaving++;
             }
 
@@ -178,10 +180,35 @@ public abstract class AgencyPlacementStoreContract(ITestOutputHelper output)
 
     private static string NewAgency() => $"AG-{Guid.NewGuid():N}";
 
+    [Fact]
+    public async Task What_a_placement_adds_in_a_month_is_that_lenders_statement_for_the_month()
+    {
+        var agency = NewAgency();
+        await Store.ReserveAsync(agency, "L1/A-1", 3, "L1", 5, Now);
+        await Store.ConfirmAsync(agency, Placement("L1/A-1", 3, asOf: 3, PlacementStats.Zero));
+        var march = PlacementStats.Zero with { Collected = 100.25m, Commission = 18.05m, Complaints = 1 };
+        await Store.UpdateAsync(agency, Placement("L1/A-1", 3, asOf: 4, march));
+        var april = march with { Collected = 300.25m, Commission = 54.05m, Violations = 2 };
+        await Store.ReleaseAsync(agency, "L1/A-1", 3, "Expired", "2026-04", Placement("L1/A-1", 3, asOf: 5, april) with { Month = "2026-04" });
+
+        var first = AgencyStatements.Line("L1", await Store.CountersAsync(agency, PlacementCounters.MonthScope("L1", Month)));
+        Assert.Equal(100.25m, first.PaymentsCredited["CNY"]);
+        Assert.Equal(18.05m, first.Commission["CNY"]);
+        Assert.Equal((1, 0), (first.PlacementsOpened, first.PlacementsEnded));
+        var second = AgencyStatements.Line("L1", await Store.CountersAsync(agency, PlacementCounters.MonthScope("L1", "2026-04")));
+        Assert.Equal(200m, second.PaymentsCredited["CNY"]);
+        Assert.Equal(36m, second.Commission["CNY"]);
+        Assert.Equal((0, 1), (second.PlacementsOpened, second.PlacementsEnded));
+        Assert.Equal(1, second.EndedBy["Expired"]);
+
+        var lender = AgencyPerformance.From(await Store.CountersAsync(agency, "L1"));
+        Assert.Equal((2L, 1L), (lender.Violations, lender.Complaints));
+    }
+
     private static string Key(long i) => $"L1/A-{i:D7}";
 
     private static StoredPlacement Placement(string key, long id, long asOf, PlacementStats stats, DateTimeOffset? expiresAt = null, string item = "{}") =>
-        new(key, id, asOf, key.Split('/')[0], "CNY", 1000m, expiresAt ?? Now.AddDays(30), stats, item);
+        new(key, id, asOf, key.Split('/')[0], "CNY", 1000m, expiresAt ?? Now.AddDays(30), stats, item, Month);
 }
 
 public sealed class InMemoryAgencyPlacementStoreTests(ITestOutputHelper output) : AgencyPlacementStoreContract(output)

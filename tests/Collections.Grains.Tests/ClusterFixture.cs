@@ -1,7 +1,10 @@
 using Collections.Grains;
 using Collections.Grains.Accounts;
 using Collections.Grains.Agencies;
+using Collections.Grains.Index;
+using Collections.Grains.Feed;
 using Collections.Grains.Portfolio;
+using Collections.Grains.Queues;
 using Collections.Grains.Storage;
 using Collections.Grains.Time;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,6 +44,14 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public InMemoryPortfolioStore Portfolio { get; } = new();
 
+    /// <summary>The account index every silo files into (one store, as Redis would be).</summary>
+    public InMemoryAccountIndex Index { get; } = new();
+
+    /// <summary>The lenders' work queues, shared by every silo as Redis would be.</summary>
+    public InMemoryWorkQueueStore WorkQueues { get; } = new();
+    /// <summary>The event feeds, shared by every silo as Redis would be.</summary>
+    public FaultyFeedStore Feed { get; } = new(new InMemoryEventFeedStore(TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new FeedOptions())));
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     /// <summary>Grain calls running on any silo right now (reminder ticks included).</summary>
@@ -60,7 +71,10 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddKeyedSingleton<TimeProvider>(AgencyCatalog.TimeKey, CatalogTime);
             silo.Services.AddSingleton<IAccountEventStore>(Store);
             silo.Services.AddSingleton<IPortfolioStore>(Portfolio);
+            silo.Services.AddSingleton<IAccountIndex>(Index);
+            silo.Services.AddSingleton<IEventFeedStore>(Feed);
             silo.Services.AddSingleton<IAgencyPlacementStore>(AgencyStore);
+            silo.Services.AddSingleton<IWorkQueueStore>(WorkQueues);
             silo.Services.Configure<AgencyOptions>(o => o.CatalogTtl = AgencyCatalogTtl);
             silo.Services.AddSingleton(new BusinessClock(Time, Time.GetUtcNow(), Time.GetUtcNow(), 1));
             silo.Services.AddCollectionsGrains();
@@ -183,4 +197,6 @@ public sealed class FaultyEventStore(IAccountEventStore inner) : IAccountEventSt
 
     public Task<IReadOnlyList<string>> ReadEventsAsync(string accountKey, long afterSeq, int limit) =>
         inner.ReadEventsAsync(accountKey, afterSeq, limit);
+
+    public IAsyncEnumerable<string> ListAccountKeysAsync() => inner.ListAccountKeysAsync();
 }

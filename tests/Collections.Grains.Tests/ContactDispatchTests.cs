@@ -218,6 +218,27 @@ public sealed class ContactDispatchTests(WebhookClusterFixture fixture)
     }
 
     [Fact]
+    public async Task The_webhook_contact_carries_the_itemised_amounts_what_happens_next_and_the_template_and_its_summary_is_the_preview()
+    {
+        var accountRef = NewRef();
+        await OpenEarlyAsync(accountRef);
+
+        var body = Assert.Single(RequestsFor(accountRef)).Json;
+        var amounts = body.GetProperty("amounts");
+        var items = amounts.GetProperty("principal").GetDecimal() + amounts.GetProperty("interest").GetDecimal()
+            + amounts.GetProperty("fees").GetDecimal() + amounts.GetProperty("penalty").GetDecimal();
+        Assert.Equal(amounts.GetProperty("total").GetDecimal(), items);
+        Assert.Equal(("Early.Sms", "Mid"), (body.GetProperty("template").GetString(), body.GetProperty("next").GetProperty("stage").GetString()));
+        Assert.Equal(JsonValueKind.Null, body.GetProperty("debtor").GetProperty("address").ValueKind);
+
+        var summary = body.GetProperty("summary").GetString()!;
+        Assert.StartsWith("Early.Sms: ", summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("+86", summary, StringComparison.Ordinal);
+        var sent = Assert.Single(await EventsAsync(accountRef, "ContactSent")).GetProperty("data");
+        Assert.StartsWith(summary, sent.GetProperty("preview").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_500_is_retried_with_the_same_key_and_signature_until_the_webhook_accepts_it()
     {
         var accountRef = NewRef();

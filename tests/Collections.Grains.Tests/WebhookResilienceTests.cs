@@ -93,6 +93,7 @@ public sealed class WebhookResilienceTests : IDisposable
 
     private static ContactMessage Message(string lender, long id) => new(
         id, $"{lender}/A-{id}/{id}", lender, $"A-{id}", ContactChannel.Sms, Stage.Early, "early-sms", DateTimeOffset.UnixEpoch,
-        new ContactRecipient("Test Borrower", "+8613800138000", null, "UTC"), new ContactAmounts("CNY", 100m, 100m, new DateOnly(2026, 1, 1), 10),
-        $"/api/v1/lenders/{lender}/accounts/A-{id}/contacts/{id}/results");
+        new ContactRecipient("Test Borrower", "+8613800138000", null, "UTC", null),
+        new ContactAmounts("CNY", 100m, 100m, new DateOnly(2026, 1, 1), 10, 90m, 10m, 0m, 0m),
+        $"/api/v1/lenders/{lender}/accounts/A-{id}/contacts/{id}/results", null, null, "Early SMS, CNY 100.00 owed");
 }

@@ -7,7 +7,7 @@ using static Collections.Host.Tests.Http;
 namespace Collections.Host.Tests;
 
 [Collection(HostCollection.Name)]
-public sealed class AgencyApiTests(HostFixture host)
+public sealed partial class AgencyApiTests(HostFixture host)
 {
     private static readonly string[] ProfileFields = ["name", "capacity", "lenders", "commissionRate"];
 
@@ -201,6 +201,7 @@ public sealed class AgencyApiTests(HostFixture host)
         await (await client.PostAsJsonAsync($"{path}/activities", new { channel = "Sms", outcome = "NoAnswer" })).ProblemAsync(HttpStatusCode.NotFound);
         await (await client.PostAsJsonAsync($"{path}/payments", new { paymentId = NewId("P"), amount = 1 })).ProblemAsync(HttpStatusCode.NotFound);
         await (await client.PostAsJsonAsync($"{path}/return", new { reason = "probe" })).ProblemAsync(HttpStatusCode.NotFound);
+        await AssertEveryWorkEndpointAnswers404Async(client, agency, lenderAndRef);
     }
 
     /// <summary>A new lender served by a new agency of its own, and that agency's key.</summary>

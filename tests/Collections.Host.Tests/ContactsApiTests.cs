@@ -57,13 +57,16 @@ public sealed class ContactsApiTests(HostFixture host)
     }
 
     [Fact]
-    public async Task A_team_contact_is_201_and_audited_and_one_that_breaks_a_rule_is_409_naming_it_without_recording_anything()
+    public async Task A_team_contact_is_201_and_audited_and_one_that_breaks_a_rule_is_409_naming_it_and_recorded_as_a_violation()
     {
         var account = await AccountAsync();
         var created = await host.Admin.PostAsync($"{account}/contacts", Json("""{"channel":"Letter","outcome":"NoAnswer"}"""));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        Assert.Equal("allowed", (await created.JsonAsync()).GetProperty("rule").GetString());
+        var body = await created.JsonAsync();
+        Assert.Equal("allowed", body.GetProperty("rule").GetString());
+        Assert.Equal(JsonValueKind.Null, body.GetProperty("violation").ValueKind);
         var recorded = Assert.Single(await EventsAsync(account), e => e.GetProperty("type").GetString() == "ContactRecorded");
+        Assert.Equal(recorded.GetProperty("seq").GetInt64(), body.GetProperty("contactId").GetInt64());
         Assert.Equal(("Letter", "NoAnswer"), (recorded.GetProperty("data").GetProperty("channel").GetString(), recorded.GetProperty("data").GetProperty("outcome").GetString()));
 
         var invalid = await (await host.Admin.PostAsync($"{account}/contacts", Json("""{"channel":"Pigeon","outcome":"Maybe"}"""))).ProblemAsync(HttpStatusCode.BadRequest);
@@ -78,7 +81,33 @@ public sealed class ContactsApiTests(HostFixture host)
         var conflict = await (await host.Admin.PostAsync($"{account}/contacts", Json("""{"channel":"Call","outcome":"Conversation"}"""))).ProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal("disputeOpen", conflict.GetProperty("rule").GetString());
         Assert.Equal(JsonValueKind.Null, conflict.GetProperty("nextAllowedAt").ValueKind);
-        Assert.Equal(before, (await EventsAsync(account)).Count);
+        Assert.True(conflict.GetProperty("recorded").GetBoolean());
+        var violation = Assert.Single(await EventsAsync(account), e => e.GetProperty("type").GetString() == "ContactViolation");
+        Assert.Equal(before + 1, violation.GetProperty("seq").GetInt64());
+        Assert.Equal(("disputeOpen", "admin"), (violation.GetProperty("data").GetProperty("rule").GetString(), violation.GetProperty("actor").GetString()?.Split(':', '@')[0]));
+    }
+
+    [Fact]
+    public async Task A_wrong_number_stops_calls_and_sms_until_contact_info_brings_another_which_is_audited_with_its_source()
+    {
+        var account = await AccountAsync();
+        Assert.Equal(HttpStatusCode.OK, (await host.Admin.PostAsync($"{account}/contact-info", Json("""{"phone":"+8613800138000","source":"lender"}"""))).StatusCode);
+        await host.Admin.PostAsync($"{account}/contacts", Json("""{"channel":"Call","outcome":"WrongNumber"}"""));
+
+        var blocked = await (await host.Admin.GetAsync($"{account}/contact-permission?channel=Sms")).JsonAsync();
+        Assert.Equal((false, "wrong-number"), (blocked.GetProperty("allowed").GetBoolean(), blocked.GetProperty("rule").GetString()));
+
+        var changed = await host.Admin.PostAsync($"{account}/contact-info", Json("""{"phone":"+8613900139000","address":"1 Bund Road, Shanghai","source":"skip-trace"}"""));
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        var view = await changed.JsonAsync();
+        Assert.Equal("1 Bund Road, Shanghai", view.GetProperty("contact").GetProperty("address").GetString());
+        var audited = (await EventsAsync(account)).Last(e => e.GetProperty("type").GetString() == "ContactInfoChanged");
+        Assert.Equal("skip-trace", audited.GetProperty("data").GetProperty("source").GetString());
+        var permission = await (await host.Admin.GetAsync($"{account}/contact-permission?channel=Sms")).JsonAsync();
+        Assert.NotEqual("wrong-number", permission.GetProperty("rule").GetString());
+
+        var invalid = await (await host.Admin.PostAsync($"{account}/contact-info", Json("""{"phone":"12345"}"""))).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("source", invalid.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

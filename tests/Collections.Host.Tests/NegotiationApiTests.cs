@@ -128,10 +128,14 @@ public sealed class NegotiationApiTests(HostFixture host)
         Assert.Equal(HttpStatusCode.Accepted, pending.StatusCode);
         Assert.Equal("PendingApproval", (await pending.JsonAsync()).GetProperty("plan").GetProperty("status").GetString());
 
-        var approved = await host.Admin.PostAsync($"{url}/plans/approve", null);
+        var own = await RefusedAsync(url, () => host.Admin.PostAsync($"{url}/plans/approve", null), HttpStatusCode.Forbidden);
+        Assert.Contains("maker–checker", own.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        var checker = host.Client((await host.IssueKeyAsync(new { role = "lender", lenderId = lender })).Key);
+        var approved = await checker.PostAsync($"{url}/plans/approve", null);
         Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
         Assert.Equal("Active", (await approved.JsonAsync()).GetProperty("plan").GetProperty("status").GetString());
-        await RefusedAsync(url, () => host.Admin.PostAsync($"{url}/plans/approve", null), HttpStatusCode.Conflict);
+        await RefusedAsync(url, () => checker.PostAsync($"{url}/plans/approve", null), HttpStatusCode.Conflict);
     }
 
     [Fact]
@@ -156,7 +160,9 @@ public sealed class NegotiationApiTests(HostFixture host)
         var pendingAccount = await AccountAsync(principal: 1000m);
         var pending = await PostAsync($"{pendingAccount}/settlements", $$"""{"amount":700,"expiresOn":"{{Date(10)}}"}""");
         Assert.Equal(HttpStatusCode.Accepted, pending.StatusCode);
-        var approved = await host.Admin.PostAsync($"{pendingAccount}/settlements/approve", null);
+        await RefusedAsync(pendingAccount, () => host.Admin.PostAsync($"{pendingAccount}/settlements/approve", null), HttpStatusCode.Forbidden);
+        var checker = host.Client((await host.IssueKeyAsync(new { role = "lender", lenderId = pendingAccount.Split('/')[4] })).Key);
+        var approved = await checker.PostAsync($"{pendingAccount}/settlements/approve", null);
         Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
         Assert.Equal("Active", (await approved.JsonAsync()).GetProperty("settlement").GetProperty("status").GetString());
     }

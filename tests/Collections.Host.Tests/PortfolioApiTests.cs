@@ -89,6 +89,23 @@ public sealed class PortfolioApiTests(HostFixture host)
         Assert.Contains("collections_accounts_opened", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_accounts_gauge_survives_another_host_in_the_process_stopping()
+    {
+        // Another host's instruments carry the same names; its stopping must not retire this host's series.
+        var other = HostFixture.With("Development", new Dictionary<string, string?>());
+        await other.InitializeAsync();
+        await other.DisposeAsync();
+        var lender = NewId("L");
+        await host.Admin.PostAsync($"/api/v1/lenders/{lender}/accounts/import", Ndjson(Records.Ndjson("A-1", daysPastDue: 40)));
+
+        await EventuallyAsync(async () =>
+        {
+            Assert.Equal(1, Gauge(await host.Client(null).GetStringAsync("/metrics"), lender, "Mid"));
+            return true;
+        });
+    }
+
     /// <summary>The value of <c>collections_accounts{lender,stage}</c> in a Prometheus scrape; null when absent.</summary>
     private static long? Gauge(string scrape, string lender, string stage)
     {

@@ -57,7 +57,9 @@ public abstract class AccountFileWriter : IDisposable
             Field(a.Email);
             Field(a.TimeZone);
             Field(a.Region);
-            Field(a.Score?.ToString(CultureInfo.InvariantCulture), last: true);
+            Field(a.Score?.ToString(CultureInfo.InvariantCulture));
+            Field(a.CustomerId);
+            Field(a.Address, last: true);
         }
 
         public override void Flush() => writer.Flush();
@@ -141,6 +143,9 @@ public abstract class AccountFileWriter : IDisposable
             {
                 json.WriteNumber("score", score);
             }
+
+            json.WriteString("customerId", a.CustomerId);
+            Optional("address", a.Address);
 
             json.WriteEndObject();
             json.Flush();

@@ -69,6 +69,12 @@ public sealed class PortfolioGenerator
     private readonly DateOnly today;
     private readonly double usStateWeight = UsStates.Sum(s => s.Weight);
 
+    /// <summary>The last account's person: a share of accounts are a second loan of the same debtor.</summary>
+    private SyntheticAccount? previous;
+
+    /// <summary>Share of accounts that belong to the previous account's debtor (same customerId, name, phone, zone, address).</summary>
+    private const double SecondLoanShare = 0.08;
+
     public PortfolioGenerator(int seed, DateOnly today)
     {
         this.today = today;
@@ -93,6 +99,22 @@ public sealed class PortfolioGenerator
     }
 
     private SyntheticAccount Next(long sequence)
+    {
+        var account = NewAccount(sequence);
+        if (previous is { } person && random.Double() < SecondLoanShare && person.Currency == account.Currency)
+        {
+            account = account with
+            {
+                CustomerId = person.CustomerId, BorrowerName = person.BorrowerName, Phone = person.Phone, Email = person.Email,
+                TimeZone = person.TimeZone, Region = person.Region, Address = person.Address,
+            };
+        }
+
+        previous = account;
+        return account;
+    }
+
+    private SyntheticAccount NewAccount(long sequence)
     {
         var china = random.Double() < ChinaShare;
         var dpd = DaysPastDue();
@@ -132,6 +154,11 @@ public sealed class PortfolioGenerator
 
         var email = random.Double() < (china ? 0.5 : 0.8) ? Email(china, name) : null;
         int? score = random.Double() < 0.85 ? (int)Math.Clamp(Math.Round(Normal(720 - (2.2 * dpd), 110)), 0, 1000) : null;
+        var address = random.Double() < 0.9
+            ? china
+                ? $"{region}{chinese.Address.City()}{chinese.Address.StreetName()}{random.Number(1, 999)}号"
+                : $"{american.Address.BuildingNumber()} {american.Address.StreetName()}, {american.Address.City()}, {region}"
+            : null;
         return new SyntheticAccount(
             $"{RefPrefix}{sequence:D8}",
             product,
@@ -148,7 +175,9 @@ public sealed class PortfolioGenerator
             email,
             timeZone,
             region,
-            score);
+            score,
+            $"{RefPrefix}C{sequence:D8}",
+            address);
     }
 
     /// <summary>A fixed-term loan repaid monthly: each missed installment adds its interest, a late fee and (in China) penalty interest.</summary>

@@ -17,12 +17,15 @@ public sealed record SyntheticAccount(
     string? Email,
     string TimeZone,
     string? Region,
-    int? Score)
+    int? Score,
+    string CustomerId,
+    string? Address)
 {
     /// <summary>The record fields in the order of a CSV header; the same names the API's parser knows.</summary>
     public static readonly IReadOnlyList<string> Fields =
     [
         "accountRef", "product", "currency", "principal", "interest", "fees", "penalty", "dueDate",
         "installmentAmount", "pastDueAmount", "borrowerName", "phone", "email", "timezone", "region", "score",
+        "customerId", "address",
     ];
 }

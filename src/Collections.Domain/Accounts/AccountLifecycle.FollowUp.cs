@@ -135,7 +135,7 @@ public static partial class AccountLifecycle
         PlanSubmitted submitted => state with
         {
             Version = e.Seq,
-            Plan = new PaymentPlan(submitted.Terms, submitted.Status, submitted.GraceDays, e.At, 0, submitted.Balance),
+            Plan = new PaymentPlan(submitted.Terms, submitted.Status, submitted.GraceDays, e.At, 0, submitted.Balance, e.Actor, submitted.WaiverPercent),
         },
         PlanApproved => state with { Version = e.Seq, Plan = Required(state.Plan, e) with { Status = ApprovalStatus.Active } },
         PlanBroken or PlanLapsed => state with { Version = e.Seq, Plan = null },
@@ -150,7 +150,7 @@ public static partial class AccountLifecycle
         SettlementOffered offered => state with
         {
             Version = e.Seq,
-            Settlement = new SettlementOffer(offered.Amount, offered.ExpiresOn, offered.Status, e.At, 0, offered.Balance),
+            Settlement = new SettlementOffer(offered.Amount, offered.ExpiresOn, offered.Status, e.At, 0, offered.Balance, e.Actor, offered.ForgivenPercent),
         },
         SettlementApproved => state with { Version = e.Seq, Settlement = Required(state.Settlement, e) with { Status = ApprovalStatus.Active } },
         SettlementExpired => state with { Version = e.Seq, Settlement = null },

@@ -14,6 +14,11 @@ public static partial class AccountLifecycle
     /// <summary>The debtor promises to pay an amount by a date; the wake decides it when date + grace ends.</summary>
     public static Decision MakePromise(AccountState state, decimal amount, DateOnly dueDate, DateTimeOffset now, Strategy rules)
     {
+        if (state.Status == AccountStatus.Closed)
+        {
+            return ClosedConflict(state, "a promise");
+        }
+
         var policy = rules.Negotiation;
         var today = BusinessCalendar.LocalDate(now, state.Zone);
         if (InvalidAmount(state, amount, "amount") is { } invalid)
@@ -60,10 +65,16 @@ public static partial class AccountLifecycle
     /// A payment plan: installments that, with the waiver, make up the balance exactly. Active at once
     /// when its waiver is within <see cref="NegotiationPolicy.ApprovalAboveWaiverPercent"/>, else pending
     /// the lender's approval; refused above <see cref="NegotiationPolicy.MaxWaiverPercent"/> or
-    /// <see cref="NegotiationPolicy.MaxInstallments"/>.
+    /// <see cref="NegotiationPolicy.MaxInstallments"/>. <paramref name="requiresApproval"/> makes it wait
+    /// for the lender even within the limit (an agency's proposal).
     /// </summary>
-    public static Decision SubmitPlan(AccountState state, PlanTerms terms, DateTimeOffset now, Strategy rules)
+    public static Decision SubmitPlan(AccountState state, PlanTerms terms, DateTimeOffset now, Strategy rules, bool requiresApproval = false)
     {
+        if (state.Status == AccountStatus.Closed)
+        {
+            return ClosedConflict(state, "a plan");
+        }
+
         var policy = rules.Negotiation;
         var today = BusinessCalendar.LocalDate(now, state.Zone);
         if (terms.Installments.IsDefaultOrEmpty)
@@ -133,12 +144,15 @@ public static partial class AccountLifecycle
                 $"the waiver of {Money(waive.Total)} is {Percent(waive.Total, balance)}% of the balance, above the strategy's limit (maxWaiverPercent {Money(policy.MaxWaiverPercent)}%)");
         }
 
-        var status = waive.Total * 100 > policy.ApprovalAboveWaiverPercent * balance ? ApprovalStatus.PendingApproval : ApprovalStatus.Active;
+        var status = requiresApproval || waive.Total * 100 > policy.ApprovalAboveWaiverPercent * balance ? ApprovalStatus.PendingApproval : ApprovalStatus.Active;
         return new Decision([new PlanSubmitted(terms with { Waive = waive }, status, policy.PromiseGraceDays, balance, Percent(waive.Total, balance))]);
     }
 
-    /// <summary>The lender approves the pending plan; if it is already paid, it completes at once.</summary>
-    public static Decision ApprovePlan(AccountState state)
+    /// <summary>
+    /// The lender approves the pending plan; if it is already paid, it completes at once. Maker–checker:
+    /// <paramref name="approver"/> may not be the actor that submitted it.
+    /// </summary>
+    public static Decision ApprovePlan(AccountState state, string approver)
     {
         if (state.Status == AccountStatus.Closed)
         {
@@ -148,6 +162,11 @@ public static partial class AccountLifecycle
         if (state.Plan is not { Status: ApprovalStatus.PendingApproval } plan)
         {
             return Decision.Reject(RejectionKind.Conflict, state.Plan is null ? "no plan is pending approval" : "the plan is already active; only a pending plan can be approved");
+        }
+
+        if (plan.SubmittedBy == approver)
+        {
+            return SelfApproval("plan");
         }
 
         if (StoppedBy(state, CollectionActivities.Negotiation) is { } stop)
@@ -170,10 +189,16 @@ public static partial class AccountLifecycle
     /// <summary>
     /// An offer to close the account for less than the balance (at least
     /// <see cref="NegotiationPolicy.MinSettlementPercent"/> of it) paid by the end of its expiry date;
-    /// pending approval when it forgives more than <see cref="NegotiationPolicy.ApprovalAboveWaiverPercent"/>.
+    /// pending approval when it forgives more than <see cref="NegotiationPolicy.ApprovalAboveWaiverPercent"/>,
+    /// or whenever <paramref name="requiresApproval"/> (an agency's offer).
     /// </summary>
-    public static Decision OfferSettlement(AccountState state, decimal amount, DateOnly expiresOn, DateTimeOffset now, Strategy rules)
+    public static Decision OfferSettlement(AccountState state, decimal amount, DateOnly expiresOn, DateTimeOffset now, Strategy rules, bool requiresApproval = false)
     {
+        if (state.Status == AccountStatus.Closed)
+        {
+            return ClosedConflict(state, "a settlement");
+        }
+
         var policy = rules.Negotiation;
         var today = BusinessCalendar.LocalDate(now, state.Zone);
         var balance = state.Balance.Total;
@@ -216,12 +241,15 @@ public static partial class AccountLifecycle
         }
 
         var forgiven = balance - amount;
-        var status = forgiven * 100 > policy.ApprovalAboveWaiverPercent * balance ? ApprovalStatus.PendingApproval : ApprovalStatus.Active;
+        var status = requiresApproval || forgiven * 100 > policy.ApprovalAboveWaiverPercent * balance ? ApprovalStatus.PendingApproval : ApprovalStatus.Active;
         return new Decision([new SettlementOffered(amount, expiresOn, status, balance, Percent(forgiven, balance))]);
     }
 
-    /// <summary>The lender approves the pending settlement; if it is already paid, the account closes as Settled at once.</summary>
-    public static Decision ApproveSettlement(AccountState state)
+    /// <summary>
+    /// The lender approves the pending settlement; if it is already paid, the account closes as Settled at
+    /// once. Maker–checker: <paramref name="approver"/> may not be the actor that offered it.
+    /// </summary>
+    public static Decision ApproveSettlement(AccountState state, string approver)
     {
         if (state.Status == AccountStatus.Closed)
         {
@@ -231,6 +259,11 @@ public static partial class AccountLifecycle
         if (state.Settlement is not { Status: ApprovalStatus.PendingApproval } offer)
         {
             return Decision.Reject(RejectionKind.Conflict, state.Settlement is null ? "no settlement is pending approval" : "the settlement is already active; only a pending one can be approved");
+        }
+
+        if (offer.SubmittedBy == approver)
+        {
+            return SelfApproval("settlement");
         }
 
         if (StoppedBy(state, CollectionActivities.Negotiation) is { } stop)
@@ -291,4 +324,8 @@ public static partial class AccountLifecycle
 
     /// <summary><paramref name="part"/> as a percentage of <paramref name="whole"/>, to two decimals (for records and messages; limits compare exactly).</summary>
     private static decimal Percent(decimal part, decimal whole) => whole == 0 ? 0 : decimal.Round(part * 100 / whole, 2);
+
+    private static Decision SelfApproval(string what) =>
+        Decision.Reject(RejectionKind.Forbidden,
+            $"the {what} was submitted with this API key; maker–checker: another key of the lender (or an admin) must approve it");
 }

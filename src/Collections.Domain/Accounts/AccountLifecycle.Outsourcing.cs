@@ -31,7 +31,7 @@ public static partial class AccountLifecycle
         && state.Stage == PlacementStage
         && state.Outsourcing.Current is null
         && state.Balance.Total > 0
-        && state.Balance.Total >= rules.Placement.MinBalance
+        && state.Balance.Total >= Effective(state, rules).Placement.MinBalance
         && StoppedBy(state, CollectionActivities.Placement) is null
         && EscalationHeldBy(state) is null;
 
@@ -51,7 +51,7 @@ public static partial class AccountLifecycle
             return Decision.Reject(RejectionKind.Conflict, $"the account just came back from agency '{agencyId}'; it is placed with another one");
         }
 
-        var days = Math.Max(1, rules.Placement.DurationDays);
+        var days = Math.Max(1, Effective(state, rules).Placement.DurationDays);
         var expiresAt = BusinessCalendar.StartOfDay(BusinessCalendar.LocalDate(now, state.Zone).AddDays(days), state.Zone);
         return new Decision([new AccountPlaced(agencyId, expiresAt, days, state.Balance.Total, commissionRate)]);
     }
@@ -94,6 +94,14 @@ public static partial class AccountLifecycle
     public static bool IsPlacedWith(AccountState state, string agencyId, DateTimeOffset now) =>
         state.Outsourcing.Current is { } placement && placement.AgencyId == agencyId && PlacementEnds(state, now).IsEmpty;
 
+    /// <summary>
+    /// A command of the account's own (a dispute, a hold, a promise…) recorded by <paramref name="actor"/>:
+    /// an agency may record it only on its current placement — for any other account it is as if the
+    /// account did not exist.
+    /// </summary>
+    public static Decision AsActor(AccountState state, string actor, DateTimeOffset now, Func<Decision> command) =>
+        AgencyOf(actor) is { } agencyId && !IsPlacedWith(state, agencyId, now) ? NotPlacedWith(agencyId) : command();
+
     /// <summary>The current placement's figures so far (zero when the account is not placed).</summary>
     public static PlacementStats PlacementStatsOf(AccountState state) =>
         state.Outsourcing.Current?.Stats ?? PlacementStats.Zero;
@@ -115,7 +123,11 @@ public static partial class AccountLifecycle
     }
 
     /// <summary>The compliance policy's context for a contact on this account now.</summary>
-    public static ContactContext ContactContextOf(AccountState state, Strategy rules)
+    public static ContactContext ContactContextOf(AccountState state, Strategy rules) =>
+        state.Person is { } person ? Debtors.DebtorRules.Join(AccountContext(state, rules), person, state.AccountRef) : AccountContext(state, rules);
+
+    /// <summary>The account's own contact context: its rules, history, stops and number.</summary>
+    private static ContactContext AccountContext(AccountState state, Strategy rules)
     {
         var stopping = state.Holds.FirstOrDefault(h => h.Type != HoldType.CeaseCommunication && (HoldRules.Stops(h.Type) & CollectionActivities.Contact) != 0);
         return new ContactContext(
@@ -125,7 +137,12 @@ public static partial class AccountLifecycle
             CeaseCommunication: state.Holds.Any(h => h.Type == HoldType.CeaseCommunication),
             DisputeOpen: state.Dispute is not null,
             StoppingHold: stopping?.Type.ToString(),
-            Holidays: rules.Compliance.Holidays.IsDefaultOrEmpty ? null : [.. rules.Compliance.Holidays]);
+            Holidays: rules.Compliance.Holidays.IsDefaultOrEmpty ? null : [.. rules.Compliance.Holidays])
+        {
+            Number = state.Record.Debtor.Phone,
+            WrongNumber = state.Record.Debtor.Phone is { } phone && state.WrongNumbers.Contains(phone),
+            UnansweredDialsPerDay = rules.Compliance.UnansweredDialsPerDay,
+        };
     }
 
     /// <summary>
@@ -185,6 +202,33 @@ public static partial class AccountLifecycle
         var contacted = Apply(state, new AccountEvent(state.Version + 1, now, "", contact));
         var made = MakePromise(contacted, promised.Amount, promised.DueDate, now, rules);
         return made.Rejection is not null ? made : new Decision([contact, .. made.Events]);
+    }
+
+    /// <summary>
+    /// An activity the agency sent with its own id (a line of its activity file): recorded as
+    /// <see cref="RecordAgencyContact"/> does, once — the same id again in the same placement, also after
+    /// it ended, records nothing.
+    /// </summary>
+    public static Decision RecordAgencyActivity(
+        AccountState state,
+        string agencyId,
+        string activityId,
+        ContactChannel channel,
+        ContactOutcome outcome,
+        DateTimeOffset at,
+        (decimal Amount, DateOnly DueDate)? promise,
+        DateTimeOffset now,
+        Strategy rules,
+        out ContactDecision? verdict)
+    {
+        verdict = null;
+        if (new[] { state.Outsourcing.Current, state.Outsourcing.Last }.Any(p => p?.AgencyId == agencyId && p.Activities.Contains(activityId)))
+        {
+            return Decision.None;
+        }
+
+        var decision = RecordAgencyContact(state, agencyId, channel, outcome, at, promise, now, rules, out verdict);
+        return decision with { Events = [.. decision.Events.Select(e => e is AgencyContactRecorded recorded ? recorded with { ActivityId = activityId } : e)] };
     }
 
     /// <summary>
@@ -298,7 +342,7 @@ public static partial class AccountLifecycle
             case AgencyContactRecorded contact:
                 var recent = outsourcing.RecentContacts
                     .Where(c => c.At > contact.At - Outsourcing.ContactMemory)
-                    .Append(new ContactAttempt(contact.Channel, contact.At, contact.Outcome))
+                    .Append(Attempt(state, contact.Channel, contact.At, contact.Outcome))
                     .OrderBy(c => c.At)
                     .TakeLast(Outsourcing.MaxRecentContacts);
                 return state with
@@ -317,6 +361,7 @@ public static partial class AccountLifecycle
                                     PromisesMade = current.Stats.PromisesMade + (contact.Promised ? 1 : 0),
                                 },
                                 AgencyPromiseOpen = current.AgencyPromiseOpen || contact.Promised,
+                                Activities = contact.ActivityId is { } activity ? current.Activities.Add(activity) : current.Activities,
                             }
                             : null,
                     },
@@ -346,7 +391,7 @@ public static partial class AccountLifecycle
     }
 
     /// <summary>
-    /// What other events mean for outsourcing: the promise the agency took being decided (a promise is
+    /// What other events mean for outsourcing: a promise the agency recorded, the promise the agency took being decided (a promise is
     /// decided before another can be made, so the next decision after the agency's promise is its own),
     /// and the wait for capacity ending once the account closes or leaves the stage.
     /// </summary>
@@ -355,6 +400,15 @@ public static partial class AccountLifecycle
         var outsourcing = state.Outsourcing;
         switch (e.Data)
         {
+            // A promise the agency recorded itself (not on an activity, which counted it already).
+            case PromiseMade when outsourcing.Current is { AgencyPromiseOpen: false } current && AgencyOf(e.Actor) == current.AgencyId:
+                return state with
+                {
+                    Outsourcing = outsourcing with
+                    {
+                        Current = current with { AgencyPromiseOpen = true, Stats = current.Stats with { PromisesMade = current.Stats.PromisesMade + 1 } },
+                    },
+                };
             case PromiseKept or PromiseBroken when outsourcing.Current is { AgencyPromiseOpen: true } current:
                 var kept = e.Data is PromiseKept;
                 return state with

@@ -14,14 +14,14 @@ public static partial class AccountLifecycle
     /// <summary>The debtor disputes the debt: collection stops until the dispute is resolved.</summary>
     public static Decision OpenDispute(AccountState state, string? reason, DateTimeOffset now)
     {
-        if (string.IsNullOrWhiteSpace(reason) || reason.Length > DisputeRules.MaxReasonLength)
-        {
-            return Decision.Reject(RejectionKind.Invalid, $"reason is required: what the debtor disputes (at most {DisputeRules.MaxReasonLength} characters)");
-        }
-
         if (state.Status == AccountStatus.Closed)
         {
             return ClosedConflict(state, "a dispute");
+        }
+
+        if (string.IsNullOrWhiteSpace(reason) || reason.Length > DisputeRules.MaxReasonLength)
+        {
+            return Decision.Reject(RejectionKind.Invalid, $"reason is required: what the debtor disputes (at most {DisputeRules.MaxReasonLength} characters)");
         }
 
         if (state.Dispute is { } open)
@@ -161,8 +161,9 @@ public static partial class AccountLifecycle
         return new Decision([new LitigationStepRecorded(step, date, reference, text)]);
     }
 
+    /// <summary>A command on a closed account: 409 naming the closure, answered before any other check.</summary>
     private static Decision ClosedConflict(AccountState state, string what) =>
-        Decision.Reject(RejectionKind.Conflict, $"the account is closed ({state.ClosedReason}); {what} can only be recorded on an active account");
+        Decision.Reject(RejectionKind.Conflict, $"the account is closed ({state.ClosedReason}){(state.ClosedAt is { } at ? $" since {at:yyyy-MM-dd}" : "")}; {what} can only be recorded on an active account");
 
     /// <summary>Disputes, holds and litigation.</summary>
     private static AccountState ApplyProtection(AccountState state, AccountEvent e) => e.Data switch
@@ -171,6 +172,11 @@ public static partial class AccountLifecycle
         {
             Version = e.Seq,
             Dispute = new Dispute(opened.Reason, e.At, opened.ValidationWindowEndsOn, opened.WithinValidationWindow),
+
+            // A dispute raised while placed is a complaint in the agency's supervision figures.
+            Outsourcing = state.Outsourcing.Current is { } placed
+                ? state.Outsourcing with { Current = placed with { Stats = placed.Stats with { Complaints = placed.Stats.Complaints + 1 } } }
+                : state.Outsourcing,
         },
         DisputeResolved => state with { Version = e.Seq, Dispute = null },
         HoldPlaced placed => state with { Version = e.Seq, Holds = state.Holds.Add(new Hold(placed.Hold, placed.Note, e.At)) },

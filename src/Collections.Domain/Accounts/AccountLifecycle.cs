@@ -55,9 +55,22 @@ public static partial class AccountLifecycle
     /// <summary>The actor of what the engine decides by itself (follow-up, escalation, contacts, recalls).</summary>
     public const string SystemActor = "system";
 
-    /// <summary>Applies a lender record: opens a new account, updates a known one, or changes nothing.</summary>
+    private const string AgencyActorPrefix = "agency:";
+
+    /// <summary>The actor of what an agency records on a placed account.</summary>
+    public static string AgencyActor(string agencyId) => AgencyActorPrefix + agencyId;
+
+    /// <summary>The agency an actor is, or null when it is not an agency.</summary>
+    public static string? AgencyOf(string actor) =>
+        actor.StartsWith(AgencyActorPrefix, StringComparison.Ordinal) ? actor[AgencyActorPrefix.Length..] : null;
+
+    /// <summary>
+    /// Applies a lender record: opens a new account, updates a known one, or changes nothing. An update that
+    /// moves the account across a segment's bound changes its segment at once, under <paramref name="assigned"/>
+    /// (the rules the account follows; the latest when not given).
+    /// </summary>
     public static (UpsertOutcome Outcome, Decision Decision) Upsert(
-        AccountState? state, string lenderId, AccountRecord record, DateTimeOffset now, StrategyInForce latest)
+        AccountState? state, string lenderId, AccountRecord record, DateTimeOffset now, StrategyInForce latest, Strategy? assigned = null)
     {
         if (state is null)
         {
@@ -91,10 +104,14 @@ public static partial class AccountLifecycle
         {
             events = events.Add(new AccountClosed(ClosedReason.Paid));
         }
-        else if (after.Stage is not null && dpd <= 0)
+        else if (after.Stage is not null && dpd <= 0 && !PaidArrearsKeepOpen(after))
         {
             // The lender's own books say the account is no longer past due.
             events = events.Add(new AccountClosed(ClosedReason.Cured));
+        }
+        else if (SegmentChange(after, now, assigned ?? latest.Rules) is { } changed)
+        {
+            events = events.Add(changed);
         }
 
         return (UpsertOutcome.Updated, new Decision(events));
@@ -117,19 +134,27 @@ public static partial class AccountLifecycle
 
         var pending = new Pending(state, now);
         FollowUp(pending, now);
-        if (pending.State.Status == AccountStatus.Closed || EscalationHeldBy(pending.State) is not null)
+        if (pending.State.Status == AccountStatus.Closed)
+        {
+            return pending.Events;
+        }
+
+        Resegment(pending, now, assigned);
+        if (EscalationHeldBy(pending.State) is not null)
         {
             return pending.Events;
         }
 
         var dpd = pending.State.DaysPastDue(now);
         var rules = assigned;
-        while (NextStage(pending.State.Stage) is { } next && dpd >= rules.Stages.For(next))
+        while (Effective(pending.State, rules) is var effective && NextStageFor(pending.State, effective) is { } next && dpd >= effective.Stages.For(next))
         {
-            pending.Add(new StageEntered(next, dpd, rules.Stages.For(next), latest.Ref));
+            pending.Add(new StageEntered(next, dpd, effective.Stages.For(next), latest.Ref));
             rules = latest.Rules;
         }
 
+        // A stage entered under a newer version is segmented by that version's segments.
+        Resegment(pending, now, rules);
         return pending.Events;
     }
 
@@ -158,9 +183,10 @@ public static partial class AccountLifecycle
             Consider(followUp.At, followUp.Reason);
         }
 
-        if (EscalationHeldBy(state) is null && NextStage(state.Stage) is { } next)
+        var rules = Effective(state, assigned);
+        if (EscalationHeldBy(state) is null && NextStageFor(state, rules) is { } next)
         {
-            var date = state.Record.DueDate.AddDays(assigned.Stages.For(next));
+            var date = state.Record.DueDate.AddDays(rules.Stages.For(next));
             Consider(BusinessCalendar.StartOfDay(date, state.Zone), $"enter {next}");
         }
 
@@ -180,7 +206,7 @@ public static partial class AccountLifecycle
         var before = Advance(state, now, assigned, latest);
         var pending = new Pending(state, now);
         pending.AddRange(before);
-        var decision = command(pending.State, RulesOf(pending.State, state, assigned, latest));
+        var decision = command(pending.State, Effective(pending.State, RulesOf(pending.State, state, assigned, latest)));
         if (decision.Rejection is { } rejection)
         {
             return new Execution([], [], [], rejection);
@@ -199,14 +225,20 @@ public static partial class AccountLifecycle
     /// decided (a wake that found nothing else due), only what the state itself calls for.
     /// </summary>
     public static Append Complete(
-        AccountState? state, IEnumerable<(AccountEventData Data, string Actor)> decided, DateTimeOffset now, Strategy assigned, StrategyInForce latest)
+        AccountState? state,
+        IEnumerable<(AccountEventData Data, string Actor)> decided,
+        DateTimeOffset now,
+        Strategy assigned,
+        StrategyInForce latest,
+        Debtors.DebtorLedger? person = null)
     {
         var events = ImmutableArray.CreateBuilder<AccountEvent>();
-        var next = state;
+        var next = state is null || person is null ? state : state with { Person = person };
         void Record(AccountEventData data, string actor)
         {
             var e = new AccountEvent((next?.Version ?? 0) + 1, now, actor, data);
             next = Apply(next, e);
+            next = person is null ? next : next with { Person = person };
             events.Add(e);
         }
 
@@ -234,7 +266,10 @@ public static partial class AccountLifecycle
         return new Append(events.ToImmutable(), next);
     }
 
-    /// <summary>Records a payment, idempotently by its id; paying the arrears cures, paying everything closes as Paid.</summary>
+    /// <summary>
+    /// Records a payment, idempotently by its id; paying the arrears cures (before Legal: see
+    /// <see cref="PaidArrearsKeepOpen"/>), paying everything closes as Paid.
+    /// </summary>
     public static Decision Pay(AccountState state, string paymentId, decimal amount, DateTimeOffset paidAt, DateTimeOffset now)
     {
         if (string.IsNullOrWhiteSpace(paymentId) || paymentId.Length > 128)
@@ -285,7 +320,8 @@ public static partial class AccountLifecycle
                 pending.Add(new PlanCompleted(plan.Paid, paid.Balance));
                 CloseWith(pending, ClosedReason.Paid);
             }
-            else if (paid.Plan is not { Status: ApprovalStatus.Active } && paid.Settlement is not { Status: ApprovalStatus.Active } && state.Arrears <= amount)
+            else if (paid.Plan is not { Status: ApprovalStatus.Active } && paid.Settlement is not { Status: ApprovalStatus.Active } && state.Arrears <= amount
+                && !PaidArrearsKeepOpen(paid))
             {
                 // A plan or a settlement in force replaces the arrears: only completing it closes the account.
                 CloseWith(pending, ClosedReason.Cured);
@@ -295,17 +331,78 @@ public static partial class AccountLifecycle
         return new Decision(pending.Events);
     }
 
+    /// <summary>
+    /// New contact data from <paramref name="source"/> (skip-trace, the debtor, an agency), validated like a
+    /// lender record; what does not change is not recorded. A new phone number lifts a wrong-number block.
+    /// </summary>
+    public static Decision ChangeContactInfo(AccountState state, string? phone, string? email, string? address, string? source)
+    {
+        if (state.Status == AccountStatus.Closed)
+        {
+            return ClosedConflict(state, "new contact data");
+        }
+
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(source) || source.Trim().Length > 64)
+        {
+            errors.Add("source is required: where the data comes from, e.g. skip-trace, debtor, agency (at most 64 characters)");
+        }
+
+        if (phone is null && email is null && address is null)
+        {
+            errors.Add("give at least one of phone, email, address");
+        }
+
+        var fields = new Dictionary<string, string?>
+        {
+            ["accountRef"] = state.AccountRef, ["currency"] = state.Record.Currency, ["principal"] = "1", ["dueDate"] = "2000-01-01",
+            ["borrowerName"] = "-", ["phone"] = phone, ["email"] = email, ["address"] = address,
+        };
+        errors.AddRange(AccountRecordParser.Parse(fields).Errors.Select(e => e.ToString()));
+        if (errors.Count > 0)
+        {
+            return Decision.Reject(RejectionKind.Invalid, string.Join("; ", errors));
+        }
+
+        var debtor = state.Record.Debtor;
+        phone = phone?.Trim();
+        email = email?.Trim();
+        address = address?.Trim();
+        var changed = ImmutableArray.CreateBuilder<string>();
+        if (phone is not null && phone != debtor.Phone)
+        {
+            changed.Add("phone");
+        }
+
+        if (email is not null && email != debtor.Email)
+        {
+            changed.Add("email");
+        }
+
+        if (address is not null && address != debtor.Address)
+        {
+            changed.Add("address");
+        }
+
+        return changed.Count == 0
+            ? Decision.None
+            : new Decision([new ContactInfoChanged(phone, email, address, source!.Trim(), changed.ToImmutable())]);
+    }
+
     /// <summary>The lender takes the account out of collections.</summary>
     public static Decision Close(AccountState state, ClosedReason reason)
     {
+        if (state.Status == AccountStatus.Closed)
+        {
+            return Decision.Reject(RejectionKind.Conflict, $"the account is already closed ({state.ClosedReason})");
+        }
+
         if (reason is not (ClosedReason.Recalled or ClosedReason.WrittenOff or ClosedReason.Sold))
         {
             return Decision.Reject(RejectionKind.Invalid, $"a lender closes an account as Recalled, WrittenOff or Sold; {reason} is decided by the engine");
         }
 
-        return state.Status == AccountStatus.Closed
-            ? Decision.Reject(RejectionKind.Conflict, $"the account is already closed ({state.ClosedReason})")
-            : new Decision([new AccountClosed(reason)]);
+        return new Decision([new AccountClosed(reason)]);
     }
 
     /// <summary>
@@ -317,12 +414,12 @@ public static partial class AccountLifecycle
         var next = e.Data switch
         {
             AccountOpened opened => Opened(opened, e),
-            AccountUpdated or AccountReopened or StageEntered or PaymentReceived or AccountClosed => ApplyAccount(Existing(state), e),
+            AccountUpdated or AccountReopened or StageEntered or PaymentReceived or AccountClosed or ContactInfoChanged or SegmentChanged => ApplyAccount(Existing(state), e),
             PromiseMade or PromiseKept or PromiseBroken or PlanSubmitted or PlanApproved or PlanBroken or PlanLapsed or PlanCompleted
                 or SettlementOffered or SettlementApproved or SettlementExpired or SettlementPaid => ApplyArrangement(Existing(state), e),
             DisputeOpened or DisputeResolved or HoldPlaced or HoldReleased or LitigationStepRecorded => ApplyProtection(Existing(state), e),
             ContactPlanned or ContactSuppressed or ContactDispatchRequested or ContactSent or ContactDispatchFailed or ContactResultReceived
-                or ContactRecorded => ApplyContacts(Existing(state), e),
+                or ContactRecorded or ContactViolation => ApplyContacts(Existing(state), e),
             AccountPlaced or PlacementAwaited or PlacementRecalled or PlacementReturned or AgencyContactRecorded
                 or PlacementPaymentCredited => ApplyOutsourcing(Existing(state), e),
             _ => throw Unhandled(e),
@@ -388,6 +485,19 @@ public static partial class AccountLifecycle
             Plan = state.Plan is { } plan ? plan with { Paid = plan.Paid + paid.Amount } : null,
             Settlement = state.Settlement is { } offer ? offer with { Paid = offer.Paid + paid.Amount } : null,
         },
+        ContactInfoChanged changed => state with
+        {
+            Version = e.Seq,
+            Record = state.Record with
+            {
+                Debtor = state.Record.Debtor with
+                {
+                    Phone = changed.Phone ?? state.Record.Debtor.Phone,
+                    Email = changed.Email ?? state.Record.Debtor.Email,
+                    Address = changed.Address ?? state.Record.Debtor.Address,
+                },
+            },
+        },
         AccountClosed closed => state with
         {
             Version = e.Seq,
@@ -401,6 +511,7 @@ public static partial class AccountLifecycle
             Plan = null,
             Settlement = null,
         },
+        SegmentChanged changed => state with { Version = e.Seq, Segment = changed.To },
         _ => throw Unhandled(e),
     };
 
@@ -475,6 +586,7 @@ public static partial class AccountLifecycle
         Check("pastDueAmount", before.PastDueAmount == after.PastDueAmount);
         Check("contact", before.Debtor == after.Debtor);
         Check("score", before.Score == after.Score);
+        Check("customerId", before.CustomerId == after.CustomerId);
         return changed.ToImmutable();
     }
 }

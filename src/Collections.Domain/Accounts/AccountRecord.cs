@@ -4,18 +4,21 @@ using Orleans;
 
 namespace Collections.Domain.Accounts;
 
-/// <summary>The debtor's contact data; personal data that is never logged.</summary>
+/// <summary>The debtor's contact data (with the postal <see cref="Address"/> for letters); personal data that is never logged.</summary>
 [GenerateSerializer, Immutable, Alias("collections.Debtor")]
 public sealed record Debtor(
     [property: Id(0)] string BorrowerName,
     [property: Id(1)] string? Phone,
     [property: Id(2)] string? Email,
     [property: Id(3)] string TimeZone,
-    [property: Id(4)] string? Region);
+    [property: Id(4)] string? Region,
+    [property: Id(5)] string? Address = null);
 
 /// <summary>
 /// One validated lender record (a line of an import or the body of a PUT). The lender's core system is
 /// the source of truth for balances and the oldest unpaid due date; the engine owns the lifecycle.
+/// <see cref="CustomerId"/> is the lender's id of the person: accounts of one lender with the same one
+/// belong to one debtor, who owns the per-person contact rules.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("collections.AccountRecord")]
 public sealed record AccountRecord(
@@ -27,7 +30,8 @@ public sealed record AccountRecord(
     [property: Id(5)] decimal? InstallmentAmount,
     [property: Id(6)] decimal? PastDueAmount,
     [property: Id(7)] Debtor Debtor,
-    [property: Id(8)] int? Score)
+    [property: Id(8)] int? Score,
+    [property: Id(9)] string? CustomerId = null)
 {
     /// <summary>
     /// What must be paid to cure: the lender's <c>pastDueAmount</c> when given, else one installment,

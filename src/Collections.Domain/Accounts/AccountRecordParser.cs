@@ -15,10 +15,14 @@ public static partial class AccountRecordParser
     /// <summary>The largest amount accepted in any money field; larger values are data errors.</summary>
     public const decimal MaxAmount = 1_000_000_000_000m;
 
+    /// <summary>The longest postal address accepted (one line of text).</summary>
+    public const int MaxAddressLength = 300;
+
     public static readonly ImmutableArray<string> Fields =
     [
         "accountRef", "product", "currency", "principal", "interest", "fees", "penalty", "dueDate",
         "installmentAmount", "pastDueAmount", "borrowerName", "phone", "email", "timezone", "region", "score",
+        "customerId", "address",
     ];
 
     private static readonly FrozenSet<string> KnownFields = Fields.ToFrozenSet(StringComparer.Ordinal);
@@ -170,6 +174,18 @@ public static partial class AccountRecordParser
             errors.Add(new("region", "must be at most 64 characters"));
         }
 
+        var customerId = Text("customerId");
+        if (customerId is not null && !IsValidAccountRef(customerId))
+        {
+            errors.Add(new("customerId", "must be 1–64 characters of A–Z a–z 0–9 . _ : -"));
+        }
+
+        var address = Text("address");
+        if (address is { Length: > MaxAddressLength })
+        {
+            errors.Add(new("address", $"must be at most {MaxAddressLength} characters"));
+        }
+
         int? score = null;
         if (Text("score") is { } scoreText)
         {
@@ -196,8 +212,9 @@ public static partial class AccountRecordParser
             dueDate,
             installmentAmount,
             pastDueAmount,
-            new Debtor(borrowerName!, phone, email, timeZone, region),
-            score);
+            new Debtor(borrowerName!, phone, email, timeZone, region, address),
+            score,
+            customerId);
         return new(record, []);
     }
 

@@ -42,6 +42,9 @@ public sealed record AccountState
 
     public required StrategyRef Strategy { get; init; }
 
+    /// <summary>The segment of the strategy the account is treated by, or null when none matches.</summary>
+    public string? Segment { get; init; }
+
     public DateTimeOffset OpenedAt { get; init; }
 
     public ClosedReason? ClosedReason { get; init; }
@@ -82,6 +85,21 @@ public sealed record AccountState
 
     /// <summary>The contact plan's progress, the outbox of contacts being dispatched, and the recent contacts.</summary>
     public Contacts.ContactLog Contacts { get; init; } = Domain.Contacts.ContactLog.None;
+
+    /// <summary>Phone numbers reported wrong (outcome <c>WrongNumber</c>), the latest <see cref="MaxWrongNumbers"/>.</summary>
+    public ImmutableArray<string> WrongNumbers { get; init; } = [];
+
+    /// <summary>Contacts that broke a rule, by actor: the violations figure of teams and agencies.</summary>
+    public ImmutableDictionary<string, int> Violations { get; init; } = ImmutableDictionary<string, int>.Empty;
+
+    public const int MaxWrongNumbers = 16;
+
+    /// <summary>
+    /// The person's ledger as the debtor grain gave it for this decision (accounts with a customerId only);
+    /// never stored: the debtor grain owns it.
+    /// </summary>
+    [JsonIgnore]
+    public Debtors.DebtorLedger? Person { get; init; }
 
     [JsonIgnore]
     public TimeZoneInfo Zone => BusinessCalendar.Zone(Record.Debtor.TimeZone);

@@ -65,8 +65,11 @@ public sealed record PromiseToPay(decimal Amount, DateOnly DueDate, int GraceDay
 /// A payment plan: its terms, whether the lender still has to approve it, the grace allowed on each
 /// installment and what has been paid since it was submitted. Installment <c>i</c> is met when
 /// <see cref="Paid"/> reaches the sum of installments 1…i.
+/// <see cref="SubmittedBy"/> is the actor that submitted it (maker–checker: it may not approve it).
 /// </summary>
-public sealed record PaymentPlan(PlanTerms Terms, ApprovalStatus Status, int GraceDays, DateTimeOffset SubmittedAt, decimal Paid, decimal BalanceAtSubmission)
+public sealed record PaymentPlan(
+    PlanTerms Terms, ApprovalStatus Status, int GraceDays, DateTimeOffset SubmittedAt, decimal Paid, decimal BalanceAtSubmission,
+    string? SubmittedBy = null, decimal WaivePercent = 0)
 {
     /// <summary>The first installment not yet covered by <see cref="Paid"/>, with what must have been paid by then.</summary>
     public (PlanInstallment Installment, decimal CumulativeDue)? FirstUnmet()
@@ -85,5 +88,10 @@ public sealed record PaymentPlan(PlanTerms Terms, ApprovalStatus Status, int Gra
     }
 }
 
-/// <summary>An offer to close the account for <see cref="Amount"/> (below the balance) paid by the end of <see cref="ExpiresOn"/>.</summary>
-public sealed record SettlementOffer(decimal Amount, DateOnly ExpiresOn, ApprovalStatus Status, DateTimeOffset OfferedAt, decimal Paid, decimal BalanceAtOffer);
+/// <summary>
+/// An offer to close the account for <see cref="Amount"/> (below the balance) paid by the end of <see cref="ExpiresOn"/>,
+/// made by <see cref="SubmittedBy"/> (who may not approve it), forgiving <see cref="WaivePercent"/> of the balance.
+/// </summary>
+public sealed record SettlementOffer(
+    decimal Amount, DateOnly ExpiresOn, ApprovalStatus Status, DateTimeOffset OfferedAt, decimal Paid, decimal BalanceAtOffer,
+    string? SubmittedBy = null, decimal WaivePercent = 0);

@@ -32,7 +32,8 @@ public enum PlacementEndReason
 /// <summary>
 /// What an agency achieved during one placement, cumulative from its start: the figures its
 /// performance is made of. Sent whole (never as increments), so that a repeated or late message cannot
-/// count anything twice.
+/// count anything twice. <see cref="Complaints"/> are disputes raised while placed; <see cref="Violations"/>
+/// are contacts the agency made against a contact rule.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("collections.PlacementStats")]
 public sealed record PlacementStats(
@@ -42,7 +43,9 @@ public sealed record PlacementStats(
     [property: Id(3)] int PromisesKept,
     [property: Id(4)] int PromisesBroken,
     [property: Id(5)] decimal Collected,
-    [property: Id(6)] decimal Commission)
+    [property: Id(6)] decimal Commission,
+    [property: Id(7)] int Complaints = 0,
+    [property: Id(8)] int Violations = 0)
 {
     public static readonly PlacementStats Zero = new(0, 0, 0, 0, 0, 0, 0);
 }
@@ -67,6 +70,9 @@ public sealed record Placement(
     public bool AgencyPromiseOpen { get; init; }
 
     public ImmutableDictionary<string, decimal> Credited { get; init; } = ImmutableDictionary<string, decimal>.Empty;
+
+    /// <summary>The agency's ids of the activities recorded in this placement (bounded by the contact policy's caps).</summary>
+    public ImmutableHashSet<string> Activities { get; init; } = ImmutableHashSet<string>.Empty;
 
     public PlacementEndReason? EndReason { get; init; }
 

@@ -14,6 +14,9 @@ public enum RejectionKind
 
     /// <summary>The thing the command is about does not exist on the account (404), e.g. a hold to release.</summary>
     NotFound,
+
+    /// <summary>This actor may not do it, whatever its role allows (403), e.g. approving what it submitted itself.</summary>
+    Forbidden,
 }
 
 public sealed record Rejection(RejectionKind Kind, string Message);

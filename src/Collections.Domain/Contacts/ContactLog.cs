@@ -34,7 +34,11 @@ public sealed record PlannedContact(long Id, int Step, Stage Stage, ContactChann
 /// The outbox: a contact whose dispatch is recorded (<c>ContactDispatchRequested</c>) but whose result is
 /// not. It is sent, and re-sent after a failure or a lost silo, always with the same idempotency key.
 /// </summary>
-public sealed record PendingDispatch(long Id, ContactChannel Channel, Stage Stage, string IdempotencyKey, DateTimeOffset RequestedAt);
+public sealed record PendingDispatch(long Id, ContactChannel Channel, Stage Stage, string IdempotencyKey, DateTimeOffset RequestedAt, string? Template = null)
+{
+    /// <summary>The gateway's template id: the step's, or <c>{stage}.{channel}</c> for contacts recorded before templates.</summary>
+    public string TemplateId => Template ?? Strategies.ContactPlanStep.DefaultTemplate(Stage, Channel);
+}
 
 /// <summary>A contact that left the outbox; kept (a bounded number) so that gateway results can be matched to it.</summary>
 public sealed record DispatchedContact(long Id, ContactChannel Channel, DateTimeOffset RequestedAt, ContactDispatchStatus Status)
@@ -68,4 +72,16 @@ public sealed record ContactLog
 
     /// <summary>The last day offset planned, per step of the plan, since <see cref="CadenceOf"/>.</summary>
     public ImmutableDictionary<int, int> LastOffsets { get; init; } = ImmutableDictionary<int, int>.Empty;
+
+    /// <summary>The segment whose contact plan the planned contacts and <see cref="LastOffsets"/> follow.</summary>
+    public string? PlanSegment { get; init; }
+
+    /// <summary>The day of the last arrangement reminder planned; the next one is planned for a later day.</summary>
+    public DateOnly? LastReminderDay { get; init; }
+
+    /// <summary>The US validation notice planned or in the outbox, until it is sent (or must be planned again).</summary>
+    public long? ValidationNoticeId { get; init; }
+
+    /// <summary>When the gateway accepted the US validation notice: the start of the validation period.</summary>
+    public DateTimeOffset? ValidationNoticeSentAt { get; init; }
 }

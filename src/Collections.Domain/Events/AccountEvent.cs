@@ -54,6 +54,9 @@ public sealed record AccountEvent(long Seq, DateTimeOffset At, string Actor, Acc
 [JsonDerivedType(typeof(ContactDispatchFailed), nameof(ContactDispatchFailed))]
 [JsonDerivedType(typeof(ContactResultReceived), nameof(ContactResultReceived))]
 [JsonDerivedType(typeof(ContactRecorded), nameof(ContactRecorded))]
+[JsonDerivedType(typeof(ContactViolation), nameof(ContactViolation))]
+[JsonDerivedType(typeof(ContactInfoChanged), nameof(ContactInfoChanged))]
+[JsonDerivedType(typeof(SegmentChanged), nameof(SegmentChanged))]
 public abstract record AccountEventData
 {
     private static readonly FrozenDictionary<Type, string> Discriminators = typeof(AccountEventData)

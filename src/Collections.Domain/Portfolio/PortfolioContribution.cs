@@ -7,7 +7,8 @@ namespace Collections.Domain.Portfolio;
 
 /// <summary>
 /// What one account adds to its lender's portfolio figures at a moment: its status, stage, bucket,
-/// balance, what it has collected, and its strategy variant. The portfolio is the sum of these; an
+/// balance, what it has collected, its strategy variant, and the contacts that broke a rule per actor
+/// (<see cref="Violations"/>, <c>actor=n</c> joined by <c>;</c>, so that equal contributions compare equal). The portfolio is the sum of these; an
 /// account reports a new contribution whenever it changes, and the store applies the difference.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("collections.PortfolioContribution")]
@@ -19,7 +20,8 @@ public sealed record PortfolioContribution(
     [property: Id(4)] decimal Balance,
     [property: Id(5)] decimal Collected,
     [property: Id(6)] StrategyVariant Variant,
-    [property: Id(7)] int? BucketIndex = null)
+    [property: Id(7)] int? BucketIndex = null,
+    [property: Id(8)] string? Violations = null)
 {
     /// <summary>Money is kept in ten-thousandths, the finest ISO 4217 minor unit, so sums stay exact integers.</summary>
     public const decimal UnitsPerMoney = 10_000m;
@@ -36,7 +38,8 @@ public sealed record PortfolioContribution(
             account.Balance.Total,
             account.Collected,
             account.Strategy.Variant,
-            bucket is null ? null : rules.Buckets.Select(b => b.Name).ToList().IndexOf(bucket));
+            bucket is null ? null : rules.Buckets.Select(b => b.Name).ToList().IndexOf(bucket),
+            account.Violations.IsEmpty ? null : string.Join(';', account.Violations.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key}={v.Value}")));
     }
 
     /// <summary>The business month whose roll-rate counters a change at <paramref name="at"/> falls in.</summary>
@@ -96,6 +99,12 @@ public sealed record PortfolioContribution(
             var variant = Variant.ToString();
             yield return ($"collected|{Currency}", Units(Collected));
             yield return ($"variant|{variant}|collected|{Currency}", Units(Collected));
+            foreach (var violation in (Violations ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var equals = violation.LastIndexOf('=');
+                yield return ($"violations|{violation[..equals]}", long.Parse(violation[(equals + 1)..], CultureInfo.InvariantCulture));
+            }
+
             if (Status == AccountStatus.Closed)
             {
                 yield return ("accounts|closed", 1);

@@ -24,6 +24,9 @@ public sealed record PortfolioReport(
     IReadOnlyDictionary<string, VariantFigures> ByVariant,
     decimal? RecoveryRate)
 {
+    /// <summary>Contacts that broke a rule (recorded as <c>ContactViolation</c>), per actor: <c>lender:…</c>, a team's collector, <c>agency:…</c>.</summary>
+    public IReadOnlyDictionary<string, long> Violations { get; init; } = new Dictionary<string, long>();
+
     public static PortfolioReport From(IReadOnlyDictionary<string, long> counters, IEnumerable<string> bucketOrder, string period)
     {
         long Count(string key) => counters.GetValueOrDefault(key);
@@ -63,7 +66,11 @@ public sealed record PortfolioReport(
 
         var single = byCurrency.Count == 1 ? byCurrency.Values.Single() : null;
         return new PortfolioReport(accounts, single, single?.Collected, byCurrency, new RollRates(period, rolls), variants,
-            Recovery(byCurrency.Values.Sum(c => c.Collected), byCurrency.Values.Sum(c => c.Active)));
+            Recovery(byCurrency.Values.Sum(c => c.Collected), byCurrency.Values.Sum(c => c.Active)))
+        {
+            Violations = Keys("violations|").Where(k => k.Length == 2 && Count($"violations|{k[1]}") != 0)
+                .ToDictionary(k => k[1], k => Count($"violations|{k[1]}")),
+        };
     }
 
     /// <summary>Collected as a share of collected plus what is still owed on active accounts.</summary>

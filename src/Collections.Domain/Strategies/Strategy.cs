@@ -41,19 +41,29 @@ public sealed record StageThresholds(
 [GenerateSerializer, Immutable, Alias("collections.Bucket")]
 public sealed record Bucket([property: Id(0)] string Name, [property: Id(1)] int FromDpd);
 
-/// <summary>A contact cadence within a stage: fixed day offsets from stage entry, or every N days.</summary>
+/// <summary>
+/// A contact cadence within a stage: fixed day offsets from stage entry, or every N days. <see cref="Template"/>
+/// names the message the gateway renders (<c>{stage}.{channel}</c> unless the strategy names one).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("collections.ContactPlanStep")]
 public sealed record ContactPlanStep(
     [property: Id(0)] Stage Stage,
     [property: Id(1)] ContactChannel Channel,
     [property: Id(2)] ImmutableArray<int> DayOffsets,
-    [property: Id(3)] int? EveryDays);
+    [property: Id(3)] int? EveryDays,
+    [property: Id(4)] string? Template = null)
+{
+    public string TemplateId => Template ?? DefaultTemplate(Stage, Channel);
+
+    public static string DefaultTemplate(Stage stage, ContactChannel channel) => $"{stage}.{channel}";
+}
 
 [GenerateSerializer, Immutable, Alias("collections.PlacementPolicy")]
 public sealed record PlacementPolicy([property: Id(0)] int DurationDays, [property: Id(1)] decimal MinBalance);
 
+/// <summary>Whether accounts are referred for litigation at all, and from which balance; others stay in Mid until ChargedOff.</summary>
 [GenerateSerializer, Immutable, Alias("collections.LegalPolicy")]
-public sealed record LegalPolicy([property: Id(0)] decimal MinBalance);
+public sealed record LegalPolicy([property: Id(0)] decimal MinBalance, [property: Id(1)] bool Enabled = true);
 
 /// <summary>
 /// Limits of negotiation. Waivers and the part of a settlement below the balance are percentages of the
@@ -71,14 +81,36 @@ public sealed record NegotiationPolicy(
     [property: Id(6)] int MaxPromiseDays = NegotiationPolicy.DefaultMaxPromiseDays)
 {
     public const int DefaultMaxPromiseDays = 30;
+
+    /// <summary>Days before each promise or installment date on which the debtor is reminded (the plan's contacts pause meanwhile).</summary>
+    [Id(7)]
+    public ImmutableArray<int> ReminderDaysBefore { get; init; } = [1];
+
+    [Id(8)]
+    public ContactChannel ReminderChannel { get; init; } = ContactChannel.Sms;
+
+    public bool Equals(NegotiationPolicy? other) =>
+        other is not null && PromiseGraceDays == other.PromiseGraceDays && MaxBrokenPromises == other.MaxBrokenPromises
+        && MaxInstallments == other.MaxInstallments && MaxWaiverPercent == other.MaxWaiverPercent
+        && ApprovalAboveWaiverPercent == other.ApprovalAboveWaiverPercent && MinSettlementPercent == other.MinSettlementPercent
+        && MaxPromiseDays == other.MaxPromiseDays && ReminderChannel == other.ReminderChannel
+        && ReminderDaysBefore.AsSpan().SequenceEqual(other.ReminderDaysBefore.AsSpan());
+
+    public override int GetHashCode() => HashCode.Combine(PromiseGraceDays, MaxInstallments, MaxWaiverPercent, ReminderDaysBefore.Length);
 }
 
-/// <summary>The compliance profile and the lender's holidays (debtor-local dates on which nobody is contacted).</summary>
+/// <summary>
+/// The compliance profile and the lender's holidays (debtor-local dates on which nobody is contacted);
+/// <see cref="UnansweredDialsPerDay"/> is the CN profile's soft cap on unanswered dials per number per day.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("collections.CompliancePolicy")]
 public sealed record CompliancePolicy([property: Id(0)] ComplianceProfile Profile)
 {
     [Id(1)]
     public ImmutableArray<DateOnly> Holidays { get; init; } = [];
+
+    [Id(2)]
+    public int UnansweredDialsPerDay { get; init; } = Contacts.ContactPolicy.DefaultUnansweredDialsPerDay;
 }
 
 /// <summary>
@@ -98,6 +130,50 @@ public sealed record Strategy(
     [property: Id(8)] int ChallengerPercent,
     [property: Id(9)] Strategy? Challenger)
 {
+    /// <summary>Treatments by risk, in order: the first whose <see cref="Segment.When"/> matches the account applies.</summary>
+    [Id(10)]
+    public ImmutableArray<Segment> Segments { get; init; } = [];
+
+    /// <summary>Stage thresholds of a product that differ from the strategy's.</summary>
+    [Id(11)]
+    public ImmutableDictionary<Product, StageThresholds> ProductStages { get; init; } = ImmutableDictionary<Product, StageThresholds>.Empty;
+
+    /// <summary>The first segment an account of these figures belongs to, or null when none matches.</summary>
+    public Segment? SegmentFor(int daysPastDue, decimal balance, int? score, Product product)
+    {
+        foreach (var segment in Segments)
+        {
+            if (segment.When.Matches(daysPastDue, balance, score, product))
+            {
+                return segment;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The rules an account of <paramref name="segment"/> and <paramref name="product"/> follows: the segment's
+    /// sections over the strategy's, and the product's stage thresholds unless the segment gives its own.
+    /// The result has no segments of its own, so resolving it again changes nothing.
+    /// </summary>
+    public Strategy Resolve(string? segment, Product product)
+    {
+        if (Segments.IsEmpty && ProductStages.IsEmpty)
+        {
+            return this;
+        }
+
+        var chosen = segment is null ? null : Segments.FirstOrDefault(s => s.Name == segment);
+        var rules = chosen?.Rules ?? this;
+        if (chosen is not { SetsStages: true } && ProductStages.TryGetValue(product, out var stages))
+        {
+            rules = rules with { Stages = stages };
+        }
+
+        return rules with { Segments = [], ProductStages = ImmutableDictionary<Product, StageThresholds>.Empty };
+    }
+
     /// <summary>The bucket name for a number of days past due, or null before the first bucket.</summary>
     public string? BucketAt(int daysPastDue)
     {
@@ -133,6 +209,65 @@ public sealed record Strategy(
         return slot < ChallengerPercent ? StrategyVariant.Challenger : StrategyVariant.Champion;
     }
 }
+
+/// <summary>When a segment applies: every bound inclusive, a missing one open.</summary>
+[GenerateSerializer, Immutable, Alias("collections.SegmentWhen")]
+public sealed record SegmentWhen(
+    [property: Id(0)] int? MinDpd,
+    [property: Id(1)] int? MaxDpd,
+    [property: Id(2)] decimal? MinBalance,
+    [property: Id(3)] decimal? MaxBalance,
+    [property: Id(4)] int? MinScore,
+    [property: Id(5)] int? MaxScore,
+    [property: Id(6)] ImmutableArray<Product> Products)
+{
+    public static readonly SegmentWhen Always = new(null, null, null, null, null, null, []);
+
+    /// <summary>
+    /// Whether an account of these figures is inside every bound. An account without a score is outside
+    /// any score bound: an unknown score is not a low (or a high) one.
+    /// </summary>
+    public bool Matches(int daysPastDue, decimal balance, int? score, Product product) =>
+        (MinDpd is not { } minDpd || daysPastDue >= minDpd)
+        && (MaxDpd is not { } maxDpd || daysPastDue <= maxDpd)
+        && (MinBalance is not { } minBalance || balance >= minBalance)
+        && (MaxBalance is not { } maxBalance || balance <= maxBalance)
+        && ((MinScore is null && MaxScore is null) || (score is { } s && s >= (MinScore ?? int.MinValue) && s <= (MaxScore ?? int.MaxValue)))
+        && (Products.IsDefaultOrEmpty || Products.Contains(product));
+
+    /// <summary>The days past due at which this segment starts or stops matching, as DPD goes up day by day.</summary>
+    public IEnumerable<int> DpdEdges()
+    {
+        if (MinDpd is { } min)
+        {
+            yield return min;
+        }
+
+        if (MaxDpd is { } max)
+        {
+            yield return max + 1;
+        }
+    }
+
+    public bool Equals(SegmentWhen? other) =>
+        other is not null && MinDpd == other.MinDpd && MaxDpd == other.MaxDpd && MinBalance == other.MinBalance
+        && MaxBalance == other.MaxBalance && MinScore == other.MinScore && MaxScore == other.MaxScore
+        && Products.AsSpan().SequenceEqual(other.Products.AsSpan());
+
+    public override int GetHashCode() => HashCode.Combine(MinDpd, MaxDpd, MinBalance, MaxBalance, MinScore, MaxScore);
+}
+
+/// <summary>
+/// A treatment by risk: accounts inside <see cref="When"/> follow <see cref="Rules"/> (the strategy with the
+/// segment's sections over it). <see cref="SetsStages"/>: the segment gives its own stage thresholds, which
+/// then win over a product's.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("collections.Segment")]
+public sealed record Segment(
+    [property: Id(0)] string Name,
+    [property: Id(1)] SegmentWhen When,
+    [property: Id(2)] Strategy Rules,
+    [property: Id(3)] bool SetsStages);
 
 /// <summary>Which strategy an account follows: a lender's named, versioned document and its variant.</summary>
 [GenerateSerializer, Immutable, Alias("collections.StrategyRef")]

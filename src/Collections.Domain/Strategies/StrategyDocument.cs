@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Collections.Domain.Contacts;
 
 namespace Collections.Domain.Strategies;
 
@@ -15,7 +16,7 @@ public sealed record StrategyParseResult(Strategy? Strategy, string? NormalizedJ
 /// strategy's values: the document is merged over <see cref="DefaultJson"/> before it is validated,
 /// and the challenger is the champion with <c>challenger.overrides</c> merged over it.
 /// </summary>
-public static class StrategyDocument
+public static partial class StrategyDocument
 {
     public const string DefaultJson = """
         {
@@ -27,12 +28,15 @@ public static class StrategyDocument
                            {"stage":"Early","channel":"Call","everyDays":1},
                            {"stage":"Early","channel":"Letter","dayOffsets":[0]} ],
           "placement": { "durationDays": 30, "minBalance": 0 },
-          "legal": { "minBalance": 0 },
+          "legal": { "minBalance": 0, "enabled": true },
           "negotiation": { "promiseGraceDays": 2, "maxBrokenPromises": 3, "maxInstallments": 12,
                            "maxWaiverPercent": 30, "approvalAboveWaiverPercent": 10,
-                           "minSettlementPercent": 60, "maxPromiseDays": 30 },
+                           "minSettlementPercent": 60, "maxPromiseDays": 30,
+                           "reminderDaysBefore": [1], "reminderChannel": "Sms" },
           "compliance": { "profile": "CN" },
-          "challenger": { "percent": 0, "overrides": { } }
+          "challenger": { "percent": 0, "overrides": { } },
+          "segments": [],
+          "products": { }
         }
         """;
 
@@ -126,7 +130,14 @@ public static class StrategyDocument
     private sealed class Reader(Dictionary<string, List<string>> errors)
     {
         private static readonly string[] Sections =
-            ["name", "stages", "buckets", "contactPlan", "placement", "legal", "negotiation", "compliance", "challenger"];
+            ["name", "stages", "buckets", "contactPlan", "placement", "legal", "negotiation", "compliance", "challenger", "segments", "products"];
+
+        /// <summary>The sections a segment may replace: the treatment, not the law (compliance) nor the reporting (buckets).</summary>
+        private static readonly string[] SegmentSections = ["stages", "contactPlan", "placement", "legal", "negotiation"];
+
+        private static readonly string[] WhenFields = ["minDpd", "maxDpd", "minBalance", "maxBalance", "minScore", "maxScore", "products"];
+
+        private const int MaxSegments = 50;
 
         public void Error(string path, string message)
         {
@@ -149,10 +160,11 @@ public static class StrategyDocument
             }
         }
 
-        public Strategy? ReadStrategy(JsonObject doc, string prefix)
+        /// <summary>A whole strategy at <paramref name="prefix"/>; a segment's rules are read <paramref name="withSegments"/> false.</summary>
+        public Strategy? ReadStrategy(JsonObject doc, string prefix, bool withSegments = true)
         {
             var before = errors.Count;
-            RejectUnknown(doc, prefix.TrimEnd('.'), Sections);
+            RejectUnknown(doc, prefix.TrimEnd('.'), withSegments ? Sections : Sections[..^3]);
 
             var name = doc["name"] is JsonValue nameValue && nameValue.TryGetValue<string>(out var n) && n.Trim().Length is > 0 and <= 64
                 ? n.Trim()
@@ -173,13 +185,14 @@ public static class StrategyDocument
                 Money(placementSection, "minBalance", prefix + "placement"));
 
             var legalSection = Object(doc, "legal", prefix);
-            RejectUnknown(legalSection, prefix + "legal", "minBalance");
-            var legal = new LegalPolicy(Money(legalSection, "minBalance", prefix + "legal"));
+            RejectUnknown(legalSection, prefix + "legal", "minBalance", "enabled");
+            var legal = new LegalPolicy(Money(legalSection, "minBalance", prefix + "legal"), Bool(legalSection, "enabled", prefix + "legal"));
 
             var negotiationSection = Object(doc, "negotiation", prefix);
             var np = prefix + "negotiation";
             RejectUnknown(negotiationSection, np, "promiseGraceDays", "maxBrokenPromises", "maxInstallments",
-                "maxWaiverPercent", "approvalAboveWaiverPercent", "minSettlementPercent", "maxPromiseDays");
+                "maxWaiverPercent", "approvalAboveWaiverPercent", "minSettlementPercent", "maxPromiseDays",
+                "reminderDaysBefore", "reminderChannel");
             var negotiation = new NegotiationPolicy(
                 Int(negotiationSection, "promiseGraceDays", np, 0, 60) ?? 0,
                 Int(negotiationSection, "maxBrokenPromises", np, 1, 100) ?? 0,
@@ -187,14 +200,18 @@ public static class StrategyDocument
                 Percent(negotiationSection, "maxWaiverPercent", np),
                 Percent(negotiationSection, "approvalAboveWaiverPercent", np),
                 Percent(negotiationSection, "minSettlementPercent", np),
-                Int(negotiationSection, "maxPromiseDays", np, 1, 365) ?? 0);
+                Int(negotiationSection, "maxPromiseDays", np, 1, 365) ?? 0)
+            {
+                ReminderDaysBefore = Days(negotiationSection, "reminderDaysBefore", np, 0, 30),
+                ReminderChannel = EnumValue<ContactChannel>(negotiationSection, "reminderChannel", np) ?? ContactChannel.Sms,
+            };
             if (negotiation.ApprovalAboveWaiverPercent > negotiation.MaxWaiverPercent && !errors.ContainsKey(np + ".maxWaiverPercent"))
             {
                 Error(np + ".approvalAboveWaiverPercent", $"must not exceed maxWaiverPercent ({negotiation.MaxWaiverPercent})");
             }
 
             var complianceSection = Object(doc, "compliance", prefix);
-            RejectUnknown(complianceSection, prefix + "compliance", "profile", "holidays");
+            RejectUnknown(complianceSection, prefix + "compliance", "profile", "holidays", "unansweredDialsPerDay");
             var profile = ComplianceProfile.CN;
             var profileText = complianceSection["profile"] is JsonValue pv && pv.TryGetValue<string>(out var p) ? p : null;
             if (profileText is null || !Enum.TryParse(profileText, ignoreCase: false, out profile) || !Enum.IsDefined(profile))
@@ -203,13 +220,207 @@ public static class StrategyDocument
             }
 
             var holidays = ReadHolidays(complianceSection["holidays"], prefix + "compliance.holidays");
+            var unansweredDials = complianceSection.ContainsKey("unansweredDialsPerDay")
+                ? Int(complianceSection, "unansweredDialsPerDay", prefix + "compliance", 1, 100) ?? 0
+                : ContactPolicy.DefaultUnansweredDialsPerDay;
             if (errors.Count > before || name is null || stages is null)
             {
                 return null;
             }
 
-            return new Strategy(name, stages, buckets, contactPlan, placement, legal, negotiation,
-                new CompliancePolicy(profile) { Holidays = holidays }, 0, null);
+            var strategy = new Strategy(name, stages, buckets, contactPlan, placement, legal, negotiation,
+                new CompliancePolicy(profile) { Holidays = holidays, UnansweredDialsPerDay = unansweredDials }, 0, null);
+            if (!withSegments)
+            {
+                return strategy;
+            }
+
+            var productStages = ReadProducts(doc["products"], doc, prefix + "products");
+            var segments = ReadSegments(doc["segments"], doc, prefix + "segments");
+            return errors.Count > before ? null : strategy with { Segments = segments, ProductStages = productStages };
+        }
+
+        /// <summary><c>products.{product}.stages</c>: each product's thresholds, merged over the strategy's.</summary>
+        private ImmutableDictionary<Product, StageThresholds> ReadProducts(JsonNode? node, JsonObject doc, string path)
+        {
+            if (node is null)
+            {
+                return ImmutableDictionary<Product, StageThresholds>.Empty;
+            }
+
+            if (node is not JsonObject products)
+            {
+                Error(path, "must be an object keyed by product (installment, card, cashloan)");
+                return ImmutableDictionary<Product, StageThresholds>.Empty;
+            }
+
+            var result = ImmutableDictionary.CreateBuilder<Product, StageThresholds>();
+            foreach (var (key, value) in products)
+            {
+                var itemPath = $"{path}.{key}";
+                if (!Accounts.AccountRecordParser.TryParseProduct(key, out var product))
+                {
+                    Error(itemPath, "is not a product; use installment, card or cashloan");
+                    continue;
+                }
+
+                if (value is not JsonObject section)
+                {
+                    Error(itemPath, "must be an object with stages");
+                    continue;
+                }
+
+                RejectUnknown(section, itemPath, "stages");
+                if (section["stages"] is not JsonObject productStages)
+                {
+                    Error(itemPath + ".stages", "must be an object of stage thresholds");
+                    continue;
+                }
+
+                var merged = (JsonObject)doc["stages"]!.DeepClone();
+                Merge(merged, (JsonObject)productStages.DeepClone());
+                if (ReadStages(merged, itemPath + ".stages") is { } stages)
+                {
+                    result[product] = stages;
+                }
+            }
+
+            return result.ToImmutable();
+        }
+
+        /// <summary>Each segment: a name, its <c>when</c>, and the sections it replaces, read as a strategy of their own.</summary>
+        private ImmutableArray<Segment> ReadSegments(JsonNode? node, JsonObject doc, string path)
+        {
+            if (node is null)
+            {
+                return [];
+            }
+
+            if (node is not JsonArray array || array.Count > MaxSegments)
+            {
+                Error(path, $"must be an array of at most {MaxSegments} segments {{\"name\",\"when\",…sections}}");
+                return [];
+            }
+
+            var segments = ImmutableArray.CreateBuilder<Segment>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < array.Count; i++)
+            {
+                var itemPath = $"{path}[{i}]";
+                if (array[i] is not JsonObject item)
+                {
+                    Error(itemPath, "must be an object");
+                    continue;
+                }
+
+                RejectUnknown(item, itemPath, ["name", "when", .. SegmentSections]);
+                var name = item["name"] is JsonValue v && v.TryGetValue<string>(out var text) && text.Trim().Length is > 0 and <= 64 ? text.Trim() : null;
+                if (name is null)
+                {
+                    Error(itemPath + ".name", "must be a non-empty string of at most 64 characters");
+                }
+                else if (!names.Add(name))
+                {
+                    Error(itemPath + ".name", $"'{name}' is used twice");
+                }
+
+                var when = ReadWhen(item["when"], itemPath + ".when");
+                var sections = (JsonObject)doc.DeepClone();
+                sections.Remove("segments");
+                sections.Remove("products");
+                sections.Remove("challenger");
+                foreach (var section in SegmentSections)
+                {
+                    if (item[section] is { } replacement)
+                    {
+                        if (sections[section] is JsonObject target && replacement is JsonObject source)
+                        {
+                            Merge(target, (JsonObject)source.DeepClone());
+                        }
+                        else
+                        {
+                            sections[section] = replacement.DeepClone();
+                        }
+                    }
+                }
+
+                var rules = ReadStrategy(sections, itemPath + ".", withSegments: false);
+                if (name is not null && when is not null && rules is not null)
+                {
+                    segments.Add(new Segment(name, when, rules, item["stages"] is not null));
+                }
+            }
+
+            return segments.ToImmutable();
+        }
+
+        private SegmentWhen? ReadWhen(JsonNode? node, string path)
+        {
+            if (node is null)
+            {
+                return SegmentWhen.Always;
+            }
+
+            if (node is not JsonObject when)
+            {
+                Error(path, $"must be an object of {string.Join(", ", WhenFields)}");
+                return null;
+            }
+
+            var before = errors.Count;
+            RejectUnknown(when, path, WhenFields);
+            int? OptionalInt(string field, int max) => when[field] is null ? null : Int(when, field, path, 0, max);
+            decimal? OptionalMoney(string field) => when[field] is null ? null : Money(when, field, path);
+            var result = new SegmentWhen(
+                OptionalInt("minDpd", 3650),
+                OptionalInt("maxDpd", 3650),
+                OptionalMoney("minBalance"),
+                OptionalMoney("maxBalance"),
+                OptionalInt("minScore", 1000),
+                OptionalInt("maxScore", 1000),
+                ReadProductList(when["products"], path + ".products"));
+            CheckOrder(result.MinDpd, result.MaxDpd, "Dpd");
+            CheckOrder(result.MinBalance, result.MaxBalance, "Balance");
+            CheckOrder(result.MinScore, result.MaxScore, "Score");
+            return errors.Count > before ? null : result;
+
+            void CheckOrder<T>(T? min, T? max, string what)
+                where T : struct, IComparable<T>
+            {
+                if (min is { } low && max is { } high && low.CompareTo(high) > 0)
+                {
+                    Error($"{path}.max{what}", $"must be at least min{what} ({low}): no account could match");
+                }
+            }
+        }
+
+        private ImmutableArray<Product> ReadProductList(JsonNode? node, string path)
+        {
+            if (node is null)
+            {
+                return [];
+            }
+
+            var products = ImmutableArray.CreateBuilder<Product>();
+            if (node is JsonArray array && array.Count > 0)
+            {
+                foreach (var item in array)
+                {
+                    if (item is JsonValue v && v.TryGetValue<string>(out var text) && Accounts.AccountRecordParser.TryParseProduct(text, out var product))
+                    {
+                        products.Add(product);
+                        continue;
+                    }
+
+                    Error(path, "must be a non-empty array of installment, card, cashloan");
+                    return [];
+                }
+
+                return products.ToImmutable();
+            }
+
+            Error(path, "must be a non-empty array of installment, card, cashloan");
+            return [];
         }
 
         private StageThresholds? ReadStages(JsonObject section, string path)
@@ -304,7 +515,17 @@ public static class StrategyDocument
                     continue;
                 }
 
-                RejectUnknown(item, itemPath, "stage", "channel", "dayOffsets", "everyDays");
+                RejectUnknown(item, itemPath, "stage", "channel", "dayOffsets", "everyDays", "template");
+                string? template = null;
+                if (item["template"] is { } templateNode)
+                {
+                    template = templateNode is JsonValue tv && tv.TryGetValue<string>(out var t) && TemplatePattern().IsMatch(t) ? t : null;
+                    if (template is null)
+                    {
+                        Error(itemPath + ".template", "must be 1–64 characters of A–Z a–z 0–9 . _ : - (the gateway's template id)");
+                    }
+                }
+
                 var stage = EnumValue<Stage>(item, "stage", itemPath);
                 var channel = EnumValue<ContactChannel>(item, "channel", itemPath);
                 var hasOffsets = item["dayOffsets"] is not null;
@@ -336,7 +557,7 @@ public static class StrategyDocument
 
                 if (stage is { } s && channel is { } c)
                 {
-                    steps.Add(new ContactPlanStep(s, c, offsets, everyDays));
+                    steps.Add(new ContactPlanStep(s, c, offsets, everyDays, template));
                 }
             }
 
@@ -373,6 +594,30 @@ public static class StrategyDocument
             }
 
             return [.. dates];
+        }
+
+        private bool Bool(JsonObject obj, string name, string path)
+        {
+            if (obj[name] is JsonValue v && v.TryGetValue<bool>(out var value))
+            {
+                return value;
+            }
+
+            Error(Join(path, name), "must be true or false");
+            return true;
+        }
+
+        /// <summary>A non-empty array of distinct whole days, sorted.</summary>
+        private ImmutableArray<int> Days(JsonObject obj, string name, string path, int min, int max)
+        {
+            if (obj[name] is JsonArray array && array.Count is > 0 and <= 10 &&
+                array.All(o => o is JsonValue ov && ov.TryGetValue<int>(out var d) && d >= min && d <= max))
+            {
+                return [.. array.Select(o => o!.GetValue<int>()).Distinct().Order()];
+            }
+
+            Error(Join(path, name), $"must be an array of 1 to 10 whole days from {min} to {max}");
+            return [];
         }
 
         private T? EnumValue<T>(JsonObject obj, string name, string path)
@@ -433,4 +678,7 @@ public static class StrategyDocument
 
         private static string Join(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9._:-]{1,64}$")]
+    private static partial System.Text.RegularExpressions.Regex TemplatePattern();
 }

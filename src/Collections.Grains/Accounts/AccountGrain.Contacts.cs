@@ -39,7 +39,8 @@ public sealed partial class AccountGrain : IAccountContactsGrain
             return null;
         }
 
-        var (decision, next) = AccountLifecycle.ContactPermission(state, channel, clock.Now, await AssignedRulesAsync(state));
+        var account = await PersonOfAsync(state) is { } person ? state with { Person = person } : state;
+        var (decision, next) = AccountLifecycle.ContactPermission(account, channel, clock.Now, await AssignedRulesAsync(state));
         return new ContactPermission(decision.Allowed, decision.Rule, decision.Detail, next);
     }
 
@@ -47,11 +48,14 @@ public sealed partial class AccountGrain : IAccountContactsGrain
     {
         ContactDecision? verdict = null;
         DateTimeOffset at = default;
-        var result = await ExecuteAsync(
+        Decision? decided = null;
+        var person = await ReserveTeamContactAsync(contact);
+        var (result, append) = await ExecuteRecordingAsync(
             (account, rules, now) =>
             {
                 at = contact.At ?? now;
-                return AccountLifecycle.RecordContact(account, contact.Channel, contact.Outcome, at, now, rules, out verdict);
+                decided = AccountLifecycle.RecordContact(account, contact.Channel, contact.Outcome, at, now, rules, out verdict, person);
+                return decided;
             },
             actor);
         if (state is null)
@@ -61,17 +65,47 @@ public sealed partial class AccountGrain : IAccountContactsGrain
 
         if (result.RejectionKind is { } kind)
         {
-            DateTimeOffset? next = null;
-            if (verdict is { Allowed: false })
-            {
-                next = AccountLifecycle.ContactPermission(state, contact.Channel, at, await AssignedRulesAsync(state)).NextAllowedAt;
-            }
-
-            return new ContactCommandResult(true, false, kind, result.Error, verdict is { Allowed: false } ? verdict.Rule : null, next);
+            return new ContactCommandResult(true, false, kind, result.Error);
         }
 
-        return new ContactCommandResult(true, result.Recorded > 0, At: at);
+        var recorded = decided!.Events.Single();
+        var contactId = append.Events.FirstOrDefault(e => ReferenceEquals(e.Data, recorded))?.Seq;
+        if (verdict is { Allowed: false } broken)
+        {
+            var next = AccountLifecycle.ContactPermission(state, contact.Channel, clock.Now, await AssignedRulesAsync(state)).NextAllowedAt;
+            LogViolation(logger, Key, broken.Rule);
+            return new ContactCommandResult(true, true, RejectionKind.Conflict, $"the contact broke a rule ({broken.Rule}): {broken.Detail}; it is recorded as a violation", broken.Rule, next, at, contactId);
+        }
+
+        return new ContactCommandResult(true, true, At: at, ContactId: contactId);
     }
+
+    /// <summary>
+    /// For an account with a customerId: the debtor records the team's contact for the person (it happened,
+    /// whatever the rules say) and answers its verdict by the per-person rules; null otherwise, or when the
+    /// contact is not one the account would record at all (closed, too old, in the future).
+    /// </summary>
+    private async Task<ContactDecision?> ReserveTeamContactAsync(TeamContact contact)
+    {
+        if (state is null || DebtorOf(state) is not { } debtor)
+        {
+            return null;
+        }
+
+        var now = clock.Now;
+        var at = contact.At ?? now;
+        var rules = await AssignedRulesAsync(state);
+        if (AccountLifecycle.RecordContact(state, contact.Channel, contact.Outcome, at, now, rules, out _).Rejection is not null)
+        {
+            return null;
+        }
+
+        var reservation = await debtor.ReserveAsync(PersonRequest(state, rules, $"{state.AccountRef}/v{state.Version}", contact.Channel, at, contact.Outcome), recordRefused: true);
+        return reservation.Decision;
+    }
+
+    public Task<CommandResult> ChangeContactInfoAsync(ContactInfo info, string actor) =>
+        ExecuteAsync((account, _, _) => AccountLifecycle.ChangeContactInfo(account, info.Phone, info.Email, info.Address, info.Source), actor);
 
     public async Task<ContactCommandResult> RecordContactResultAsync(long contactId, ContactResultReport result, string actor)
     {
@@ -87,6 +121,11 @@ public sealed partial class AccountGrain : IAccountContactsGrain
         if (outcome.RejectionKind is { } kind)
         {
             return new ContactCommandResult(true, false, kind, outcome.Error);
+        }
+
+        if (result.Outcome is { } reported && outcome.Recorded > 0 && DebtorOf(state) is { } debtor)
+        {
+            await debtor.ReportOutcomeAsync($"{state.AccountRef}/{contactId}", reported);
         }
 
         return new ContactCommandResult(true, outcome.Recorded > 0);
@@ -118,7 +157,7 @@ public sealed partial class AccountGrain : IAccountContactsGrain
     /// <summary>Sends one outbox contact: its result to record, or null when a transient failure leaves it for the next round.</summary>
     private async Task<(Decision Decision, string Actor)?> SendAsync(AccountState account, PendingDispatch pending)
     {
-        var result = await ContactGateway.SendAsync(MessageFor(account, pending), CancellationToken.None);
+        var result = await ContactGateway.SendAsync(MessageFor(account, pending, await AssignedRulesAsync(account)), CancellationToken.None);
         Decision decision;
         if (result.Sent)
         {
@@ -165,9 +204,11 @@ public sealed partial class AccountGrain : IAccountContactsGrain
     private async Task<Wake?> ContactWakeAsync(AccountState account) =>
         AccountLifecycle.ContactWake(account, await AssignedRulesAsync(account), clock.Now, wakeOptions.Value.RetryPeriod * clock.Speed);
 
-    private ContactMessage MessageFor(AccountState account, PendingDispatch pending)
+    private ContactMessage MessageFor(AccountState account, PendingDispatch pending, Domain.Strategies.Strategy rules)
     {
         var debtor = account.Record.Debtor;
+        var content = AccountLifecycle.ContentOf(account, pending, clock.Now, rules);
+        var owed = content.Owed;
         return new ContactMessage(
             pending.Id,
             pending.IdempotencyKey,
@@ -175,15 +216,21 @@ public sealed partial class AccountGrain : IAccountContactsGrain
             account.AccountRef,
             pending.Channel,
             pending.Stage,
-            $"{pending.Stage}.{pending.Channel}",
+            content.Template,
             pending.RequestedAt,
-            new ContactRecipient(debtor.BorrowerName, debtor.Phone, debtor.Email, debtor.TimeZone),
-            new ContactAmounts(account.Record.Currency, account.Balance.Total, account.Arrears, account.Record.DueDate, Math.Max(0, account.DaysPastDue(clock.Now))),
-            $"/api/v1/lenders/{account.LenderId}/accounts/{account.AccountRef}/contacts/{pending.Id}/results");
+            new ContactRecipient(debtor.BorrowerName, debtor.Phone, debtor.Email, debtor.TimeZone, content.Address),
+            new ContactAmounts(content.Currency, owed.Total, content.Arrears, content.DueDate, content.DaysPastDue, owed.Principal, owed.Interest, owed.Fees, owed.Penalty),
+            $"/api/v1/lenders/{account.LenderId}/accounts/{account.AccountRef}/contacts/{pending.Id}/results",
+            content.NextStage is { } next && content.NextStageOn is { } on ? new ContactNextStep(next, on) : null,
+            content.DisputeBy,
+            content.Summary());
     }
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Account {AccountKey} could not record or dispatch its contacts ({Error}); the wake retries")]
     private static partial void LogContactsBehind(ILogger logger, string accountKey, string error);
+
+    [LoggerMessage(EventId = 1150, Level = LogLevel.Information, Message = "Account {AccountKey}: a contact broke rule {Rule} and is recorded as a violation")]
+    private static partial void LogViolation(ILogger logger, string accountKey, string rule);
 
     [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "Account {AccountKey}: contact {ContactId} was not sent (round {Round}, permanent: {Permanent})")]
     private static partial void LogDispatchFailed(ILogger logger, string accountKey, long contactId, int round, bool permanent);

@@ -43,7 +43,9 @@ public sealed partial class AccountGrain : IAccountPlacementGrain
             (account, rules, now) =>
             {
                 at = contact.At ?? now;
-                return AccountLifecycle.RecordAgencyContact(account, agencyId, contact.Channel, contact.Outcome, at, promise, now, rules, out verdict);
+                return contact.ActivityId is { } activityId
+                    ? AccountLifecycle.RecordAgencyActivity(account, agencyId, activityId, contact.Channel, contact.Outcome, at, promise, now, rules, out verdict)
+                    : AccountLifecycle.RecordAgencyContact(account, agencyId, contact.Channel, contact.Outcome, at, promise, now, rules, out verdict);
             },
             actor);
 
@@ -53,7 +55,12 @@ public sealed partial class AccountGrain : IAccountPlacementGrain
             nextAllowed = ContactPolicy.NextAllowed(AccountLifecycle.ContactContextOf(state, await AssignedRulesAsync(state)), contact.Channel, at);
         }
 
-        return AgencyResult(result, agencyId) with { Rule = verdict is { Allowed: false } ? verdict.Rule : null, NextAllowedAt = nextAllowed };
+        return AgencyResult(result, agencyId) with
+        {
+            Rule = verdict is { Allowed: false } ? verdict.Rule : null,
+            NextAllowedAt = nextAllowed,
+            Recorded = result.Recorded > 0,
+        };
     }
 
     public async Task<AgencyCommandResult> PayThroughAgencyAsync(string agencyId, string paymentId, decimal amount, DateTimeOffset? paidAt, string actor)
@@ -287,7 +294,7 @@ public sealed partial class AccountGrain : IAccountPlacementGrain
 
     /// <summary>The placement as its agency keeps it, as of this version of the account.</summary>
     private PlacementSync Sync(AccountState account, Placement placement) =>
-        new(Key, placement.Id, account.Version, placement.Balance, WorkItem(account, placement), placement.Stats);
+        new(Key, placement.Id, account.Version, placement.Balance, WorkItem(account, placement), placement.Stats, clock.Now);
 
     /// <summary>The work list row; days past due are computed when the list is read.</summary>
     private static PlacementWorkItem WorkItem(AccountState account, Placement placement) => new(

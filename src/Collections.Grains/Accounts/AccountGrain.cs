@@ -4,8 +4,11 @@ using Collections.Contracts;
 using Collections.Domain;
 using Collections.Domain.Accounts;
 using Collections.Domain.Events;
+using Collections.Grains.Index;
+using Collections.Grains.Feed;
 using Collections.Grains.Lenders;
 using Collections.Domain.Portfolio;
+using Collections.Domain.Queues;
 using Collections.Grains.Portfolio;
 using Collections.Grains.Storage;
 using Collections.Grains.Telemetry;
@@ -19,7 +22,7 @@ namespace Collections.Grains.Accounts;
 /// One delinquent account. Decisions come from <see cref="AccountLifecycle"/> (pure); this grain runs
 /// every command and every wake through one write path (<see cref="CommitAsync"/>): decide, append the
 /// events with the new snapshot atomically, apply them, then the side effects — the wake reminder moved to
-/// the next business event, the portfolio reported, the agencies told, the account placed if it is due and
+/// the next business event, the portfolio reported, its work queue entry put right, the agencies told, the account placed if it is due and
 /// its contact outbox sent. Every tick recomputes what is due from the stored state, so a lost or failed
 /// tick is harmless: the reminder's period retries it. The partial files add capabilities (contacts,
 /// outsourcing, portfolio) and hold no state: every field is declared here.
@@ -33,6 +36,8 @@ public sealed partial class AccountGrain(
     StrategyProvider strategies,
     BusinessClock clock,
     IPortfolioStore portfolio,
+    IAccountIndex index,
+    IEventFeedStore feed,
     StorageGate gate,
     CollectionsMetrics metrics,
     IOptions<WakeOptions> wakeOptions,
@@ -61,6 +66,11 @@ public sealed partial class AccountGrain(
     /// </summary>
     private AccountState? loaded;
 
+    /// <summary>The summary this activation last filed in the account index; null until it files one.</summary>
+    private AccountSummary? indexed;
+    /// <summary>The sequence number the lender's feed holds this account's events through, when this activation knows it.</summary>
+    private long? feedPublished;
+
     /// <summary>Failed sends per outbox contact in this activation.</summary>
     private Dictionary<long, int>? dispatchRounds;
 
@@ -69,6 +79,9 @@ public sealed partial class AccountGrain(
 
     /// <summary>Allocation failed (not "no room": an error) in this activation: retry soon rather than tomorrow.</summary>
     private DateTimeOffset? placementFailedAt;
+
+    /// <summary>The work queue entry the store holds for this account, when this activation knows it (none for an account new to storage).</summary>
+    private (bool Known, WorkQueueEntry? Value) queued;
 
     private string Key => this.GetPrimaryKeyString();
 
@@ -82,7 +95,10 @@ public sealed partial class AccountGrain(
         }
 
         loaded = state;
+        queued = state is null ? (true, null) : default;
 
+        // An account new to storage has nothing unpublished; any other checks its feed's watermark once.
+        feedPublished = state is null ? 0 : null;
         ResumeOutboxAfterActivation();
     }
 
@@ -96,7 +112,7 @@ public sealed partial class AccountGrain(
 
         var latest = await strategies.LatestAsync(lenderId, accountRef, state?.Strategy.Variant);
         var assigned = state is null ? latest.Rules : await AssignedRulesAsync(state);
-        var (outcome, decision) = AccountLifecycle.Upsert(state, lenderId, record, clock.Now, latest);
+        var (outcome, decision) = AccountLifecycle.Upsert(state, lenderId, record, clock.Now, latest, assigned);
         await CommitAsync([.. decision.Events.Select(e => (e, actor))], assigned, latest);
         return outcome;
     }
@@ -105,40 +121,40 @@ public sealed partial class AccountGrain(
         state is null ? null : await ViewAsync(state);
 
     public Task<CommandResult> PayAsync(string paymentId, decimal amount, DateTimeOffset? paidAt, string actor) =>
-        ExecuteAsync((account, _, now) => AccountLifecycle.Pay(account, paymentId, amount, paidAt ?? now, now), actor);
+        ExecuteAsActorAsync(actor, (account, _, now) => AccountLifecycle.Pay(account, paymentId, amount, paidAt ?? now, now));
 
     public Task<CommandResult> CloseAsync(ClosedReason reason, string actor) =>
-        ExecuteAsync((account, _, _) => AccountLifecycle.Close(account, reason), actor);
+        ExecuteAsActorAsync(actor, (account, _, _) => AccountLifecycle.Close(account, reason));
 
     public Task<CommandResult> MakePromiseAsync(decimal amount, DateOnly dueDate, string actor) =>
-        ExecuteAsync((account, rules, now) => AccountLifecycle.MakePromise(account, amount, dueDate, now, rules), actor);
+        ExecuteAsActorAsync(actor, (account, rules, now) => AccountLifecycle.MakePromise(account, amount, dueDate, now, rules));
 
     public Task<CommandResult> SubmitPlanAsync(PlanTerms terms, string actor) =>
-        ExecuteAsync((account, rules, now) => AccountLifecycle.SubmitPlan(account, terms, now, rules), actor);
+        ExecuteAsActorAsync(actor, (account, rules, now) => AccountLifecycle.SubmitPlan(account, terms, now, rules, requiresApproval: AccountLifecycle.AgencyOf(actor) is not null));
 
     public Task<CommandResult> ApprovePlanAsync(string actor) =>
-        ExecuteAsync((account, _, _) => AccountLifecycle.ApprovePlan(account), actor);
+        ExecuteAsActorAsync(actor, (account, _, _) => AccountLifecycle.ApprovePlan(account, actor));
 
     public Task<CommandResult> OfferSettlementAsync(decimal amount, DateOnly expiresOn, string actor) =>
-        ExecuteAsync((account, rules, now) => AccountLifecycle.OfferSettlement(account, amount, expiresOn, now, rules), actor);
+        ExecuteAsActorAsync(actor, (account, rules, now) => AccountLifecycle.OfferSettlement(account, amount, expiresOn, now, rules, requiresApproval: AccountLifecycle.AgencyOf(actor) is not null));
 
     public Task<CommandResult> ApproveSettlementAsync(string actor) =>
-        ExecuteAsync((account, _, _) => AccountLifecycle.ApproveSettlement(account), actor);
+        ExecuteAsActorAsync(actor, (account, _, _) => AccountLifecycle.ApproveSettlement(account, actor));
 
     public Task<CommandResult> OpenDisputeAsync(string reason, string actor) =>
-        ExecuteAsync((account, _, now) => AccountLifecycle.OpenDispute(account, reason, now), actor);
+        ExecuteAsActorAsync(actor, (account, _, now) => AccountLifecycle.OpenDispute(account, reason, now));
 
     public Task<CommandResult> ResolveDisputeAsync(DisputeOutcome outcome, string actor) =>
-        ExecuteAsync((account, _, _) => AccountLifecycle.ResolveDispute(account, outcome), actor);
+        ExecuteAsActorAsync(actor, (account, _, _) => AccountLifecycle.ResolveDispute(account, outcome));
 
     public Task<CommandResult> PlaceHoldAsync(HoldType type, string? note, string actor) =>
-        ExecuteAsync((account, _, _) => AccountLifecycle.PlaceHold(account, type, note), actor);
+        ExecuteAsActorAsync(actor, (account, _, _) => AccountLifecycle.PlaceHold(account, type, note));
 
     public Task<CommandResult> ReleaseHoldAsync(HoldType type, string actor) =>
-        ExecuteAsync((account, _, _) => AccountLifecycle.ReleaseHold(account, type), actor);
+        ExecuteAsActorAsync(actor, (account, _, _) => AccountLifecycle.ReleaseHold(account, type));
 
     public Task<CommandResult> RecordLitigationStepAsync(LitigationStep step, DateOnly? on, string? caseReference, string? note, string actor) =>
-        ExecuteAsync((account, _, now) => AccountLifecycle.RecordLitigationStep(account, step, on, caseReference, note, now), actor);
+        ExecuteAsActorAsync(actor, (account, _, now) => AccountLifecycle.RecordLitigationStep(account, step, on, caseReference, note, now));
 
     public async Task<EventPage?> GetEventsAsync(long after, int limit)
     {
@@ -184,24 +200,29 @@ public sealed partial class AccountGrain(
     /// rejection records nothing. The turn-based grain makes a command and a tick, or two commands, one
     /// after the other; the due-first rule makes the outcome depend on business time, not on their order.
     /// </summary>
-    private async Task<CommandResult> ExecuteAsync(Func<AccountState, Domain.Strategies.Strategy, DateTimeOffset, Decision> command, string actor)
+    private async Task<CommandResult> ExecuteAsync(Func<AccountState, Domain.Strategies.Strategy, DateTimeOffset, Decision> command, string actor) =>
+        (await ExecuteRecordingAsync(command, actor)).Result;
+
+    /// <summary><see cref="ExecuteAsync"/>, with the append it made (to find the sequence number of what the command recorded).</summary>
+    private async Task<(CommandResult Result, Append Append)> ExecuteRecordingAsync(Func<AccountState, Domain.Strategies.Strategy, DateTimeOffset, Decision> command, string actor)
     {
         if (state is null)
         {
-            return new CommandResult(null);
+            return (new CommandResult(null), Nothing);
         }
 
         var now = clock.Now;
         var assigned = await AssignedRulesAsync(state);
         var latest = await LatestAsync(state);
-        var execution = AccountLifecycle.Execute(state, now, assigned, latest, (account, rules) => command(account, rules, now));
+        var current = await PersonOfAsync(state) is { } person ? state with { Person = person } : state;
+        var execution = AccountLifecycle.Execute(current, now, assigned, latest, (account, rules) => command(account, rules, now));
         if (execution.Rejection is { } rejection)
         {
             LogRejected(logger, Key, rejection.Kind);
-            return CommandResult.Rejected(rejection);
+            return (CommandResult.Rejected(rejection), Nothing);
         }
 
-        await CommitAsync(
+        var append = await CommitAsync(
             [
                 .. execution.Due.Select(e => (e, System)),
                 .. execution.Commanded.Select(e => (e, actor)),
@@ -209,8 +230,15 @@ public sealed partial class AccountGrain(
             ],
             assigned,
             latest);
-        return new CommandResult(await ViewAsync(state), Recorded: execution.Commanded.Length);
+        return (new CommandResult(await ViewAsync(state), Recorded: execution.Commanded.Length), append);
     }
+
+    /// <summary>
+    /// A command of the account's own, by the lender or by an agency on its current placement (see
+    /// <see cref="AccountLifecycle.AsActor"/>); an agency's plans and settlements wait for the lender.
+    /// </summary>
+    private Task<CommandResult> ExecuteAsActorAsync(string actor, Func<AccountState, Domain.Strategies.Strategy, DateTimeOffset, Decision> command) =>
+        ExecuteAsync((account, rules, now) => AccountLifecycle.AsActor(account, actor, now, () => command(account, rules, now)), actor);
 
     /// <summary>
     /// The account's one write path, for every command and every wake: decide → append → apply → side
@@ -234,8 +262,14 @@ public sealed partial class AccountGrain(
             // Nothing was due (a tick a moment early, a retry after a tick that did the work, or a bucket
             // boundary): report the portfolio and point the reminder at the next wake.
             registeredWake = default;
+            var published = await PublishFeedAsync([]);
             await ScheduleWakeAsync(state);
             await ReportAsync();
+            await QueueAsync();
+            if (!published)
+            {
+                await BringWakeForwardAsync();
+            }
         }
 
         await PlaceIfDueAsync();
@@ -268,14 +302,14 @@ public sealed partial class AccountGrain(
     private async Task<Append> AppendAsync(
         ImmutableArray<(AccountEventData Data, string Actor)> decided, Domain.Strategies.Strategy assigned, StrategyInForce latest)
     {
-        var append = AccountLifecycle.Complete(state, decided, clock.Now, assigned, latest);
+        var append = await CompleteWithPersonAsync(decided, assigned, latest);
         if (append.IsEmpty)
         {
             return append;
         }
 
         var before = state;
-        var next = append.State!;
+        var next = append.State! with { Person = null };
         var expected = before?.Version ?? 0;
         var wake = await NextWakeAsync(next);
         var earlier = !registeredWake.Known || (wake is not null && (registeredWake.At is null || wake.At < registeredWake.At));
@@ -294,28 +328,44 @@ public sealed partial class AccountGrain(
         }
 
         state = next;
+
+        // Published before the wake moves later: a silo that dies in between leaves the earlier wake to find the gap.
+        var published = await PublishFeedAsync(append.Events);
         if (!earlier)
         {
             await ScheduleWakeAsync(next, wake);
         }
 
+        if (!published)
+        {
+            await BringWakeForwardAsync();
+        }
+
         metrics.Recorded(append.Events.Select(e => e.Data));
         await ReportAsync();
+        await QueueAsync();
         await TellAgenciesAsync(before);
+        await SyncDebtorAsync(before, next);
         return append;
     }
 
     /// <summary>
-    /// Reports the portfolio contribution; if it does not land, the wake is brought forward to retry it,
-    /// since nothing else may happen to this account for a long time (a closed one has no wake at all).
+    /// Reports the portfolio contribution and files the account's summary in the index; if either does not
+    /// land, the wake is brought forward to retry it, since nothing else may happen to this account for a
+    /// long time (a closed one has no wake at all).
     /// </summary>
     private async Task ReportAsync()
     {
-        if (await ReportPortfolioAsync())
+        var reportedPortfolio = await ReportPortfolioAsync();
+        if (!await IndexAsync() || !reportedPortfolio)
         {
-            return;
+            await BringWakeForwardAsync();
         }
+    }
 
+    /// <summary>Brings the wake within the retry period, so that a side effect that did not land is retried soon.</summary>
+    private async Task BringWakeForwardAsync()
+    {
         var retry = wakeOptions.Value.RetryPeriod;
         var due = registeredWake.At is { } at && clock.RealDelayUntil(at) < retry ? clock.RealDelayUntil(at) : retry;
         await RegisterWakeReminderAsync(due);
@@ -359,6 +409,7 @@ public sealed partial class AccountGrain(
         var rules = await AssignedRulesAsync(account);
         var wake = AccountLifecycle.Earliest(AccountLifecycle.NextWake(account, rules), await PlacementWakeAsync(account));
         wake = AccountLifecycle.Earliest(wake, await ContactWakeAsync(account));
+        wake = AccountLifecycle.Earliest(wake, AccountLifecycle.SegmentWake(account, rules, clock.Now));
         return AccountLifecycle.Earliest(wake, BucketWake(account, rules));
     }
 
@@ -400,7 +451,7 @@ public sealed partial class AccountGrain(
             OpenedAt = account.OpenedAt,
             StageEnteredAt = account.StageEnteredAt,
             ClosedAt = account.ClosedAt,
-            Contact = new ContactView(debtor.BorrowerName, debtor.Phone, debtor.Email, debtor.TimeZone, debtor.Region),
+            Contact = new ContactView(debtor.BorrowerName, debtor.Phone, debtor.Email, debtor.TimeZone, debtor.Region, debtor.Address),
             Holds = [.. account.Holds.Select(AccountViews.Hold)],
             Dispute = AccountViews.Dispute(account),
             Promise = AccountViews.Promise(account),
@@ -413,6 +464,10 @@ public sealed partial class AccountGrain(
             Forgiven = account.Forgiven,
             FirstNoticeAt = account.FirstNoticeAt,
             Placement = PlacementViewOf(account),
+            CustomerId = account.Record.CustomerId,
+            WrongNumbers = account.WrongNumbers,
+            Segment = account.Segment,
+            ValidationEndsOn = AccountLifecycle.ValidationEndsOn(account, rules),
         };
     }
 

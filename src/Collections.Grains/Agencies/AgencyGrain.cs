@@ -109,7 +109,8 @@ public sealed partial class AgencyGrain(
 
     public async Task ReleaseAsync(string accountKey, long placementId, string reason, PlacementSync? final)
     {
-        if (await store.ReleaseAsync(AgencyId, accountKey, placementId, reason, final is null ? null : Stored(final)))
+        var month = PlacementCounters.Month(final?.At ?? clock.Now);
+        if (await store.ReleaseAsync(AgencyId, accountKey, placementId, reason, month, final is null ? null : Stored(final)))
         {
             metrics.Ended.Add(1, new KeyValuePair<string, object?>("reason", reason));
         }
@@ -125,6 +126,18 @@ public sealed partial class AgencyGrain(
             .Select(item => item with { DaysPastDue = Math.Max(0, BusinessCalendar.DaysPastDue(item.DueDate, now, BusinessCalendar.Zone(item.Timezone))) })
             .ToImmutableArray();
         return new AgencyWorkPage(items, page.Next?.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    public async Task<AgencyStatement?> GetStatementAsync(string month, string? lenderId)
+    {
+        if (state.State.Profile is not { } profile)
+        {
+            return null;
+        }
+
+        var lenders = lenderId is null ? profile.Lenders : [lenderId];
+        var counters = await Task.WhenAll(lenders.Select(l => store.CountersAsync(AgencyId, PlacementCounters.MonthScope(l, month))));
+        return new AgencyStatement(AgencyId, month, profile.CommissionRate, [.. lenders.Zip(counters, AgencyStatements.Line)]);
     }
 
     public async Task<AgencyPerformanceView> GetLenderPerformanceAsync(string lenderId) =>
@@ -163,7 +176,8 @@ public sealed partial class AgencyGrain(
         placement.PlacedBalance,
         placement.Item.ExpiresAt,
         placement.Stats,
-        JsonSerializer.Serialize(placement.Item, DomainJson.Options));
+        JsonSerializer.Serialize(placement.Item, DomainJson.Options),
+        PlacementCounters.Month(placement.At));
 
     [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Agency {AgencyId} profile saved: capacity {Capacity}, {LenderCount} lender(s)")]
     private static partial void LogProfile(ILogger logger, string agencyId, int capacity, int lenderCount);
@@ -219,6 +233,30 @@ public static class AgencyPerformance
             broken,
             kept + broken == 0 ? 0 : Math.Round((decimal)kept / (kept + broken), 4),
             counters.Where(c => c.Key.StartsWith("completedCount:", StringComparison.Ordinal)).Sum(c => c.Value) / PlacementCounters.Scale,
-            Recovery("completedCount:", "completedBalance:", "completedCollected:"));
+            Recovery("completedCount:", "completedBalance:", "completedCollected:"),
+            Count(PlacementCounters.Violations),
+            Count(PlacementCounters.Complaints));
+    }
+}
+
+/// <summary>A lender's line of an agency's monthly statement, from the counters of its month scope.</summary>
+public static class AgencyStatements
+{
+    public static AgencyStatementLine Line(string lenderId, IReadOnlyDictionary<string, long> counters)
+    {
+        ImmutableDictionary<string, decimal> Money(string prefix) => counters
+            .Where(c => c.Key.StartsWith(prefix, StringComparison.Ordinal) && c.Value != 0)
+            .ToImmutableDictionary(c => c.Key[prefix.Length..], c => PlacementCounters.Value(c.Value), StringComparer.Ordinal);
+
+        var ended = counters
+            .Where(c => c.Key.StartsWith("ended:", StringComparison.Ordinal) && c.Value != 0)
+            .ToImmutableDictionary(c => c.Key["ended:".Length..], c => c.Value / PlacementCounters.Scale, StringComparer.Ordinal);
+        return new AgencyStatementLine(
+            lenderId,
+            Money("collected:"),
+            Money("commission:"),
+            counters.GetValueOrDefault(PlacementCounters.Placed) / PlacementCounters.Scale,
+            ended.Values.Sum(),
+            ended);
     }
 }

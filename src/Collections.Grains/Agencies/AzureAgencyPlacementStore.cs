@@ -111,12 +111,12 @@ public sealed class AzureAgencyPlacementStore : IAgencyPlacementStore
                 Due = placement.ExpiresAt.ToUnixTimeMilliseconds(),
             });
             var head = change.Head;
-            head.Add(placement.LenderId, PlacementCounters.Placed, PlacementCounters.Scale);
-            head.Add(placement.LenderId, PlacementCounters.PlacedCount(placement.Currency), PlacementCounters.Scale);
-            head.Add(placement.LenderId, PlacementCounters.PlacedBalance(placement.Currency), PlacementCounters.Units(placement.PlacedBalance));
+            head.Add(placement.LenderId, PlacementCounters.Placed, PlacementCounters.Scale, placement.Month);
+            head.Add(placement.LenderId, PlacementCounters.PlacedCount(placement.Currency), PlacementCounters.Scale, placement.Month);
+            head.Add(placement.LenderId, PlacementCounters.PlacedBalance(placement.Currency), PlacementCounters.Units(placement.PlacedBalance), placement.Month);
             foreach (var (field, delta) in PlacementCounters.StatsDelta(placement.Currency, PlacementStats.Zero, placement.Stats))
             {
-                head.Add(placement.LenderId, field, delta);
+                head.Add(placement.LenderId, field, delta, placement.Month);
             }
 
             return entry is not null;
@@ -126,7 +126,7 @@ public sealed class AzureAgencyPlacementStore : IAgencyPlacementStore
         ChangeAsync(agencyId, placement.AccountKey, change =>
             change.Entry is { } entry && entry.Id == placement.PlacementId && !entry.Tentative && change.Refresh(entry, placement));
 
-    public Task<bool> ReleaseAsync(string agencyId, string accountKey, long placementId, string reason, StoredPlacement? final) =>
+    public Task<bool> ReleaseAsync(string agencyId, string accountKey, long placementId, string reason, string month, StoredPlacement? final) =>
         ChangeAsync(agencyId, accountKey, change =>
         {
             if (change.Entry is not { } entry || entry.Id != placementId)
@@ -141,16 +141,16 @@ public sealed class AzureAgencyPlacementStore : IAgencyPlacementStore
                 {
                     foreach (var (field, delta) in PlacementCounters.StatsDelta(entry.Currency!, entry.Stats, final.Stats))
                     {
-                        head.Add(entry.Lender, field, delta);
+                        head.Add(entry.Lender, field, delta, final.Month);
                     }
 
                     entry.Stats = final.Stats;
                 }
 
-                head.Add(entry.Lender, PlacementCounters.Ended(reason), PlacementCounters.Scale);
-                head.Add(entry.Lender, PlacementCounters.CompletedCount(entry.Currency!), PlacementCounters.Scale);
-                head.Add(entry.Lender, PlacementCounters.CompletedBalance(entry.Currency!), entry.Balance);
-                head.Add(entry.Lender, PlacementCounters.CompletedCollected(entry.Currency!), PlacementCounters.Units(entry.Stats.Collected));
+                head.Add(entry.Lender, PlacementCounters.Ended(reason), PlacementCounters.Scale, month);
+                head.Add(entry.Lender, PlacementCounters.CompletedCount(entry.Currency!), PlacementCounters.Scale, month);
+                head.Add(entry.Lender, PlacementCounters.CompletedBalance(entry.Currency!), entry.Balance, month);
+                head.Add(entry.Lender, PlacementCounters.CompletedCollected(entry.Currency!), PlacementCounters.Units(entry.Stats.Collected), month);
             }
 
             change.Unindex(entry);
@@ -326,15 +326,18 @@ public sealed class AzureAgencyPlacementStore : IAgencyPlacementStore
         public long Count(string scope, string field) =>
             Counters.TryGetValue(scope, out var counters) ? counters.GetValueOrDefault(field) : 0;
 
-        /// <summary>Adds to a counter of the lender and of the total.</summary>
-        public void Add(string lender, string field, long delta)
+        /// <summary>Adds to a counter of the lender and of the total, and of the lender's <paramref name="month"/> when given.</summary>
+        public void Add(string lender, string field, long delta, string? month = null)
         {
             if (delta == 0)
             {
                 return;
             }
 
-            foreach (var scope in new[] { lender, PlacementCounters.AllLenders })
+            string[] scopes = month is null
+                ? [lender, PlacementCounters.AllLenders]
+                : [lender, PlacementCounters.AllLenders, PlacementCounters.MonthScope(lender, month)];
+            foreach (var scope in scopes)
             {
                 if (!Counters.TryGetValue(scope, out var counters))
                 {
@@ -462,7 +465,7 @@ public sealed class AzureAgencyPlacementStore : IAgencyPlacementStore
 
             foreach (var (field, delta) in PlacementCounters.StatsDelta(current.Currency!, current.Stats, placement.Stats))
             {
-                Head.Add(current.Lender, field, delta);
+                Head.Add(current.Lender, field, delta, placement.Month);
             }
 
             current.Stats = placement.Stats;

@@ -2,7 +2,10 @@ using Collections.Domain.Accounts;
 
 namespace Collections.Grains.Agencies;
 
-/// <summary>A placement as an agency's store keeps it (<see cref="ItemJson"/> is the work list row).</summary>
+/// <summary>
+/// A placement as an agency's store keeps it (<see cref="ItemJson"/> is the work list row); <see cref="Month"/>
+/// is the statement month (<c>yyyy-MM</c>) its change falls in.
+/// </summary>
 public sealed record StoredPlacement(
     string AccountKey,
     long PlacementId,
@@ -12,7 +15,8 @@ public sealed record StoredPlacement(
     decimal PlacedBalance,
     DateTimeOffset ExpiresAt,
     PlacementStats Stats,
-    string ItemJson);
+    string ItemJson,
+    string Month);
 
 public enum SlotOutcome
 {
@@ -31,7 +35,9 @@ public sealed record StoredPage(IReadOnlyList<string> ItemsJson, long? Next);
 /// every silo. The work list is an ordered index (a sorted set by placement ordinal): adding or removing
 /// a placement touches one entry, and a page is read from a cursor in time independent of the list's
 /// length. Counters are kept per lender and in total (<see cref="PlacementCounters.AllLenders"/>), in
-/// units of 1/<see cref="PlacementCounters.Scale"/> so that money adds up exactly.
+/// units of 1/<see cref="PlacementCounters.Scale"/> so that money adds up exactly; what a confirm, update
+/// or release adds is also added to the lender's scope of that month (<see cref="PlacementCounters.MonthScope"/>),
+/// which is the agency's monthly statement without a scan.
 /// </summary>
 public interface IAgencyPlacementStore
 {
@@ -49,8 +55,11 @@ public interface IAgencyPlacementStore
     /// <summary>Refreshes a confirmed placement's row and figures if <see cref="StoredPlacement.AsOf"/> is newer.</summary>
     Task<bool> UpdateAsync(string agencyId, StoredPlacement placement);
 
-    /// <summary>Frees the placement's slot and removes it from the work list, counting it as ended for <paramref name="reason"/> if it was confirmed. Idempotent.</summary>
-    Task<bool> ReleaseAsync(string agencyId, string accountKey, long placementId, string reason, StoredPlacement? final);
+    /// <summary>
+    /// Frees the placement's slot and removes it from the work list, counting it as ended for <paramref name="reason"/>
+    /// (in <paramref name="month"/>'s statement too) if it was confirmed. Idempotent.
+    /// </summary>
+    Task<bool> ReleaseAsync(string agencyId, string accountKey, long placementId, string reason, string month, StoredPlacement? final);
 
     /// <summary>Up to <paramref name="limit"/> rows of the work list after ordinal <paramref name="after"/>.</summary>
     Task<StoredPage> PageAsync(string agencyId, long after, int limit);
@@ -83,6 +92,14 @@ public static class PlacementCounters
     public const string PromisesMade = "promisesMade";
     public const string PromisesKept = "promisesKept";
     public const string PromisesBroken = "promisesBroken";
+    public const string Complaints = "complaints";
+    public const string Violations = "violations";
+
+    /// <summary>The scope of one lender's counters in one statement month (<c>L1@2026-03</c>).</summary>
+    public static string MonthScope(string lenderId, string month) => $"{lenderId}@{month}";
+
+    /// <summary>The statement month of a business instant: its UTC year and month.</summary>
+    public static string Month(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
 
     public static string Ended(string reason) => $"ended:{reason}";
 
@@ -113,6 +130,8 @@ public static class PlacementCounters
         yield return (PromisesMade, (after.PromisesMade - before.PromisesMade) * Scale);
         yield return (PromisesKept, (after.PromisesKept - before.PromisesKept) * Scale);
         yield return (PromisesBroken, (after.PromisesBroken - before.PromisesBroken) * Scale);
+        yield return (Complaints, (after.Complaints - before.Complaints) * Scale);
+        yield return (Violations, (after.Violations - before.Violations) * Scale);
         yield return (Collected(currency), Units(after.Collected) - Units(before.Collected));
         yield return (Commission(currency), Units(after.Commission) - Units(before.Commission));
     }

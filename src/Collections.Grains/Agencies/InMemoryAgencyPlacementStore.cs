@@ -92,12 +92,12 @@ public sealed class InMemoryAgencyPlacementStore : IAgencyPlacementStore
             agency.Entries[placement.AccountKey] = confirmed;
             agency.WorkList.Add((confirmed.Order, placement.AccountKey));
             agency.Expiries.Add((confirmed.ExpiresAt, placement.AccountKey));
-            agency.Add(placement.LenderId, PlacementCounters.Placed, PlacementCounters.Scale);
-            agency.Add(placement.LenderId, PlacementCounters.PlacedCount(placement.Currency), PlacementCounters.Scale);
-            agency.Add(placement.LenderId, PlacementCounters.PlacedBalance(placement.Currency), PlacementCounters.Units(placement.PlacedBalance));
+            agency.Add(placement.LenderId, PlacementCounters.Placed, PlacementCounters.Scale, placement.Month);
+            agency.Add(placement.LenderId, PlacementCounters.PlacedCount(placement.Currency), PlacementCounters.Scale, placement.Month);
+            agency.Add(placement.LenderId, PlacementCounters.PlacedBalance(placement.Currency), PlacementCounters.Units(placement.PlacedBalance), placement.Month);
             foreach (var (field, delta) in PlacementCounters.StatsDelta(placement.Currency, PlacementStats.Zero, placement.Stats))
             {
-                agency.Add(placement.LenderId, field, delta);
+                agency.Add(placement.LenderId, field, delta, placement.Month);
             }
 
             return Done(entry is not null);
@@ -114,7 +114,7 @@ public sealed class InMemoryAgencyPlacementStore : IAgencyPlacementStore
         }
     }
 
-    public Task<bool> ReleaseAsync(string agencyId, string accountKey, long placementId, string reason, StoredPlacement? final)
+    public Task<bool> ReleaseAsync(string agencyId, string accountKey, long placementId, string reason, string month, StoredPlacement? final)
     {
         var agency = Of(agencyId);
         lock (agency)
@@ -131,10 +131,10 @@ public sealed class InMemoryAgencyPlacementStore : IAgencyPlacementStore
                     Refresh(agency, entry, final);
                 }
 
-                agency.Add(entry.Lender, PlacementCounters.Ended(reason), PlacementCounters.Scale);
-                agency.Add(entry.Lender, PlacementCounters.CompletedCount(entry.Currency!), PlacementCounters.Scale);
-                agency.Add(entry.Lender, PlacementCounters.CompletedBalance(entry.Currency!), entry.Balance);
-                agency.Add(entry.Lender, PlacementCounters.CompletedCollected(entry.Currency!), PlacementCounters.Units(entry.Stats.Collected));
+                agency.Add(entry.Lender, PlacementCounters.Ended(reason), PlacementCounters.Scale, month);
+                agency.Add(entry.Lender, PlacementCounters.CompletedCount(entry.Currency!), PlacementCounters.Scale, month);
+                agency.Add(entry.Lender, PlacementCounters.CompletedBalance(entry.Currency!), entry.Balance, month);
+                agency.Add(entry.Lender, PlacementCounters.CompletedCollected(entry.Currency!), PlacementCounters.Units(entry.Stats.Collected), month);
             }
 
             agency.Unindex(accountKey, entry);
@@ -218,7 +218,7 @@ public sealed class InMemoryAgencyPlacementStore : IAgencyPlacementStore
 
         foreach (var (field, delta) in PlacementCounters.StatsDelta(entry.Currency!, entry.Stats, placement.Stats))
         {
-            agency.Add(entry.Lender, field, delta);
+            agency.Add(entry.Lender, field, delta, placement.Month);
         }
 
         entry.Stats = placement.Stats;
@@ -274,15 +274,18 @@ public sealed class InMemoryAgencyPlacementStore : IAgencyPlacementStore
         public long Count(string scope, string field) =>
             Counters.TryGetValue(scope, out var counters) ? counters.GetValueOrDefault(field) : 0;
 
-        /// <summary>Adds to a counter of the lender and of the total.</summary>
-        public void Add(string lender, string field, long delta)
+        /// <summary>Adds to a counter of the lender and of the total, and of the lender's <paramref name="month"/> when given.</summary>
+        public void Add(string lender, string field, long delta, string? month = null)
         {
             if (delta == 0)
             {
                 return;
             }
 
-            foreach (var scope in new[] { lender, PlacementCounters.AllLenders })
+            string[] scopes = month is null
+                ? [lender, PlacementCounters.AllLenders]
+                : [lender, PlacementCounters.AllLenders, PlacementCounters.MonthScope(lender, month)];
+            foreach (var scope in scopes)
             {
                 if (!Counters.TryGetValue(scope, out var counters))
                 {

@@ -12,27 +12,30 @@ namespace Collections.Grains.Agencies;
 /// <item><c>…/list</c>: the work list, a sorted set of account keys scored by placement ordinal (ZADD on
 /// confirm, ZREM on release; a page is ZRANGEBYSCORE from the cursor: O(log n + page));</item>
 /// <item><c>…/unconfirmed</c> and <c>…/expiries</c>: sorted sets by deadline, for reconciliation;</item>
-/// <item><c>…/counters/{scope}</c>: hashes of integer counters (×10 000) per lender and in total;</item>
+/// <item><c>…/counters/{scope}</c>: hashes of integer counters (×10 000) per lender, in total, and per
+/// lender and statement month (<c>{lender}@{yyyy-MM}</c>, always the scripts' last key);</item>
 /// <item><c>…/p/{accountKey}</c>: one hash per held placement (its id, state, row and figures).</item>
 /// </list>
 /// </summary>
 public sealed class RedisAgencyPlacementStore : IAgencyPlacementStore
 {
     // Shared by the scripts that change a placement's figures: each figure's increment since the stored
-    // value goes to both counter hashes. Numbers are written with %.0f so that Lua never sends "1e+15".
+    // value goes to the lender's, the total and the month's counter hashes (the month is the last key).
+    // Numbers are written with %.0f so that Lua never sends "1e+15".
     private const string StatsFunction =
         """
         local function int(x) return string.format('%.0f', x) end
         local function stats(entry, currency, first)
-          local names = {'attempts', 'reached', 'promisesMade', 'promisesKept', 'promisesBroken', 'collected', 'commission'}
+          local names = {'attempts', 'reached', 'promisesMade', 'promisesKept', 'promisesBroken', 'collected', 'commission', 'complaints', 'violations'}
           for i, name in ipairs(names) do
             local value = tonumber(ARGV[first + i - 1])
             local delta = value - tonumber(redis.call('HGET', entry, name) or '0')
             if delta ~= 0 then
               local field = name
-              if i >= 6 then field = name .. ':' .. currency end
+              if i == 6 or i == 7 then field = name .. ':' .. currency end
               redis.call('HINCRBY', KEYS[2], field, int(delta))
               redis.call('HINCRBY', KEYS[3], field, int(delta))
+              redis.call('HINCRBY', KEYS[#KEYS], field, int(delta))
               redis.call('HSET', entry, name, int(value))
             end
           end
@@ -71,8 +74,8 @@ public sealed class RedisAgencyPlacementStore : IAgencyPlacementStore
         return {0, tonumber(redis.call('HGET', KEYS[2], 'current'))}
         """;
 
-    // KEYS: entry, counters:*, counters:lender, unconfirmed, list, expiries, meta
-    // ARGV: accountKey, placementId, lender, currency, asOf, balance (units), expiresAt (ms), item, scale, stats × 7
+    // KEYS: entry, counters:*, counters:lender, unconfirmed, list, expiries, meta, counters:lender@month
+    // ARGV: accountKey, placementId, lender, currency, asOf, balance (units), expiresAt (ms), item, scale, stats × 9
     // Returns 1 when a reservation (or the placement) existed, 0 when it had to be recreated.
     private const string ConfirmScript = StatsFunction +
         """
@@ -103,7 +106,7 @@ public sealed class RedisAgencyPlacementStore : IAgencyPlacementStore
           'order', order, 'asOf', ARGV[5], 'item', ARGV[8], 'balance', ARGV[6])
         redis.call('ZADD', KEYS[5], order, ARGV[1])
         redis.call('ZADD', KEYS[6], ARGV[7], ARGV[1])
-        for _, counters in ipairs({KEYS[2], KEYS[3]}) do
+        for _, counters in ipairs({KEYS[2], KEYS[3], KEYS[8]}) do
           redis.call('HINCRBY', counters, 'placed', ARGV[9])
           redis.call('HINCRBY', counters, 'placedCount:' .. ARGV[4], ARGV[9])
           redis.call('HINCRBY', counters, 'placedBalance:' .. ARGV[4], ARGV[6])
@@ -112,8 +115,8 @@ public sealed class RedisAgencyPlacementStore : IAgencyPlacementStore
         return existed
         """;
 
-    // KEYS: entry, counters:*, counters:lender
-    // ARGV: placementId, asOf, item, stats × 7
+    // KEYS: entry, counters:*, counters:lender, counters:lender@month
+    // ARGV: placementId, asOf, item, stats × 9
     private const string UpdateScript = StatsFunction +
         """
 
@@ -128,8 +131,8 @@ public sealed class RedisAgencyPlacementStore : IAgencyPlacementStore
         return 1
         """;
 
-    // KEYS: entry, counters:*, counters:lender, unconfirmed, list, expiries
-    // ARGV: accountKey, placementId, reason, scale, hasFinal (1/0), asOf, stats × 7
+    // KEYS: entry, counters:*, counters:lender, unconfirmed, list, expiries, counters:lender@month
+    // ARGV: accountKey, placementId, reason, scale, hasFinal (1/0), asOf, stats × 9
     private const string ReleaseScript = StatsFunction +
         """
 
@@ -145,7 +148,7 @@ public sealed class RedisAgencyPlacementStore : IAgencyPlacementStore
           local currency = redis.call('HGET', KEYS[1], 'currency')
           local balance = redis.call('HGET', KEYS[1], 'balance') or '0'
           local collected = redis.call('HGET', KEYS[1], 'collected') or '0'
-          for _, counters in ipairs({KEYS[2], KEYS[3]}) do
+          for _, counters in ipairs({KEYS[2], KEYS[3], KEYS[7]}) do
             redis.call('HINCRBY', counters, 'ended:' .. ARGV[3], ARGV[4])
             redis.call('HINCRBY', counters, 'completedCount:' .. currency, ARGV[4])
             redis.call('HINCRBY', counters, 'completedBalance:' .. currency, balance)
@@ -211,7 +214,7 @@ public sealed class RedisAgencyPlacementStore : IAgencyPlacementStore
             PlacementCounters.Units(placement.PlacedBalance), placement.ExpiresAt.ToUnixTimeMilliseconds(), placement.ItemJson,
             PlacementCounters.Scale, .. Stats(placement.Stats),
         ];
-        var result = await Database.ScriptEvaluateAsync(ConfirmScript, EntryKeys(agencyId, placement.AccountKey, placement.LenderId, withMeta: true), args);
+        var result = await Database.ScriptEvaluateAsync(ConfirmScript, EntryKeys(agencyId, placement.AccountKey, placement.LenderId, placement.Month, withMeta: true), args);
         return (long)result == 1;
     }
 
@@ -219,11 +222,12 @@ public sealed class RedisAgencyPlacementStore : IAgencyPlacementStore
     {
         RedisValue[] args = [placement.PlacementId, placement.AsOf, placement.ItemJson, .. Stats(placement.Stats)];
         var result = await Database.ScriptEvaluateAsync(UpdateScript,
-            [Entry(agencyId, placement.AccountKey), Counters(agencyId, PlacementCounters.AllLenders), Counters(agencyId, placement.LenderId)], args);
+            [Entry(agencyId, placement.AccountKey), Counters(agencyId, PlacementCounters.AllLenders), Counters(agencyId, placement.LenderId),
+                Counters(agencyId, PlacementCounters.MonthScope(placement.LenderId, placement.Month))], args);
         return (long)result == 1;
     }
 
-    public async Task<bool> ReleaseAsync(string agencyId, string accountKey, long placementId, string reason, StoredPlacement? final)
+    public async Task<bool> ReleaseAsync(string agencyId, string accountKey, long placementId, string reason, string month, StoredPlacement? final)
     {
         RedisValue[] args =
         [
@@ -231,7 +235,7 @@ public sealed class RedisAgencyPlacementStore : IAgencyPlacementStore
             .. Stats(final?.Stats ?? PlacementStats.Zero),
         ];
         var lender = AccountKey.Parse(accountKey).LenderId;
-        var result = await Database.ScriptEvaluateAsync(ReleaseScript, EntryKeys(agencyId, accountKey, lender, withMeta: false), args);
+        var result = await Database.ScriptEvaluateAsync(ReleaseScript, EntryKeys(agencyId, accountKey, lender, month, withMeta: false), args);
         return (long)result == 1;
     }
 
@@ -273,10 +277,11 @@ public sealed class RedisAgencyPlacementStore : IAgencyPlacementStore
 
     private RedisKey Counters(string agencyId, string scope) => Key(agencyId, $"counters/{scope}");
 
-    private RedisKey[] EntryKeys(string agencyId, string accountKey, string lenderId, bool withMeta) =>
+    private RedisKey[] EntryKeys(string agencyId, string accountKey, string lenderId, string month, bool withMeta) =>
     [
         Entry(agencyId, accountKey), Counters(agencyId, PlacementCounters.AllLenders), Counters(agencyId, lenderId),
         Key(agencyId, "unconfirmed"), Key(agencyId, "list"), Key(agencyId, "expiries"), .. withMeta ? [Key(agencyId, "meta")] : Array.Empty<RedisKey>(),
+        Counters(agencyId, PlacementCounters.MonthScope(lenderId, month)),
     ];
 
     private static RedisValue[] Stats(PlacementStats stats) =>
@@ -288,6 +293,8 @@ public sealed class RedisAgencyPlacementStore : IAgencyPlacementStore
         stats.PromisesBroken * PlacementCounters.Scale,
         PlacementCounters.Units(stats.Collected),
         PlacementCounters.Units(stats.Commission),
+        stats.Complaints * PlacementCounters.Scale,
+        stats.Violations * PlacementCounters.Scale,
     ];
 
     private static string Check(string id) =>

@@ -27,10 +27,7 @@ public sealed class SimulatedContactGateway(IOptionsMonitor<ContactOptions> opti
             ContactChannel.Email => Mask(message.Debtor.Email),
             _ => "the debtor's postal address",
         };
-        var amounts = message.Amounts;
-        return string.Create(
-            System.Globalization.CultureInfo.InvariantCulture,
-            $"{message.Template} to {to}: {amounts.Arrears:0.##} {amounts.Currency} overdue since {amounts.DueDate:yyyy-MM-dd} (DPD {amounts.DaysPastDue}), balance {amounts.Total:0.##} {amounts.Currency}");
+        return $"{message.Summary} — to {to}";
     }
 
     private static (ContactResultStatus, ContactOutcome?)? Result(ContactMessage message, SimulatedResults mode)

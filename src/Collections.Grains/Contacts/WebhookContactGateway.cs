@@ -66,7 +66,7 @@ public sealed partial class WebhookContactGateway(
             if (response.IsSuccessStatusCode)
             {
                 var reference = response.Headers.TryGetValues("X-Gateway-Reference", out var values) ? values.FirstOrDefault() : null;
-                return (new ContactDispatchResult(true, Name, Reference: reference is { Length: <= 128 } ? reference : null, Preview: $"{message.Template} posted to the lender's webhook"), "delivered");
+                return (new ContactDispatchResult(true, Name, Reference: reference is { Length: <= 128 } ? reference : null, Preview: $"{message.Summary} — posted to the lender's webhook"), "delivered");
             }
 
             var permanent = status is >= 400 and < 500 && response.StatusCode is not (HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests);

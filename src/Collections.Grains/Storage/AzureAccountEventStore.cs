@@ -142,6 +142,22 @@ public sealed class AzureAccountEventStore : IAccountEventStore
         return read;
     }
 
+    /// <summary>
+    /// The snapshot rows of this service's partitions, page by page (a table scan selecting only the keys:
+    /// an admin operation, as the interface says).
+    /// </summary>
+    public async IAsyncEnumerable<string> ListAccountKeysAsync()
+    {
+        var (from, to) = (serviceId + "|", serviceId + "}");
+        var query = (await table.Value).QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey gt {from} and PartitionKey lt {to} and RowKey eq {SnapshotRow}"),
+            maxPerPage: 1000, select: ["PartitionKey"]);
+        await foreach (var row in query)
+        {
+            yield return AzureTables.Unescape(row.PartitionKey[from.Length..]);
+        }
+    }
+
     private async Task<(long Version, string State)?> ReadSnapshotAsync(string accountKey)
     {
         var found = await (await table.Value).GetEntityIfExistsAsync<TableEntity>(PartitionKey(accountKey), SnapshotRow);

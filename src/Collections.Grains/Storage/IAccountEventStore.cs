@@ -21,6 +21,12 @@ public interface IAccountEventStore
 
     /// <summary>Up to <paramref name="limit"/> events with sequence numbers above <paramref name="afterSeq"/>, in order.</summary>
     Task<IReadOnlyList<string>> ReadEventsAsync(string accountKey, long afterSeq, int limit);
+
+    /// <summary>
+    /// The key of every stored account, in no particular order, read incrementally (never all at once). An
+    /// admin operation (rebuilding the account index): it visits the whole store.
+    /// </summary>
+    IAsyncEnumerable<string> ListAccountKeysAsync();
 }
 
 /// <summary>Another writer appended to the account's log first; the command was not applied.</summary>

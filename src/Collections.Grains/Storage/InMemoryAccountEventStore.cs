@@ -60,4 +60,23 @@ public sealed class InMemoryAccountEventStore : IAccountEventStore
             return Task.FromResult<IReadOnlyList<string>>(log.Events.GetRange(start, count));
         }
     }
+
+    public async IAsyncEnumerable<string> ListAccountKeysAsync()
+    {
+        foreach (var (key, log) in logs)
+        {
+            bool stored;
+            lock (log)
+            {
+                stored = log.Snapshot is not null;
+            }
+
+            if (stored)
+            {
+                yield return key;
+            }
+        }
+
+        await Task.CompletedTask;
+    }
 }

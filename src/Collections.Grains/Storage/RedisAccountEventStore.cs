@@ -93,6 +93,28 @@ public sealed class RedisAccountEventStore : IAccountEventStore
         return Array.ConvertAll(values, v => (string)v!);
     }
 
+    /// <summary>SCAN over the snapshot keys of every primary (incremental: never a KEYS of the whole store).</summary>
+    public async IAsyncEnumerable<string> ListAccountKeysAsync()
+    {
+        var head = $"{keyPrefix}/accounts/{{";
+        const string Tail = "}/snapshot";
+        foreach (var server in redis.GetServers().Where(s => !s.IsReplica && s.IsConnected))
+        {
+            await foreach (var key in server.KeysAsync(Database.Database, $"{Glob(head)}*{Glob(Tail)}", pageSize: 1000))
+            {
+                var name = key.ToString();
+                if (name.StartsWith(head, StringComparison.Ordinal) && name.EndsWith(Tail, StringComparison.Ordinal))
+                {
+                    yield return name[head.Length..^Tail.Length];
+                }
+            }
+        }
+    }
+
+    /// <summary>Escapes the glob characters of a literal part of a SCAN pattern.</summary>
+    private static string Glob(string literal) =>
+        string.Concat(literal.Select(c => c is '*' or '?' or '[' or ']' or '\\' ? $"\\{c}" : c.ToString()));
+
     private static string CheckKey(string accountKey) =>
         accountKey.Contains('{', StringComparison.Ordinal) || accountKey.Contains('}', StringComparison.Ordinal)
             ? throw new ArgumentException($"Account key '{accountKey}' may not contain '{{' or '}}'.", nameof(accountKey))

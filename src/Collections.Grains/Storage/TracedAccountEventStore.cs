@@ -39,6 +39,9 @@ public sealed class TracedAccountEventStore(IAccountEventStore inner) : IAccount
         return events;
     }
 
+    /// <summary>An admin enumeration (the index rebuild), not traced per key.</summary>
+    public IAsyncEnumerable<string> ListAccountKeysAsync() => inner.ListAccountKeysAsync();
+
     private static Activity? Start(string operation)
     {
         var activity = Source.StartActivity($"account_events {operation}", ActivityKind.Internal);

@@ -28,36 +28,42 @@ public static class AccountsApi
     public static RouteGroupBuilder MapAccountsApi(this IEndpointRouteBuilder app)
     {
         var accounts = app.MapGroup("/api/v1/lenders/{lenderId}/accounts")
-            .RequireAuthorization(Policies.LenderOrAdmin)
+            .RequireAuthorization(Policies.LenderScoped)
             .AddEndpointFilter<LenderScopeFilter>()
             .WithTags("Accounts");
 
         accounts.MapPost("/import", ImportAsync)
             .WithName("ImportAccounts")
+            .RequireAuthorization(Policies.LenderOrAdmin)
             .Accepts<string>("application/x-ndjson", "text/csv")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status415UnsupportedMediaType)
             .WithSummary("Import accounts (NDJSON or CSV, streamed); upsert by accountRef")
             .WithDescription("Each line is applied on its own: a bad line is rejected with its line number and reason, the others land. Re-sending the same file changes nothing (counted as unchanged).");
         accounts.MapPut("/{accountRef}", PutAsync)
             .WithName("PutAccount")
+            .RequireAuthorization(Policies.LenderOrAdmin)
             .ProducesProblems(StatusCodes.Status400BadRequest)
             .WithSummary("Create or update one account from a record");
 
         var account = accounts.MapGroup("/{accountRef}").AddEndpointFilter<AccountTargetFilter>();
         account.MapGet("", GetAsync)
             .WithName("GetAccount")
+            .RequireAuthorization(Policies.AccountReader)
             .ProducesProblems(StatusCodes.Status404NotFound)
             .WithSummary("The account view");
         account.MapGet("/events", EventsAsync)
             .WithName("GetAccountEvents")
+            .RequireAuthorization(Policies.AccountReader)
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
             .WithSummary("The complete audit trail, in order, paged by sequence number");
         account.MapPost("/payments", PayAsync)
             .WithName("RecordPayment")
+            .RequireAuthorization(Policies.LenderOrAdmin)
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .WithSummary("Record a payment (idempotent by paymentId)");
         account.MapPost("/close", CloseAsync)
             .WithName("CloseAccount")
+            .RequireAuthorization(Policies.LenderOrAdmin)
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .WithSummary("Close the account (Recalled, WrittenOff or Sold)");
         account.MapNegotiationApi();

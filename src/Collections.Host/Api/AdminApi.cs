@@ -4,32 +4,64 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Collections.Host.Api;
 
-public sealed record CreateApiKeyRequest(string? Role, string? LenderId, string? AgencyId);
+public sealed record CreateApiKeyRequest(string? Role, string? LenderId, string? AgencyId, string? TeamId = null);
 
-public sealed record CreatedApiKey(string Id, string Key, string Role, string? LenderId, string? AgencyId);
+public sealed record CreatedApiKey(string Id, string Key, string Role, string? LenderId, string? AgencyId, string? TeamId = null);
 
-/// <summary>API keys: issue (shown once) and revoke.</summary>
+/// <summary>API keys: issue (shown once) and revoke; lenders issue their own collectors', gateways' and auditors' keys.</summary>
 public static class AdminApi
 {
+    /// <summary>The roles a lender may issue for itself: never a lender, agency or admin key.</summary>
+    private static readonly ApiRole[] LenderIssued = [ApiRole.Collector, ApiRole.Gateway, ApiRole.Auditor];
+
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/admin").RequireAuthorization(Policies.Admin).WithTags("Admin");
         group.MapPost("/api-keys", CreateAsync).WithName("CreateApiKey").ProducesProblems(StatusCodes.Status400BadRequest).WithSummary("Issue an API key; the key is shown only in this response");
         group.MapDelete("/api-keys/{id}", RevokeAsync).WithName("RevokeApiKey").ProducesProblems(StatusCodes.Status404NotFound).WithSummary("Revoke an API key; it stops working at once");
+
+        app.MapGroup("/api/v1/lenders/{lenderId}")
+            .RequireAuthorization(Policies.LenderOrAdmin)
+            .AddEndpointFilter<LenderScopeFilter>()
+            .WithTags("Admin")
+            .MapPost("/api-keys", CreateLenderKeyAsync)
+            .WithName("CreateLenderApiKey")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
+            .WithSummary("The lender issues a key of its own: collector (with teamId), gateway or auditor; shown only in this response")
+            .WithDescription("lenderId comes from the path (leave it out of the body or make it equal). A collector works accounts (reads, contacts, promises, plans, settlements), a gateway records contacts and their results, an auditor reads everything of the lender; none of them approves, closes, configures or issues keys.");
         return group;
     }
 
-    private static async Task<Results<Created<CreatedApiKey>, ProblemHttpResult>> CreateAsync(CreateApiKeyRequest request, IGrainFactory grains)
+    private static Task<Results<Created<CreatedApiKey>, ProblemHttpResult>> CreateAsync(CreateApiKeyRequest request, IGrainFactory grains) =>
+        IssueAsync(request, Enum.GetValues<ApiRole>(), grains);
+
+    private static async Task<Results<Created<CreatedApiKey>, ProblemHttpResult>> CreateLenderKeyAsync(string lenderId, CreateApiKeyRequest request, IGrainFactory grains)
+    {
+        if (Ids.Invalid("lenderId", lenderId) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (request.LenderId is not null && request.LenderId != lenderId)
+        {
+            return Problems.Invalid("lenderId", $"'{request.LenderId}' differs from the URL's '{lenderId}'; leave it out or make them equal");
+        }
+
+        return await IssueAsync(request with { LenderId = lenderId }, LenderIssued, grains);
+    }
+
+    private static async Task<Results<Created<CreatedApiKey>, ProblemHttpResult>> IssueAsync(CreateApiKeyRequest request, ApiRole[] issuable, IGrainFactory grains)
     {
         var errors = new Dictionary<string, string[]>();
-        if (!Enum.TryParse<ApiRole>(request.Role, ignoreCase: true, out var role) || int.TryParse(request.Role, out _))
+        if (!Enum.TryParse<ApiRole>(request.Role, ignoreCase: true, out var role) || int.TryParse(request.Role, out _) || !issuable.Contains(role))
         {
-            errors["role"] = ["must be admin, lender or agency"];
+            errors["role"] = [$"must be {string.Join(", ", issuable.Select(Name))}"];
         }
         else
         {
-            CheckScope(errors, "lenderId", request.LenderId, role == ApiRole.Lender);
+            CheckScope(errors, "lenderId", request.LenderId, role is ApiRole.Lender or ApiRole.Collector or ApiRole.Gateway or ApiRole.Auditor);
             CheckScope(errors, "agencyId", request.AgencyId, role == ApiRole.Agency);
+            CheckScope(errors, "teamId", request.TeamId, role == ApiRole.Collector);
         }
 
         if (errors.Count > 0)
@@ -40,10 +72,10 @@ public static class AdminApi
         var key = ApiKeys.NewKey();
         var hash = ApiKeys.Hash(key);
         var id = ApiKeys.IdOf(hash);
-        var principal = new ApiPrincipal(role, request.LenderId, request.AgencyId);
+        var principal = new ApiPrincipal(role, request.LenderId, request.AgencyId, request.TeamId);
         await grains.GetGrain<IApiKeyGrain>(id).CreateAsync(hash, principal);
         return TypedResults.Created($"/api/v1/admin/api-keys/{id}",
-            new CreatedApiKey(id, key, role.ToString().ToLowerInvariant(), request.LenderId, request.AgencyId));
+            new CreatedApiKey(id, key, Name(role), request.LenderId, request.AgencyId, request.TeamId));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(string id, IGrainFactory grains)
@@ -51,6 +83,8 @@ public static class AdminApi
         var revoked = id.Length == 24 && id.All(char.IsAsciiHexDigitLower) && await grains.GetGrain<IApiKeyGrain>(id).RevokeAsync();
         return revoked ? TypedResults.NoContent() : Problems.NotFound($"No active API key has id '{id}'.");
     }
+
+    private static string Name(ApiRole role) => role.ToString().ToLowerInvariant();
 
     private static void CheckScope(Dictionary<string, string[]> errors, string name, string? value, bool required)
     {

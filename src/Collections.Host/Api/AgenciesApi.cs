@@ -46,7 +46,15 @@ public sealed record LenderAgencyView(
     long PromisesBroken,
     decimal PromiseKeptRate,
     long Completed,
-    decimal CompletedRecoveryRate);
+    decimal CompletedRecoveryRate,
+    long Violations,
+    long Complaints);
+
+/// <summary>
+/// What an agency's command on a placed account left: its view of the account, or null when the command
+/// ended the placement (a dispute, a Bankruptcy or Deceased hold).
+/// </summary>
+public sealed record AgencyActionResponse(string LenderId, string AccountRef, string AgencyId, AgencyAccountView? Account);
 
 public sealed record LenderAgenciesResponse(IReadOnlyList<LenderAgencyView> Items);
 
@@ -59,6 +67,9 @@ public static class AgenciesApi
 {
     private const int DefaultPageSize = 100;
     private const int MaxPageSize = 1000;
+
+    /// <summary>The holds an agency may record: what a debtor tells a collector (fraud and legal holds are the lender's).</summary>
+    private static readonly HoldType[] AgencyHolds = [HoldType.CeaseCommunication, HoldType.Bankruptcy, HoldType.Deceased, HoldType.Hardship];
 
     public static IEndpointRouteBuilder MapAgenciesApi(this IEndpointRouteBuilder app)
     {
@@ -100,15 +111,56 @@ public static class AgenciesApi
             .WithName("ReturnPlacement")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
             .WithSummary("Hand the account back; it may be placed with another agency");
+        placed.MapGet("/contact-permission", ContactPermissionAsync)
+            .WithName("GetAgencyContactPermission")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
+            .WithSummary("May the agency contact the debtor on a channel now? The same answer the lender gets");
+        placed.MapPost("/disputes", DisputeAsync)
+            .WithName("OpenAgencyDispute")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
+            .WithSummary("Record the dispute the debtor raised with the agency: collection stops and the placement is recalled")
+            .WithDescription("Audited with actor agency:{agencyId}; counts as a complaint in the agency's supervision figures. account is null in the answer: the placement ended.");
+        placed.MapPost("/holds", HoldAsync)
+            .WithName("PlaceAgencyHold")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
+            .WithSummary("Record what the debtor told the agency: CeaseCommunication, Bankruptcy, Deceased or Hardship")
+            .WithDescription("Each hold stops what docs/holds.md says; Bankruptcy and Deceased recall the placement (account is null in the answer).");
+        placed.MapPost("/promises", PromiseAsync)
+            .WithName("MakeAgencyPromise")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
+            .WithSummary("Record a promise to pay the debtor made to the agency; kept or broken counts in the agency's figures");
+        placed.MapPost("/plans", PlanAsync)
+            .WithName("SubmitAgencyPlan")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
+            .WithSummary("Propose a payment plan: always 202, pending the lender's approval (POST …/accounts/{accountRef}/plans/approve)")
+            .WithDescription("The same limits as the lender's plans (422 outside them); within them it still waits for the lender.");
+        placed.MapPost("/settlements", SettlementAsync)
+            .WithName("OfferAgencySettlement")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
+            .WithSummary("Propose a settlement: always 202, pending the lender's approval (POST …/accounts/{accountRef}/settlements/approve)");
+
+        agency.MapGet("/statement", StatementAsync)
+            .WithName("GetAgencyStatement")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
+            .WithSummary("The agency's monthly statement (month=yyyy-MM, UTC): per lender, payments credited, commission, placements opened and ended");
+        agency.MapAgencyImportApi();
 
         app.MapGroup("/api/v1/lenders/{lenderId}")
-            .RequireAuthorization(Policies.LenderOrAdmin)
+            .RequireAuthorization(Policies.LenderReader)
             .AddEndpointFilter<LenderScopeFilter>()
             .WithTags("Agencies")
             .MapGet("/agencies", LenderAgenciesAsync)
             .WithName("GetLenderAgencies")
             .ProducesProblems(StatusCodes.Status400BadRequest)
-            .WithSummary("The agencies serving the lender, side by side: placements, collected, recovery rate, contact rate, promises kept — on this lender's accounts only");
+            .WithSummary("The agencies serving the lender, side by side: placements, collected, recovery rate, contact rate, promises kept, violations, complaints — on this lender's accounts only");
+        app.MapGroup("/api/v1/lenders/{lenderId}")
+            .RequireAuthorization(Policies.LenderReader)
+            .AddEndpointFilter<LenderScopeFilter>()
+            .WithTags("Agencies")
+            .MapGet("/agencies/{agencyId}/statement", LenderStatementAsync)
+            .WithName("GetLenderAgencyStatement")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
+            .WithSummary("An agency's monthly statement (month=yyyy-MM, UTC) on this lender's accounts: payments credited, commission, placements opened and ended");
 
         return app;
     }
@@ -243,8 +295,93 @@ public static class AgenciesApi
         var items = serving.Zip(performances, (listing, p) => new LenderAgencyView(
             listing.AgencyId, listing.Profile.Name, listing.Profile.CommissionRate, p.Current, p.Placements, p.Ended, p.PlacedBalance, p.Collected,
             p.CommissionEarned, p.RecoveryRate, p.ContactAttempts, p.ContactsReached, p.ContactRate, p.PromisesMade, p.PromisesKept, p.PromisesBroken,
-            p.PromiseKeptRate, p.Completed, p.CompletedRecoveryRate)).ToList();
+            p.PromiseKeptRate, p.Completed, p.CompletedRecoveryRate, p.Violations, p.Complaints)).ToList();
         return TypedResults.Ok(new LenderAgenciesResponse(items));
+    }
+
+    private static async Task<Results<Ok<ContactPermissionResponse>, ProblemHttpResult>> ContactPermissionAsync([AsParameters] PlacementTarget target, string? channel)
+    {
+        if (!Parse.Name<ContactChannel>(channel, out var parsed))
+        {
+            return Problems.Invalid("channel", $"is required: one of {Parse.Names<ContactChannel>()}");
+        }
+
+        if (await target.Account.GetAgencyViewAsync(target.AgencyId) is null)
+        {
+            return target.NotPlaced();
+        }
+
+        var permission = await target.Grains.GetGrain<IAccountContactsGrain>(AccountKey.For(target.LenderId, target.AccountRef)).GetContactPermissionAsync(parsed);
+        return permission is null
+            ? target.NotPlaced()
+            : TypedResults.Ok(new ContactPermissionResponse(permission.Allowed, permission.Rule, permission.Detail, permission.NextAllowedAt));
+    }
+
+    private static async Task<Results<Created<AgencyActionResponse>, ProblemHttpResult>> DisputeAsync([AsParameters] PlacementTarget target, DisputeRequest request) =>
+        Parse.Missing(("reason", string.IsNullOrWhiteSpace(request.Reason), "is required: what the debtor disputes")) is { } missing
+            ? missing
+            : await ActAsync(target, target.Commands.OpenDisputeAsync(request.Reason!, target.AgencyActor), r => TypedResults.Created(target.Location, r));
+
+    private static async Task<Results<Created<AgencyActionResponse>, ProblemHttpResult>> HoldAsync([AsParameters] PlacementTarget target, HoldRequest request) =>
+        Parse.Name<HoldType>(request.Type, out var type) && AgencyHolds.Contains(type)
+            ? await ActAsync(target, target.Commands.PlaceHoldAsync(type, request.Note, target.AgencyActor), r => TypedResults.Created(target.Location, r))
+            : Problems.Invalid("type", $"must be one of {string.Join(", ", AgencyHolds)}: the holds an agency records for the debtor");
+
+    private static async Task<Results<Created<AgencyActionResponse>, ProblemHttpResult>> PromiseAsync([AsParameters] PlacementTarget target, PromiseRequest request) =>
+        Parse.Missing(
+            ("amount", request.Amount is null, "is required: the amount promised"),
+            ("dueDate", request.DueDate is null, "is required: the date it is promised by (yyyy-MM-dd)")) is { } missing
+            ? missing
+            : await ActAsync(target, target.Commands.MakePromiseAsync(request.Amount!.Value, request.DueDate!.Value, target.AgencyActor), r => TypedResults.Created(target.Location, r));
+
+    private static async Task<Results<Accepted<AgencyActionResponse>, ProblemHttpResult>> PlanAsync([AsParameters] PlacementTarget target, PlanRequest request) =>
+        NegotiationApi.Terms(request, out var terms) is { } invalid
+            ? invalid
+            : await ActAsync(target, target.Commands.SubmitPlanAsync(terms, target.AgencyActor), r => TypedResults.Accepted(target.Location, r));
+
+    private static async Task<Results<Accepted<AgencyActionResponse>, ProblemHttpResult>> SettlementAsync([AsParameters] PlacementTarget target, SettlementRequest request) =>
+        Parse.Missing(
+            ("amount", request.Amount is null, "is required: the amount that settles the account"),
+            ("expiresOn", request.ExpiresOn is null, "is required: the last day the offer can be paid (yyyy-MM-dd)")) is { } missing
+            ? missing
+            : await ActAsync(target, target.Commands.OfferSettlementAsync(request.Amount!.Value, request.ExpiresOn!.Value, target.AgencyActor), r => TypedResults.Accepted(target.Location, r));
+
+    /// <summary>Runs one of the account's own commands as the agency; a refusal off the placement is the same 404 as everywhere.</summary>
+    private static async Task<Results<TSuccess, ProblemHttpResult>> ActAsync<TSuccess>(PlacementTarget target, Task<CommandResult> command, Func<AgencyActionResponse, TSuccess> success)
+        where TSuccess : IResult
+    {
+        var result = await command;
+        if (result.RejectionKind is { } kind and not RejectionKind.NotFound)
+        {
+            return Problems.Rejected(kind, result.Error ?? kind.ToString());
+        }
+
+        if (result.RejectionKind is not null || result.View is null)
+        {
+            return target.NotPlaced();
+        }
+
+        var view = await target.Account.GetAgencyViewAsync(target.AgencyId);
+        return success(new AgencyActionResponse(target.LenderId, target.AccountRef, target.AgencyId, view));
+    }
+
+    private static async Task<Results<Ok<AgencyStatement>, ProblemHttpResult>> StatementAsync(string agencyId, IGrainFactory grains, string? month = null) =>
+        await StatementOfAsync(agencyId, null, month, grains);
+
+    private static async Task<Results<Ok<AgencyStatement>, ProblemHttpResult>> LenderStatementAsync(string lenderId, string agencyId, IGrainFactory grains, string? month = null) =>
+        Ids.Invalid("lenderId", lenderId) is { } invalid ? invalid : await StatementOfAsync(agencyId, lenderId, month, grains);
+
+    private static async Task<Results<Ok<AgencyStatement>, ProblemHttpResult>> StatementOfAsync(string agencyId, string? lenderId, string? month, IGrainFactory grains)
+    {
+        if (!DateOnly.TryParseExact(month, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first))
+        {
+            return Problems.Invalid("month", "is required: the statement month as yyyy-MM (UTC), like 2026-11");
+        }
+
+        var statement = Ids.Valid(agencyId)
+            ? await grains.GetGrain<IAgencyGrain>(agencyId).GetStatementAsync(first.ToString("yyyy-MM", CultureInfo.InvariantCulture), lenderId)
+            : null;
+        return statement is null ? UnknownAgency(agencyId) : TypedResults.Ok(statement);
     }
 
     private static ProblemHttpResult UnknownAgency(string agencyId) => Problems.NotFound($"There is no agency '{agencyId}'.");

@@ -25,7 +25,7 @@ public static class ApiDocument
     private static readonly Dictionary<string, string> TagDescriptions = new()
     {
         ["System"] = "The business clock.",
-        ["Admin"] = "API keys: issue (shown once) and revoke. Admin keys only.",
+        ["Admin"] = "API keys: issue (shown once) and revoke; lenders issue their own collector, gateway and auditor keys. The account index's rebuild.",
         ["Strategy"] = "A lender's versioned strategy document: buckets, stages, contact rules, negotiation limits.",
         ["Accounts"] = "Import and upsert accounts, read an account and its audit trail, record payments, close.",
         ["Negotiation"] = "Promises to pay, payment plans and settlements, within the strategy's negotiation limits.",
@@ -33,8 +33,12 @@ public static class ApiDocument
         ["Legal"] = "Litigation steps and the evidence bundle a lawsuit is built on.",
         ["Contacts"] = "The contact policy's verdict, the lender's team's contacts, and results reported by channel gateways.",
         ["Portfolio"] = "A lender's figures by stage and bucket, pre-aggregated.",
+        ["Search"] = "Finding a lender's accounts by filters, and the plans and settlements waiting for approval, from the account read model.",
         ["Payments"] = "The daily payment file of a high-volume lender.",
         ["Agencies"] = "Collection agencies: profiles, work lists, placed accounts, and each lender's view of them.",
+        ["Teams"] = "A lender's collector teams and their work queues: the next account that may be called now, leased to one collector.",
+        ["Events"] = "Events out: lender and agency webhooks (signed, at least once, in order per account), the lender's pull feed and recent deliveries.",
+        ["Debtors"] = "One person's accounts at a lender (same customerId) and what belongs to the person: holds, today's contacts, wrong numbers.",
     };
 
     public static IServiceCollection AddApiDocument(this IServiceCollection services) =>

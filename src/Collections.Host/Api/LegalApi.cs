@@ -3,6 +3,7 @@ using System.Text.Json;
 using Collections.Contracts;
 using Collections.Domain.Accounts;
 using Collections.Grains.Time;
+using Collections.Host.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Extensions.Options;
@@ -36,6 +37,7 @@ public static class LegalApi
         var legal = account.MapGroup("").WithTags("Legal");
         legal.MapPost("/litigation", LitigationAsync)
             .WithName("RecordLitigationStep")
+            .RequireAuthorization(Policies.LenderOrAdmin)
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .WithSummary("Record a litigation step: Filed, Hearing, Judgment or Enforcement")
             .WithDescription(
@@ -45,6 +47,7 @@ public static class LegalApi
                 "400 bad input; 409 when the account is closed, not yet in Legal, the step is out of order, or a dispute or a hold stops litigation.");
         legal.MapGet("/evidence", EvidenceAsync)
             .WithName("GetEvidenceBundle")
+            .RequireAuthorization(Policies.AccountReader)
             .ProducesProblems(StatusCodes.Status404NotFound)
             .WithSummary("The legal evidence bundle: the account and its whole audit trail in time order")
             .WithDescription("Every payment, notice, contact attempt (sent or suppressed, with the rule), dispute, promise, plan, settlement, hold, placement and litigation step, in sequence order, each under its category. Streamed page by page from the event store, so accounts with thousands of events are complete.");

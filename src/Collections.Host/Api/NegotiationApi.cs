@@ -1,5 +1,6 @@
 using Collections.Contracts;
 using Collections.Domain.Accounts;
+using Collections.Host.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Collections.Host.Api;
@@ -27,25 +28,30 @@ public static class NegotiationApi
         var negotiation = account.MapGroup("").WithTags("Negotiation");
         negotiation.MapPost("/promises", PromiseAsync)
             .WithName("MakePromise")
+            .RequireAuthorization(Policies.Negotiator)
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Record a promise to pay; kept or broken is decided on its own after dueDate + promiseGraceDays")
             .WithDescription("An open promise holds escalation until it is decided. Kept: the payments recorded since the promise reach its amount by the end of dueDate + promiseGraceDays (debtor's local time). Broken: escalation resumes at the stage the DPD calls for and the broken count goes up; at maxBrokenPromises new promises are refused with 409. A dueDate more than maxPromiseDays ahead is 422.");
         negotiation.MapPost("/plans", PlanAsync)
             .WithName("SubmitPlan")
+            .RequireAuthorization(Policies.Negotiator)
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Submit a payment plan: installments and optional waivers of interest, fees and penalty")
             .WithDescription("The installments plus the waiver must make up the balance exactly (400 otherwise). 201: in force at once. 202: the waiver is above approvalAboveWaiverPercent, so the plan waits for POST …/plans/approve. 422: more than maxInstallments installments or a waiver above maxWaiverPercent. Each installment is checked when its grace ends; a missed one breaks the plan and escalation resumes at the stage the DPD calls for. Paying every installment closes the account as Paid and forgives the waiver.");
         negotiation.MapPost("/plans/approve", ApprovePlanAsync)
             .WithName("ApprovePlan")
+            .RequireAuthorization(Policies.LenderOrAdmin)
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .WithSummary("Approve the plan pending approval (409 when no plan is pending)");
         negotiation.MapPost("/settlements", SettlementAsync)
             .WithName("OfferSettlement")
+            .RequireAuthorization(Policies.Negotiator)
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Offer a settlement below the balance, paid by the end of expiresOn")
             .WithDescription("The amount must be below the balance (400) and at least minSettlementPercent of it (422); expiresOn at most maxPromiseDays ahead (422). 202 when it forgives more than approvalAboveWaiverPercent: POST …/settlements/approve activates it. Paying the amount before expiry closes the account as Settled and records the forgiven remainder; at expiry escalation resumes.");
         negotiation.MapPost("/settlements/approve", ApproveSettlementAsync)
             .WithName("ApproveSettlement")
+            .RequireAuthorization(Policies.LenderOrAdmin)
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .WithSummary("Approve the settlement pending approval (409 when none is pending)");
         return account;
@@ -64,8 +70,15 @@ public static class NegotiationApi
         return target.Respond(result, view => TypedResults.Created(target.Location, view));
     }
 
-    private static async Task<Results<Created<AccountView>, Accepted<AccountView>, ProblemHttpResult>> PlanAsync([AsParameters] AccountTarget target, PlanRequest request)
+    private static async Task<Results<Created<AccountView>, Accepted<AccountView>, ProblemHttpResult>> PlanAsync([AsParameters] AccountTarget target, PlanRequest request) =>
+        Terms(request, out var terms) is { } invalid
+            ? invalid
+            : Submitted(target, await target.Account.SubmitPlanAsync(terms, target.Actor), view => view.Plan?.Status);
+
+    /// <summary>The plan's terms, or the problem with the request (shared with the agencies' plans).</summary>
+    internal static ProblemHttpResult? Terms(PlanRequest request, out PlanTerms terms)
     {
+        terms = new PlanTerms([], Waiver.None);
         var installments = request.Installments ?? [];
         var errors = new Dictionary<string, string[]>();
         if (installments.Count == 0)
@@ -87,8 +100,8 @@ public static class NegotiationApi
         }
 
         var waive = request.Waive is { } w ? new Waiver(w.Interest ?? 0, w.Fees ?? 0, w.Penalty ?? 0) : Waiver.None;
-        var terms = new PlanTerms([.. installments.Select(i => new PlanInstallment(i!.DueDate!.Value, i.Amount!.Value))], waive);
-        return Submitted(target, await target.Account.SubmitPlanAsync(terms, target.Actor), view => view.Plan?.Status);
+        terms = new PlanTerms([.. installments.Select(i => new PlanInstallment(i!.DueDate!.Value, i.Amount!.Value))], waive);
+        return null;
     }
 
     private static async Task<Results<Ok<AccountView>, ProblemHttpResult>> ApprovePlanAsync([AsParameters] AccountTarget target) =>

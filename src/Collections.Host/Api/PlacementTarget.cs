@@ -23,6 +23,12 @@ public sealed record PlacementTarget(
 
     public string Actor => User.Actor();
 
+    /// <summary>The account's own commands, which an agency records as itself (the grain refuses them off its placement).</summary>
+    public IAccountGrain Commands => Grains.GetGrain<IAccountGrain>(AccountKey.For(LenderId, AccountRef));
+
+    /// <summary>Who records the agency's work on the account's own commands: the agency, whoever's key calls for it.</summary>
+    public string AgencyActor => AccountLifecycle.AgencyActor(AgencyId);
+
     public string Location => $"/api/v1/agencies/{AgencyId}/placements/{LenderId}/{AccountRef}";
 
     public ProblemHttpResult NotPlaced() => NotPlacedWith(AgencyId, LenderId, AccountRef);

@@ -13,7 +13,7 @@ public static class PortfolioApi
     public static RouteGroupBuilder MapPortfolioApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/lenders/{lenderId}")
-            .RequireAuthorization(Policies.LenderOrAdmin)
+            .RequireAuthorization(Policies.LenderReader)
             .AddEndpointFilter<LenderScopeFilter>()
             .WithTags("Portfolio");
         group.MapGet("/portfolio", GetAsync)

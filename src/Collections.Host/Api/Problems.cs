@@ -25,6 +25,7 @@ public static class Problems
         RejectionKind.Conflict => TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict"),
         RejectionKind.Unprocessable => TypedResults.Problem(detail, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Outside the strategy's limits"),
         RejectionKind.NotFound => NotFound(detail),
+        RejectionKind.Forbidden => TypedResults.Problem(detail, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden"),
         _ => BadRequest(detail),
     };
 

@@ -1,5 +1,6 @@
 using Collections.Contracts;
 using Collections.Domain.Accounts;
+using Collections.Host.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Collections.Host.Api;
@@ -23,20 +24,24 @@ public static class ProtectionApi
         var protection = account.MapGroup("").WithTags("Disputes and holds");
         protection.MapPost("/disputes", OpenDisputeAsync)
             .WithName("OpenDispute")
+            .RequireAuthorization(Policies.LenderOrAdmin)
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .WithSummary("Open a dispute (debt verification): every collection activity stops until it is resolved")
             .WithDescription("Records whether the dispute came within the validation window counted from the first notice. 409 when the account is closed or a dispute is already open.");
         protection.MapPost("/disputes/resolve", ResolveDisputeAsync)
             .WithName("ResolveDispute")
+            .RequireAuthorization(Policies.LenderOrAdmin)
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .WithSummary("Resolve the open dispute: Verified resumes collection at the stage the DPD calls for, Upheld closes the account as WrittenOff");
         protection.MapPost("/holds", PlaceHoldAsync)
             .WithName("PlaceHold")
+            .RequireAuthorization(Policies.LenderOrAdmin)
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .WithSummary("Put a hold on the account (Hardship, Bankruptcy, Deceased, Fraud, CeaseCommunication, LegalHold)")
             .WithDescription("Each type stops what the law and the strategy say it stops (see docs/holds.md; the view lists it under holds[].stops). 409 when the account is closed or already has a hold of that type.");
         protection.MapDelete("/holds/{type}", ReleaseHoldAsync)
             .WithName("ReleaseHold")
+            .RequireAuthorization(Policies.LenderOrAdmin)
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
             .WithSummary("Release a hold; escalation resumes at the stage the DPD calls for unless something else stops it")
             .WithDescription("404 when the account has no hold of that type.");

@@ -12,12 +12,13 @@ public static class StrategyApi
     public static RouteGroupBuilder MapStrategyApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/lenders/{lenderId}/strategy")
-            .RequireAuthorization(Policies.LenderOrAdmin)
+            .RequireAuthorization(Policies.LenderScoped)
             .AddEndpointFilter<LenderScopeFilter>()
             .WithTags("Strategy");
-        group.MapGet("/", GetAsync).WithName("GetStrategy").ProducesProblems(StatusCodes.Status400BadRequest).WithSummary("The current strategy (version 1 is the default until the lender sends one)");
+        group.MapGet("/", GetAsync).WithName("GetStrategy").RequireAuthorization(Policies.LenderReader).ProducesProblems(StatusCodes.Status400BadRequest).WithSummary("The current strategy (version 1 is the default until the lender sends one)");
         group.MapPut("/", PutAsync)
             .WithName("PutStrategy")
+            .RequireAuthorization(Policies.LenderOrAdmin)
             .Accepts<JsonObject>("application/json")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status415UnsupportedMediaType)
             .WithSummary("Send a strategy document; each PUT makes a new version")

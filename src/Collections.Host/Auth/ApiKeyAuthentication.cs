@@ -15,6 +15,8 @@ public static class CollectionsClaims
     public const string Role = "collections:role";
     public const string LenderId = "collections:lender";
     public const string AgencyId = "collections:agency";
+    public const string TeamId = "collections:team";
+    public const string KeyId = "collections:key";
 
     public static ApiPrincipal? Principal(this ClaimsPrincipal user)
     {
@@ -23,16 +25,25 @@ public static class CollectionsClaims
             return null;
         }
 
-        return new ApiPrincipal(role, user.FindFirstValue(LenderId), user.FindFirstValue(AgencyId));
+        return new ApiPrincipal(role, user.FindFirstValue(LenderId), user.FindFirstValue(AgencyId), user.FindFirstValue(TeamId));
     }
 
-    /// <summary>Who acted, as recorded in audit events: <c>admin</c>, <c>lender:L1</c> or <c>agency:A1</c>.</summary>
-    public static string Actor(this ClaimsPrincipal user) => user.Principal() switch
+    /// <summary>
+    /// Who acted, as recorded in audit events: the role and scope, and for the lender's side the key's id
+    /// (<c>lender:L1@3fa2…</c>, <c>collector:L1/T1@…</c>, <c>admin@…</c>), so that maker–checker can tell
+    /// two keys of one lender apart. An agency is one outside party: <c>agency:A1</c>.
+    /// </summary>
+    public static string Actor(this ClaimsPrincipal user)
     {
-        { Role: ApiRole.Lender, LenderId: { } lender } => $"lender:{lender}",
-        { Role: ApiRole.Agency, AgencyId: { } agency } => $"agency:{agency}",
-        _ => "admin",
-    };
+        var key = user.FindFirstValue(KeyId) is { } id ? $"@{id}" : string.Empty;
+        return user.Principal() switch
+        {
+            { Role: ApiRole.Agency, AgencyId: { } agency } => $"agency:{agency}",
+            { Role: ApiRole.Collector, LenderId: { } lender, TeamId: { } team } => $"collector:{lender}/{team}{key}",
+            { Role: var role and not ApiRole.Admin, LenderId: { } lender } => $"{role.ToString().ToLowerInvariant()}:{lender}{key}",
+            _ => $"admin{key}",
+        };
+    }
 }
 
 /// <summary>
@@ -67,10 +78,10 @@ public sealed class ApiKeyVerifier(IGrainFactory grains, IOptions<AuthOptions> a
             ? new ApiPrincipal(ApiRole.Admin, null, null)
             : await grains.GetGrain<IApiKeyGrain>(ApiKeys.IdOf(hash)).VerifyAsync(hash);
 
-    /// <summary>The claims that carry <paramref name="principal"/>'s role and scope.</summary>
-    public static List<Claim> Claims(ApiPrincipal principal)
+    /// <summary>The claims that carry <paramref name="principal"/>'s role and scope, and the id of the key it presented.</summary>
+    public static List<Claim> Claims(ApiPrincipal principal, string keyId)
     {
-        List<Claim> claims = [new(CollectionsClaims.Role, principal.Role.ToString())];
+        List<Claim> claims = [new(CollectionsClaims.Role, principal.Role.ToString()), new(CollectionsClaims.KeyId, keyId)];
         if (principal.LenderId is { } lender)
         {
             claims.Add(new(CollectionsClaims.LenderId, lender));
@@ -79,6 +90,11 @@ public sealed class ApiKeyVerifier(IGrainFactory grains, IOptions<AuthOptions> a
         if (principal.AgencyId is { } agency)
         {
             claims.Add(new(CollectionsClaims.AgencyId, agency));
+        }
+
+        if (principal.TeamId is { } team)
+        {
+            claims.Add(new(CollectionsClaims.TeamId, team));
         }
 
         return claims;
@@ -99,12 +115,13 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        if (await verifier.VerifyAsync(values.ToString()) is not { } principal)
+        var key = values.ToString();
+        if (await verifier.VerifyAsync(key) is not { } principal)
         {
             return AuthenticateResult.Fail("The API key is not valid or has been revoked.");
         }
 
-        var identity = new ClaimsIdentity(ApiKeyVerifier.Claims(principal), Scheme.Name, nameType: null, roleType: CollectionsClaims.Role);
+        var identity = new ClaimsIdentity(ApiKeyVerifier.Claims(principal, ApiKeys.IdOf(ApiKeys.Hash(key.Trim()))), Scheme.Name, nameType: null, roleType: CollectionsClaims.Role);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
     }
 
@@ -122,11 +139,43 @@ public sealed class ApiKeyAuthenticationHandler(
             $"An API key with role '{Context.User.Principal()?.Role}' may not perform this operation.");
 }
 
+/// <summary>
+/// What each role may do, as named policies on the endpoints (the role matrix test holds every operation
+/// to a decision). Admin passes every policy; the lender's own keys (lender, collector, gateway, auditor)
+/// are kept inside their lender by <see cref="LenderScopeFilter"/>.
+/// </summary>
 public static class Policies
 {
     public const string Admin = "admin";
+
+    /// <summary>The lender itself: configures, imports, pays, closes, approves, issues keys.</summary>
     public const string LenderOrAdmin = "lender";
+
     public const string AgencyOrAdmin = "agency";
+
+    /// <summary>Any key of a lender: the baseline of the lender's route groups, narrowed per endpoint.</summary>
+    public const string LenderScoped = "lender-scoped";
+
+    /// <summary>Reads of the lender as a whole (strategy, portfolio, agencies, approvals): the lender and its auditors.</summary>
+    public const string LenderReader = "lender-read";
+
+    /// <summary>Reads of accounts (a view, its trail, evidence, search): the lender, its auditors and collectors.</summary>
+    public const string AccountReader = "account-read";
+
+    /// <summary>Promises, plans and settlements submitted: the lender and its collectors.</summary>
+    public const string Negotiator = "negotiate";
+
+    /// <summary>Contacts made: the lender, its collectors and its gateways.</summary>
+    public const string Contactor = "contact";
+
+    /// <summary>Results of contacts the engine sent: the lender and its gateways.</summary>
+    public const string ContactResults = "contact-result";
+
+    /// <summary>May this debtor be contacted now: everyone of the lender who reads or dials.</summary>
+    public const string ContactCheck = "contact-check";
+
+    /// <summary>A team's work queue: its collectors, and the lender's own and admin keys.</summary>
+    public const string CollectorOrLender = "collector";
 
     public static IServiceCollection AddApiKeyAuth(this IServiceCollection services)
     {
@@ -135,16 +184,27 @@ public static class Policies
         services.AddAuthentication(CollectionsClaims.Scheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(CollectionsClaims.Scheme, null);
         services.AddAuthorizationBuilder()
-            .AddPolicy(Admin, p => p.RequireClaim(CollectionsClaims.Role, nameof(ApiRole.Admin)))
-            .AddPolicy(LenderOrAdmin, p => p.RequireClaim(CollectionsClaims.Role, nameof(ApiRole.Admin), nameof(ApiRole.Lender)))
-            .AddPolicy(AgencyOrAdmin, p => p.RequireClaim(CollectionsClaims.Role, nameof(ApiRole.Admin), nameof(ApiRole.Agency)));
+            .AddPolicy(Admin, Roles(ApiRole.Admin))
+            .AddPolicy(LenderOrAdmin, Roles(ApiRole.Admin, ApiRole.Lender))
+            .AddPolicy(AgencyOrAdmin, Roles(ApiRole.Admin, ApiRole.Agency))
+            .AddPolicy(LenderScoped, Roles(ApiRole.Admin, ApiRole.Lender, ApiRole.Collector, ApiRole.Gateway, ApiRole.Auditor))
+            .AddPolicy(LenderReader, Roles(ApiRole.Admin, ApiRole.Lender, ApiRole.Auditor))
+            .AddPolicy(AccountReader, Roles(ApiRole.Admin, ApiRole.Lender, ApiRole.Auditor, ApiRole.Collector))
+            .AddPolicy(Negotiator, Roles(ApiRole.Admin, ApiRole.Lender, ApiRole.Collector))
+            .AddPolicy(Contactor, Roles(ApiRole.Admin, ApiRole.Lender, ApiRole.Collector, ApiRole.Gateway))
+            .AddPolicy(ContactResults, Roles(ApiRole.Admin, ApiRole.Lender, ApiRole.Gateway))
+            .AddPolicy(ContactCheck, Roles(ApiRole.Admin, ApiRole.Lender, ApiRole.Auditor, ApiRole.Collector, ApiRole.Gateway))
+            .AddPolicy(CollectorOrLender, Roles(ApiRole.Admin, ApiRole.Lender, ApiRole.Collector));
         return services;
     }
+
+    private static Action<Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder> Roles(params ApiRole[] roles) =>
+        policy => policy.RequireClaim(CollectionsClaims.Role, roles.Select(r => r.ToString()));
 }
 
 /// <summary>
-/// Keeps a lender key inside its own lender: any other lender's resources answer 404, so that their
-/// existence is not revealed.
+/// Keeps a lender's keys (lender, collector, gateway, auditor) inside their own lender: any other
+/// lender's resources answer 404, so that their existence is not revealed.
 /// </summary>
 public sealed class LenderScopeFilter : IEndpointFilter
 {
@@ -152,7 +212,7 @@ public sealed class LenderScopeFilter : IEndpointFilter
     {
         var principal = context.HttpContext.User.Principal();
         var lenderId = context.HttpContext.GetRouteValue("lenderId") as string;
-        if (principal is { Role: ApiRole.Lender } && principal.LenderId != lenderId)
+        if (principal is { Role: not ApiRole.Admin and not ApiRole.Agency } && principal.LenderId != lenderId)
         {
             return Problems.NotFound($"No lender '{lenderId}' is visible to this API key.");
         }

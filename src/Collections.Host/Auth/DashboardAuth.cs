@@ -99,8 +99,9 @@ public static class DashboardAuth
             return LoginPage(context, antiforgery, $"A {principal.Role.ToString().ToLowerInvariant()} key cannot open the dashboard; use an admin key.", StatusCodes.Status403Forbidden);
         }
 
-        var claims = ApiKeyVerifier.Claims(principal);
-        claims.Add(new Claim(KeyHashClaim, Convert.ToBase64String(ApiKeys.Hash(key.Trim()))));
+        var hash = ApiKeys.Hash(key.Trim());
+        var claims = ApiKeyVerifier.Claims(principal, ApiKeys.IdOf(hash));
+        claims.Add(new Claim(KeyHashClaim, Convert.ToBase64String(hash)));
         await context.SignInAsync(Scheme, new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme, nameType: null, roleType: CollectionsClaims.Role)));
 
         // Always the dashboard itself, never a caller-supplied address (no open redirect).

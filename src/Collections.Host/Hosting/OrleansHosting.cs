@@ -234,6 +234,12 @@ public static class OrleansHosting
             new Collections.Grains.Agencies.RedisAgencyPlacementStore(Connected(sp), cluster.ServiceId));
         silo.Services.AddSingleton<Collections.Grains.Portfolio.IPortfolioStore>(sp =>
             new Collections.Grains.Portfolio.RedisPortfolioStore(Connected(sp), cluster.ServiceId));
+        silo.Services.AddSingleton<Collections.Grains.Index.IAccountIndex>(sp =>
+            new Collections.Grains.Index.RedisAccountIndex(Connected(sp), cluster.ServiceId));
+        silo.Services.AddSingleton<Collections.Grains.Queues.IWorkQueueStore>(sp =>
+            new Collections.Grains.Queues.RedisWorkQueueStore(Connected(sp), cluster.ServiceId));
+        silo.Services.AddSingleton<Collections.Grains.Feed.IEventFeedStore>(sp => new Collections.Grains.Feed.RedisEventFeedStore(
+            Connected(sp), cluster.ServiceId, sp.GetRequiredService<IOptions<Collections.Grains.Feed.FeedOptions>>().Value.Retention));
     }
 
     /// <summary>

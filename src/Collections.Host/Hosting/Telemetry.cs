@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Collections.Grains.Storage;
 using Collections.Grains.Telemetry;
 using Collections.Host.Configuration;
@@ -29,6 +30,7 @@ public static class Telemetry
             .AddAspNetCoreInstrumentation()
             .AddRuntimeInstrumentation()
             .AddPrometheusExporter());
+        builder.Services.ConfigureOpenTelemetryMeterProvider((services, metrics) => metrics.AddView(OnlyThisHostsMeters(services.GetRequiredService<IMeterFactory>())));
 
         builder.Services.AddOptionsWithValidateOnStart<TracingOptions>().BindConfiguration(TracingOptions.Section).ValidateDataAnnotations();
         var tracing = Tracing(builder.Configuration);
@@ -55,6 +57,15 @@ public static class Telemetry
 
         return builder;
     }
+
+    /// <summary>
+    /// Drops instruments whose meter another container's <see cref="IMeterFactory"/> created. A process
+    /// normally runs one host, but test suites run several: every host's listener would see the others'
+    /// instruments under the same names, and when one host stops OpenTelemetry retires the metric stream
+    /// they shared, so the survivors' series vanish. Meters without a factory (static ones) stay.
+    /// </summary>
+    private static Func<Instrument, MetricStreamConfiguration?> OnlyThisHostsMeters(IMeterFactory own) =>
+        instrument => instrument.Meter.Scope is IMeterFactory factory && factory != own ? MetricStreamConfiguration.Drop : null;
 
     /// <summary>The tracing settings, read before the container is built (validated at start like every option).</summary>
     public static TracingOptions Tracing(IConfiguration configuration) =>

@@ -11,9 +11,10 @@ public class AccountEventJsonTests
     public void Every_event_of_an_accounts_history_round_trips_through_its_stored_JSON()
     {
         var record = Records.Account().Installment(300.00m).Build();
-        var account = AccountHarness.Opened(record, record.AtDpd(95));
-        account.Upsert(Records.Account().Owing(900.00m).Installment(300.00m).Build(), record.AtDpd(96));
-        account.Pay("P1", 300.00m, record.AtDpd(97));
+        // Cured in Mid: an account in Legal would stay open until paid in full.
+        var account = AccountHarness.Opened(record, record.AtDpd(40));
+        account.Upsert(Records.Account().Owing(900.00m).Installment(300.00m).Build(), record.AtDpd(41));
+        account.Pay("P1", 300.00m, record.AtDpd(42));
         var delinquentAgain = Records.Account().Owing(600.00m).Installment(300.00m).DueOn(new DateOnly(2026, 6, 1)).Build();
         account.Upsert(delinquentAgain, delinquentAgain.AtDpd(20));
 

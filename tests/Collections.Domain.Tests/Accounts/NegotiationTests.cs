@@ -138,6 +138,37 @@ public class NegotiationTests
     }
 
     [Fact]
+    public void A_command_on_a_closed_account_answers_409_naming_the_closure_before_any_other_check()
+    {
+        var closed = OpenedAt(10);
+        closed.Close(ClosedReason.Recalled, At(10));
+
+        AssertRejected(closed.Promise(2000m, Day(9), At(10)), RejectionKind.Conflict, "the account is closed (Recalled)");
+        AssertRejected(closed.SubmitPlan(Plan(Waiver.None, (25, 5000m)), At(10)), RejectionKind.Conflict, "the account is closed (Recalled)");
+        AssertRejected(closed.OfferSettlement(0m, Day(1), At(10)), RejectionKind.Conflict, "the account is closed (Recalled)");
+        AssertRejected(closed.OpenDispute("", At(10)), RejectionKind.Conflict, "the account is closed (Recalled)");
+        AssertRejected(closed.Execute((s, _) => AccountLifecycle.ChangeContactInfo(s, "bad", null, null, null), At(10)), RejectionKind.Conflict, "the account is closed (Recalled)");
+    }
+
+    [Fact]
+    public void New_contact_data_is_validated_audited_with_its_source_and_a_new_phone_lifts_a_wrong_number()
+    {
+        var account = OpenedAt(10);
+        account.Execute((s, r) => AccountLifecycle.RecordContact(s, Domain.ContactChannel.Letter, Domain.Contacts.ContactOutcome.WrongNumber, At(10), At(10), r, out _), At(10));
+        Assert.Equal([account.State.Record.Debtor.Phone!], account.State.WrongNumbers.ToArray());
+        Assert.Equal(Domain.Contacts.ContactRules.WrongNumber, AccountLifecycle.ContactPermission(account.State, Domain.ContactChannel.Sms, At(10), account.Strategy.Rules).Decision.Rule);
+
+        AssertRejected(account.Execute((s, _) => AccountLifecycle.ChangeContactInfo(s, "12345", null, null, null), At(10)), RejectionKind.Invalid, "source is required");
+        var changed = account.Execute((s, _) => AccountLifecycle.ChangeContactInfo(s, "+8613900139000", null, "1 Bund Road", "skip-trace"), At(10));
+
+        var info = Assert.IsType<ContactInfoChanged>(Assert.Single(changed.Commanded));
+        Assert.Equal("skip-trace", info.Source);
+        Assert.Equal(["phone", "address"], info.Fields.ToArray());
+        Assert.Equal("1 Bund Road", account.State.Record.Debtor.Address);
+        Assert.NotEqual(Domain.Contacts.ContactRules.WrongNumber, AccountLifecycle.ContactPermission(account.State, Domain.ContactChannel.Sms, At(10), account.Strategy.Rules).Decision.Rule);
+    }
+
+    [Fact]
     public void A_plan_within_the_approval_limit_is_in_force_at_once_and_holds_escalation()
     {
         var account = OpenedAt(20);

@@ -162,7 +162,7 @@ public sealed class ContactPlanTests
     }
 
     [Fact]
-    public void A_team_contact_that_breaks_a_rule_is_refused_with_it_and_an_allowed_one_counts_towards_the_caps()
+    public void A_team_contact_that_breaks_a_rule_is_recorded_as_a_violation_naming_it_and_an_allowed_one_counts_towards_the_caps()
     {
         var record = Records.Account().Build();
         var start = Local(record, 40, 10);
@@ -170,8 +170,9 @@ public sealed class ContactPlanTests
         var rules = account.Strategy.Rules;
 
         var late = AccountLifecycle.RecordContact(account.State, ContactChannel.Call, ContactOutcome.Conversation, Local(record, 39, 22, 30), start, rules, out var refused);
-        Assert.Equal(RejectionKind.Conflict, late.Rejection?.Kind);
-        Assert.Equal(ContactRules.TimeWindow, refused!.Rule);
+        Assert.Null(late.Rejection);
+        var violation = Assert.IsType<ContactViolation>(Assert.Single(late.Events));
+        Assert.Equal((ContactRules.TimeWindow, ContactRules.TimeWindow), (refused!.Rule, violation.Rule));
 
         foreach (var minute in new[] { 0, 10, 20 })
         {

@@ -33,6 +33,21 @@ public static class PortfolioArbitraries
 
 public sealed class PortfolioContributionTests
 {
+    [Fact]
+    public void Violations_are_counted_per_actor_and_a_second_one_adds_only_the_difference()
+    {
+        var once = new PortfolioContribution(AccountStatus.Active, Stage.Early, "M1", "CNY", 100m, 0m, StrategyVariant.Champion, 0, "agency:A1=1;lender:L1=2");
+        var twice = once with { Violations = "agency:A1=2;lender:L1=2" };
+
+        var first = PortfolioContribution.Difference(null, once, "2026-11");
+        var second = PortfolioContribution.Difference(once, twice, "2026-11");
+
+        Assert.Equal((1L, 2L), (first["violations|agency:A1"], first["violations|lender:L1"]));
+        Assert.Equal(1L, Assert.Single(second).Value);
+        var report = PortfolioReport.From(first, ["M1"], "2026-11");
+        Assert.Equal(2L, report.Violations["lender:L1"]);
+    }
+
     [Property(Arbitrary = [typeof(PortfolioArbitraries)])]
     public void Applying_each_change_as_a_difference_gives_the_sum_over_the_accounts_last_contributions((int Account, PortfolioContribution Contribution)[] updates)
     {

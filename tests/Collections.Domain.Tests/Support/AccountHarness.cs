@@ -12,6 +12,9 @@ public sealed class AccountHarness(StrategyInForce? strategy = null)
 {
     public const string LenderId = "L1";
 
+    /// <summary>Another key of the lender: approvals are checked by someone other than the maker.</summary>
+    public const string Checker = $"lender:{LenderId}@checker";
+
     private const string Actor = $"lender:{LenderId}";
 
     private readonly List<AccountEvent> history = [];
@@ -81,12 +84,12 @@ public sealed class AccountHarness(StrategyInForce? strategy = null)
     public Execution SubmitPlan(PlanTerms terms, DateTimeOffset now) =>
         Execute((s, rules) => AccountLifecycle.SubmitPlan(s, terms, now, rules), now);
 
-    public Execution ApprovePlan(DateTimeOffset now) => Execute((s, _) => AccountLifecycle.ApprovePlan(s), now);
+    public Execution ApprovePlan(DateTimeOffset now, string approver = Checker) => Execute((s, _) => AccountLifecycle.ApprovePlan(s, approver), now);
 
     public Execution OfferSettlement(decimal amount, DateOnly expiresOn, DateTimeOffset now) =>
         Execute((s, rules) => AccountLifecycle.OfferSettlement(s, amount, expiresOn, now, rules), now);
 
-    public Execution ApproveSettlement(DateTimeOffset now) => Execute((s, _) => AccountLifecycle.ApproveSettlement(s), now);
+    public Execution ApproveSettlement(DateTimeOffset now, string approver = Checker) => Execute((s, _) => AccountLifecycle.ApproveSettlement(s, approver), now);
 
     public Execution OpenDispute(string reason, DateTimeOffset now) => Execute((s, _) => AccountLifecycle.OpenDispute(s, reason, now), now);
 
