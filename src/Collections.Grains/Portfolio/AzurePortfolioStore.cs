@@ -134,17 +134,8 @@ public sealed class AzurePortfolioStore : IPortfolioStore
         return [.. lenders.Order(StringComparer.Ordinal)];
     }
 
-    /// <summary>FNV-1a of the account reference: the same shard in every process and run.</summary>
-    public static int Shard(string accountRef)
-    {
-        var hash = 2166136261u;
-        foreach (var c in accountRef)
-        {
-            hash = unchecked((hash ^ c) * 16777619u);
-        }
-
-        return (int)(hash % Shards);
-    }
+    /// <summary>The same shard in every process and run.</summary>
+    public static int Shard(string accountRef) => AzureTables.Shard(accountRef, Shards);
 
     private string LendersPartition => $"{serviceId}|lenders";
 

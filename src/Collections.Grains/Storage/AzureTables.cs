@@ -62,6 +62,21 @@ public static class AzureTables
         return text.ToString();
     }
 
+    /// <summary>One of <paramref name="shards"/> partitions for <paramref name="key"/> by FNV-1a: the same in every process and run (unlike string.GetHashCode).</summary>
+    public static int Shard(string key, int shards)
+    {
+        var hash = 2166136261u;
+        foreach (var c in key)
+        {
+            hash = unchecked((hash ^ c) * 16777619u);
+        }
+
+        return (int)(hash % (uint)shards);
+    }
+
+    /// <summary>A number in a row key, padded so that the keys sort as the numbers do.</summary>
+    public static string Sortable(long value) => Math.Max(0, value).ToString("D19", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Another writer changed (412) or created (409) the entity first: the caller's premise no longer holds.</summary>
     public static bool IsConflict(RequestFailedException failure) => failure.Status is 409 or 412;
 

@@ -258,6 +258,12 @@ public static class OrleansHosting
             new Collections.Grains.Agencies.AzureAgencyPlacementStore(Tables(sp), cluster.ServiceId));
         silo.Services.AddSingleton<Collections.Grains.Portfolio.IPortfolioStore>(sp =>
             new Collections.Grains.Portfolio.AzurePortfolioStore(Tables(sp), cluster.ServiceId));
+        silo.Services.AddSingleton<Collections.Grains.Index.IAccountIndex>(sp =>
+            new Collections.Grains.Index.AzureAccountIndex(Tables(sp), cluster.ServiceId));
+        silo.Services.AddSingleton<Collections.Grains.Queues.IWorkQueueStore>(sp =>
+            new Collections.Grains.Queues.AzureWorkQueueStore(Tables(sp), cluster.ServiceId));
+        silo.Services.AddSingleton<Collections.Grains.Feed.IEventFeedStore>(sp => new Collections.Grains.Feed.AzureEventFeedStore(
+            Tables(sp), cluster.ServiceId, sp.GetRequiredService<IOptions<Collections.Grains.Feed.FeedOptions>>().Value.Retention, TimeProvider.System));
     }
 
     private static void ConfigureClient(IClientBuilder client, StorageProvider provider, CollectionsClusterOptions cluster, bool dashboard, bool tracing)
