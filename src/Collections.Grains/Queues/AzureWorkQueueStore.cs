@@ -44,6 +44,7 @@ public sealed class AzureWorkQueueStore : IWorkQueueStore
 
     private readonly Lazy<Task<TableClient>> table;
     private readonly string serviceId;
+    private readonly KeyedLocks countWriters = new();
 
     public AzureWorkQueueStore(TableServiceClient service, string serviceId)
     {
@@ -97,20 +98,30 @@ public sealed class AzureWorkQueueStore : IWorkQueueStore
                 actions.Add(stored is null ? new(TableTransactionActionType.Add, row) : new(TableTransactionActionType.UpdateReplace, row, stored.ETag));
             }
 
-            if (Scope(old) != Scope(entry))
+            if (Scope(old) == Scope(entry))
             {
-                // The counts change only when an entry comes, goes or changes stage or segment: other
-                // updates (priority, callable-at) do not queue on the partition's counts row.
+                if (await TrySubmitAsync(client, actions))
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            // The counts change only when an entry comes, goes or changes stage or segment, so other updates
+            // (priority, callable-at) never wait for the partition's counts row; this process's writers of
+            // it take turns rather than race for its ETag (other processes' are kept out by the ETag).
+            using (await countWriters.EnterAsync(partition))
+            {
                 var countsRow = await Read(client, partition, CountsRow);
                 var counts = Counts.Of(countsRow);
                 counts.Add(Scope(old), -1);
                 counts.Add(Scope(entry), 1);
                 actions.Add(counts.Action(partition, countsRow));
-            }
-
-            if (await TrySubmitAsync(client, actions))
-            {
-                return;
+                if (await TrySubmitAsync(client, actions))
+                {
+                    return;
+                }
             }
         }
     }

@@ -4,7 +4,7 @@ using StackExchange.Redis;
 
 namespace Collections.Cluster.Tests.Infrastructure;
 
-/// <summary>What an account's audit trail in storage looks like, read through the production event store.</summary>
+/// <summary>What an account's audit trail in Redis looks like, read through the production event store.</summary>
 public sealed record AccountLog(string AccountRef, long SnapshotVersion, IReadOnlyList<JsonElement> Events)
 {
     /// <summary>Every way the log can be wrong; empty when it is complete, gap-free and free of duplicates.</summary>
@@ -77,38 +77,6 @@ public static class EventLogs
 
             var snapshotVersion = JsonDocument.Parse((string)(await snapshot)!).RootElement.GetProperty("version").GetInt64();
             result[accountRef] = new AccountLog(accountRef, snapshotVersion, [.. (await events).Select(e => JsonDocument.Parse((string)e!).RootElement)]);
-        });
-        return new Dictionary<string, AccountLog?>(result);
-    }
-
-    /// <summary>
-    /// Reads the logs through an event store whose events and snapshot are two reads: a pair that an
-    /// escalation appended between is read again, so that only a consistent pair is judged.
-    /// </summary>
-    public static async Task<Dictionary<string, AccountLog?>> ReadAsync(IAccountEventStore store, IEnumerable<string> accountRefs)
-    {
-        var result = new System.Collections.Concurrent.ConcurrentDictionary<string, AccountLog?>();
-        await Parallel.ForEachAsync(accountRefs, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (accountRef, _) =>
-        {
-            var key = $"{Accounts.Lender}/{accountRef}";
-            for (var attempt = 1; ; attempt++)
-            {
-                var snapshot = await store.LoadAsync(key);
-                if (snapshot is null)
-                {
-                    result[accountRef] = null;
-                    return;
-                }
-
-                var events = await store.ReadEventsAsync(key, 0, int.MaxValue);
-                var again = await store.LoadAsync(key);
-                if (again?.Version == snapshot.Version || attempt == 5)
-                {
-                    var snapshotVersion = JsonDocument.Parse(snapshot.StateJson).RootElement.GetProperty("version").GetInt64();
-                    result[accountRef] = new AccountLog(accountRef, snapshotVersion, [.. events.Select(e => JsonDocument.Parse(e).RootElement)]);
-                    return;
-                }
-            }
         });
         return new Dictionary<string, AccountLog?>(result);
     }

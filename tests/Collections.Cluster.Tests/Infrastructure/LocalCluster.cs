@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Data.Tables;
-using Collections.Grains.Storage;
 using Xunit.Abstractions;
 
 namespace Collections.Cluster.Tests.Infrastructure;
@@ -123,18 +122,6 @@ public sealed class LocalCluster : IAsyncDisposable
     {
         var clock = await process.Http.GetFromJsonAsync<JsonElement>("/api/v1/clock");
         return clock.GetProperty("now").GetDateTimeOffset();
-    }
-
-    /// <summary>The audit trails of the given accounts, read through the production event store of this cluster's storage.</summary>
-    public async Task<Dictionary<string, AccountLog?>> ReadLogsAsync(IEnumerable<string> accountRefs)
-    {
-        if (azurite is not null)
-        {
-            return await EventLogs.ReadAsync(new AzureAccountEventStore(azurite.Tables(), ServiceId), accountRefs);
-        }
-
-        await using var connection = await Redis.ConnectAsync();
-        return await EventLogs.ReadAsync(connection, accountRefs);
     }
 
     public async ValueTask DisposeAsync()
