@@ -141,16 +141,17 @@ public sealed class AzureEventFeedStore : IEventFeedStore
                     {
                         request.Done.TrySetResult();
                     }
+
+                    await TrimAsync();
                 }
                 catch (Exception ex)
                 {
+                    // Fails the batch's publishes (each account retries from its watermark); the writer goes on.
                     foreach (var request in batch)
                     {
                         request.Done.TrySetException(ex);
                     }
                 }
-
-                await TrimAsync();
             }
         }
 
@@ -285,9 +286,10 @@ public sealed class AzureEventFeedStore : IEventFeedStore
                     await client.SubmitTransactionAsync([.. chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All))]);
                 }
             }
-            catch (RequestFailedException failure) when (failure.Status == 404)
+            catch (RequestFailedException)
             {
-                // Another process trimmed the same entries: they are gone either way.
+                // Best effort, off the publishers' path: entries another process trimmed first (404), or storage
+                // not answering, leave the rest for the next trim a minute later.
             }
         }
     }
