@@ -37,7 +37,8 @@ public sealed record AccountSummary(
     [property: Id(10)] RiskTier RiskTier,
     [property: Id(11)] string? Segment,
     [property: Id(12)] string? AgencyId,
-    [property: Id(13)] PendingApproval? Pending);
+    [property: Id(13)] PendingApproval? Pending,
+    [property: Id(14)] IReadOnlyList<ComplaintDigest>? Complaints = null);
 
 /// <summary>
 /// A search of one lender's accounts: every filter given must match (AND), ordered by accountRef,
@@ -56,7 +57,9 @@ public sealed record AccountQuery(
     [property: Id(8)] decimal? MaxBalance = null,
     [property: Id(9)] bool PendingApproval = false,
     [property: Id(10)] string? After = null,
-    [property: Id(11)] int Limit = 100);
+    [property: Id(11)] int Limit = 100,
+    [property: Id(12)] Domain.Accounts.ComplaintStatus? Complaints = null,
+    [property: Id(13)] bool HasComplaints = false);
 
 /// <summary>A page of summaries; <see cref="Next"/> is the accountRef to continue after, null at the end.</summary>
 [GenerateSerializer, Immutable, Alias("collections.AccountSummaryPage")]

@@ -43,3 +43,32 @@ public interface IApiKeyGrain : IGrainWithStringKey
     [Alias("Revoke")]
     Task<bool> RevokeAsync();
 }
+
+/// <summary>A key a lender issued, as the lender lists it: who it speaks for and when — never the key itself.</summary>
+[GenerateSerializer, Immutable, Alias("collections.IssuedApiKey")]
+public sealed record IssuedApiKey(
+    [property: Id(0)] string Id,
+    [property: Id(1)] ApiPrincipal Principal,
+    [property: Id(2)] DateTimeOffset CreatedAt,
+    [property: Id(3)] DateTimeOffset? RevokedAt = null);
+
+/// <summary>
+/// The keys issued at a lender's own endpoint (<c>POST /api/v1/lenders/{lenderId}/api-keys</c>), keyed by
+/// lenderId: what the lender may list and revoke. A key of another lender is never here, so revoking
+/// one answers as if it did not exist.
+/// </summary>
+[Alias("collections.ILenderApiKeysGrain")]
+public interface ILenderApiKeysGrain : IGrainWithStringKey
+{
+    /// <summary>Lists a key before it is created, so that a key that works is always one the lender can revoke.</summary>
+    [Alias("Add")]
+    Task AddAsync(string id, ApiPrincipal principal);
+
+    /// <summary>The keys issued, oldest first, revoked ones with the time they were revoked.</summary>
+    [Alias("List"), Orleans.Concurrency.ReadOnly]
+    Task<IReadOnlyList<IssuedApiKey>> ListAsync();
+
+    /// <summary>Revokes a key this lender issued (it stops working at once); false when there is no such active key here.</summary>
+    [Alias("Revoke")]
+    Task<bool> RevokeAsync(string id);
+}

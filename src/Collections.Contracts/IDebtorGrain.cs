@@ -68,6 +68,10 @@ public interface IDebtorGrain : IGrainWithStringKey
     [Alias("SyncAccount")]
     Task SyncAccountAsync(DebtorAccountFacts facts);
 
+    /// <summary>An account whose customerId changed (or was removed) leaves this person.</summary>
+    [Alias("UnlinkAccount")]
+    Task UnlinkAccountAsync(string accountRef);
+
     /// <summary>
     /// The debtor's view; null when no account has linked the customerId. It asks each account for its view,
     /// so it interleaves: an account waiting on this debtor for a reservation must not wait on the view too.

@@ -55,6 +55,7 @@ app.MapPaymentImportApi();
 app.MapAgenciesApi();
 app.MapTeamsApi();
 app.MapEventsApi();
+app.MapLenderComplaintsApi();
 
 if (app.Environment.IsDevelopment())
 {

@@ -6,6 +6,7 @@ using Collections.Contracts;
 using Collections.Domain;
 using Collections.Domain.Accounts;
 using Collections.Domain.Agencies;
+using Collections.Domain.Contacts;
 using Collections.Grains.Agencies;
 using Xunit.Abstractions;
 
@@ -216,6 +217,46 @@ public sealed class AgencyPlacementTests(ClusterFixture fixture, ITestOutputHelp
         }
 
         Assert.Equal(0, (await agency.GetAsync())!.Current);
+    }
+
+    [Fact]
+    public async Task An_agencys_calls_count_toward_the_persons_cap_and_the_lenders_call_over_it_on_another_loan_is_a_violation()
+    {
+        var lender = NewId("LE");
+        (string Id, int Capacity)[] agencies = [(NewId("AG"), 10)];
+        await AgenciesAsync(lender, agencies);
+        var customerId = $"C-{Guid.NewGuid():N}";
+
+        // The person lives where it is midday now: inside the CN window whatever the fixture's time.
+        var offset = 12 - fixture.Time.GetUtcNow().Hour;
+        var zone = offset >= 0 ? $"Etc/GMT-{offset}" : $"Etc/GMT+{-offset}";
+        AccountRecord Loan(string accountRef, int daysPastDue)
+        {
+            var record = Accounts.Record(accountRef, fixture.Today.AddDays(-daysPastDue));
+            return record with { CustomerId = customerId, Debtor = record.Debtor with { TimeZone = zone } };
+        }
+
+        var (placed, own) = (Accounts.NewRef(), Accounts.NewRef());
+        await Account(lender, placed).UpsertAsync(Loan(placed, 40), $"lender:{lender}");
+        await Account(lender, own).UpsertAsync(Loan(own, 1), $"lender:{lender}");
+        var agencyId = (await Account(lender, placed).GetViewAsync())!.Placement!.AgencyId;
+
+        var asAgency = Grains.GetGrain<IAccountPlacementGrain>(AccountKey.For(lender, placed));
+        for (var i = 0; i < 3; i++)
+        {
+            var call = await asAgency.RecordAgencyContactAsync(agencyId, new AgencyContact(ContactChannel.Call, ContactOutcome.Conversation, null, null, null), AccountLifecycle.AgencyActor(agencyId));
+            Assert.Null(call.Rule);
+        }
+
+        var lenders = await Grains.GetGrain<IAccountContactsGrain>(AccountKey.For(lender, own))
+            .RecordContactAsync(new TeamContact(ContactChannel.Call, ContactOutcome.Conversation, null), $"lender:{lender}");
+        Assert.Equal((ContactRules.EffectiveCallsPerDay, true), (lenders.Rule, lenders.Recorded));
+        var agencys = await asAgency.RecordAgencyContactAsync(agencyId, new AgencyContact(ContactChannel.Call, ContactOutcome.Conversation, null, null, null), AccountLifecycle.AgencyActor(agencyId));
+        Assert.Equal((ContactRules.EffectiveCallsPerDay, true), (agencys.Rule, agencys.Recorded));
+        Assert.Equal(1, (await asAgency.GetAgencyViewAsync(agencyId))!.Stats.Violations);
+
+        await Account(lender, placed).CloseAsync(ClosedReason.Recalled, $"lender:{lender}");
+        await Account(lender, own).CloseAsync(ClosedReason.Recalled, $"lender:{lender}");
     }
 
     private static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..16];

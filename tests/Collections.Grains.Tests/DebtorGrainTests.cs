@@ -70,6 +70,28 @@ public sealed class DebtorGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task An_account_whose_customerId_changes_moves_from_the_old_person_to_the_new_one_with_its_person_holds()
+    {
+        var (oldCustomer, refs) = await PersonAsync(2);
+        var (newCustomer, others) = await PersonAsync(1);
+        await Grains.Grain(refs[0]).PlaceHoldAsync(HoldType.CeaseCommunication, null, Actor);
+
+        await Grains.Grain(refs[0]).UpsertAsync(Record(refs[0], fixture.Today.AddDays(-1)) with { CustomerId = newCustomer }, Actor);
+
+        var old = await Grains.GetGrain<IDebtorGrain>(DebtorKey.For(Lender, oldCustomer)).GetViewAsync();
+        Assert.Equal([refs[1]], old!.Accounts.Select(a => a.AccountRef));
+        Assert.Empty(old.Holds);
+        Assert.True((await Contacts(refs[1]).GetContactPermissionAsync(ContactChannel.Letter))!.Allowed);
+        var moved = await Grains.GetGrain<IDebtorGrain>(DebtorKey.For(Lender, newCustomer)).GetViewAsync();
+        Assert.Equal(new[] { refs[0], others[0] }.Order(StringComparer.Ordinal), moved!.Accounts.Select(a => a.AccountRef).Order(StringComparer.Ordinal));
+        Assert.Equal(ContactRules.CeaseCommunication, (await Contacts(others[0]).GetContactPermissionAsync(ContactChannel.Letter))!.Rule);
+
+        // Without a customerId at all it is its own debtor: the last account leaving makes the person unknown (404).
+        await Grains.Grain(refs[1]).UpsertAsync(Record(refs[1], fixture.Today.AddDays(-1)), Actor);
+        Assert.Null(await Grains.GetGrain<IDebtorGrain>(DebtorKey.For(Lender, oldCustomer)).GetViewAsync());
+    }
+
+    [Fact]
     public async Task An_account_without_a_customerId_is_its_own_debtor()
     {
         var (_, person) = await PersonAsync(1);

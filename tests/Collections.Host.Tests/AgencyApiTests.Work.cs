@@ -99,6 +99,72 @@ public sealed partial class AgencyApiTests
     }
 
     [Fact]
+    public async Task A_new_number_the_debtor_gives_the_agency_is_recorded_as_the_agency_and_lifts_the_wrong_number_block()
+    {
+        var (lender, agency, agencyKey) = await AgencyWithLenderAsync(0.2m);
+        var placed = await PlacedAccountAsync(lender);
+        var client = host.Client(agencyKey);
+        var path = $"/api/v1/agencies/{agency}/placements/{lender}/{placed}";
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync($"{path}/activities", new { channel = "Call", outcome = "WrongNumber" })).StatusCode);
+        var blocked = await (await client.GetAsync($"{path}/contact-permission?channel=Call")).JsonAsync();
+        Assert.Equal((false, "wrong-number"), (blocked.GetProperty("allowed").GetBoolean(), blocked.GetProperty("rule").GetString()));
+
+        var changed = await client.PostAsJsonAsync($"{path}/contact-info", new { phone = "+8613900139000", address = "1 Bund Road, Shanghai", source = "debtor" });
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Equal("+8613900139000", (await changed.JsonAsync()).GetProperty("account").GetProperty("phone").GetString());
+        var permission = await (await client.GetAsync($"{path}/contact-permission?channel=Call")).JsonAsync();
+        Assert.NotEqual("wrong-number", permission.GetProperty("rule").GetString());
+        Assert.Equal("1 Bund Road, Shanghai", (await LenderViewAsync(lender, placed)).GetProperty("contact").GetProperty("address").GetString());
+
+        // Without a source it is the agency's word; with nothing to change it is a 400 naming the fields.
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync($"{path}/contact-info", new { email = "debtor@example.com" })).StatusCode);
+        await (await client.PostAsJsonAsync($"{path}/contact-info", new { phone = "12345" })).ProblemAsync(HttpStatusCode.BadRequest);
+        var audited = (await (await host.Admin.GetAsync($"/api/v1/lenders/{lender}/accounts/{placed}/events?limit=100")).JsonAsync())
+            .GetProperty("items").EnumerateArray().Where(e => e.GetProperty("type").GetString() == "ContactInfoChanged").ToList();
+        Assert.Equal(["debtor", "agency"], audited.Select(e => e.GetProperty("data").GetProperty("source").GetString()));
+        Assert.All(audited, e => Assert.Equal($"agency:{agency}", e.GetProperty("actor").GetString()));
+    }
+
+    [Fact]
+    public async Task An_agency_contact_that_breaks_a_rule_is_recorded_as_its_violation_counts_toward_the_caps_and_in_its_supervision_figures()
+    {
+        var (lender, agency, agencyKey) = await AgencyWithLenderAsync(0.2m);
+        var client = host.Client(agencyKey);
+        var disputed = await PlacedAccountAsync(lender);
+        var ceased = await PlacedAccountAsync(lender);
+        string Path(string accountRef) => $"/api/v1/agencies/{agency}/placements/{lender}/{accountRef}";
+
+        // A cease request keeps the placement: a call after it is a violation, recorded and counted.
+        Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync($"{Path(ceased)}/holds", new { type = "CeaseCommunication" })).StatusCode);
+        var afterCease = await (await client.PostAsJsonAsync($"{Path(ceased)}/activities", new { channel = "Call", outcome = "Conversation" })).ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("ceaseCommunication", afterCease.GetProperty("rule").GetString());
+        Assert.True(afterCease.GetProperty("recorded").GetBoolean());
+
+        // An activity file line that breaks a rule is recorded once as a violation: sent again, it is a duplicate.
+        var at = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+        var line = $$"""{"lenderId":"{{lender}}","accountRef":"{{ceased}}","activityId":"V-1","channel":"Sms","outcome":"NoAnswer","at":"{{at}}"}""" + "\n";
+        var summary = await ImportAsync(client, $"/api/v1/agencies/{agency}/activities/import", line, "application/x-ndjson");
+        Assert.Equal((0, 1), (summary.GetProperty("recorded").GetInt64(), summary.GetProperty("rejected").GetInt64()));
+        Assert.Contains("ceaseCommunication", Assert.Single(summary.GetProperty("errors").EnumerateArray()).GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, (await ImportAsync(client, $"/api/v1/agencies/{agency}/activities/import", line, "application/x-ndjson")).GetProperty("duplicate").GetInt64());
+
+        var violations = (await (await host.Admin.GetAsync($"/api/v1/lenders/{lender}/accounts/{ceased}/events?limit=100")).JsonAsync())
+            .GetProperty("items").EnumerateArray().Where(e => e.GetProperty("type").GetString() == "ContactViolation").ToList();
+        Assert.Equal(2, violations.Count);
+        Assert.All(violations, e => Assert.Equal($"agency:{agency}", e.GetProperty("actor").GetString()));
+
+        // A dispute raised by the lender ends the placement: the agency may record nothing more there.
+        Assert.Equal(HttpStatusCode.Created, (await host.Admin.PostAsJsonAsync($"/api/v1/lenders/{lender}/accounts/{disputed}/disputes", new { reason = "not mine" })).StatusCode);
+        await (await client.PostAsJsonAsync($"{Path(disputed)}/activities", new { channel = "Call", outcome = "Conversation" })).ProblemAsync(HttpStatusCode.NotFound);
+
+        var row = Assert.Single((await (await host.Admin.GetAsync($"/api/v1/lenders/{lender}/agencies")).JsonAsync()).GetProperty("items").EnumerateArray());
+        Assert.Equal(2, row.GetProperty("violations").GetInt64());
+        Assert.Equal(2, row.GetProperty("contactAttempts").GetInt64());
+        var portfolio = await (await host.Admin.GetAsync($"/api/v1/lenders/{lender}/portfolio")).JsonAsync();
+        Assert.Equal(2, portfolio.GetProperty("violations").GetProperty($"agency:{agency}").GetInt64());
+    }
+
+    [Fact]
     public async Task The_monthly_statement_shows_each_lender_the_payments_credited_and_the_commission_at_the_agencys_rate()
     {
         var (lender, agency, agencyKey) = await AgencyWithLenderAsync(0.18m);
@@ -197,6 +263,7 @@ public sealed partial class AgencyApiTests
         await (await client.GetAsync($"{path}/contact-permission?channel=Call")).ProblemAsync(HttpStatusCode.NotFound);
         await (await client.PostAsJsonAsync($"{path}/disputes", new { reason = "probe" })).ProblemAsync(HttpStatusCode.NotFound);
         await (await client.PostAsJsonAsync($"{path}/holds", new { type = "Hardship" })).ProblemAsync(HttpStatusCode.NotFound);
+        await (await client.PostAsJsonAsync($"{path}/contact-info", new { phone = "+8613900139000" })).ProblemAsync(HttpStatusCode.NotFound);
         await (await client.PostAsJsonAsync($"{path}/promises", new { amount = 10, dueDate = InDays(3) })).ProblemAsync(HttpStatusCode.NotFound);
         await (await client.PostAsJsonAsync($"{path}/plans", new { installments = new[] { new { dueDate = InDays(10), amount = 1000 } } })).ProblemAsync(HttpStatusCode.NotFound);
         await (await client.PostAsJsonAsync($"{path}/settlements", new { amount = 900, expiresOn = InDays(5) })).ProblemAsync(HttpStatusCode.NotFound);

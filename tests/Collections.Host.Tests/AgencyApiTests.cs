@@ -108,9 +108,15 @@ public sealed partial class AgencyApiTests(HostFixture host)
             Assert.Equal(HttpStatusCode.Created, contact.StatusCode);
         }
 
+        // The fourth call happened: refused with its rule, and recorded against the agency all the same.
         var fourth = await (await client.PostAsJsonAsync($"{path}/activities", new { channel = "Call", outcome = "Conversation" })).ProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal("effectiveCallsPerDay", fourth.GetProperty("rule").GetString());
         Assert.True(fourth.TryGetProperty("nextAllowedAt", out _));
+        Assert.True(fourth.GetProperty("recorded").GetBoolean());
+        var violation = Assert.Single(
+            (await (await host.Admin.GetAsync($"/api/v1/lenders/{lender}/accounts/{placed}/events?limit=100")).JsonAsync()).GetProperty("items").EnumerateArray(),
+            e => e.GetProperty("type").GetString() == "ContactViolation");
+        Assert.Equal(("effectiveCallsPerDay", $"agency:{agency}"), (violation.GetProperty("data").GetProperty("rule").GetString(), violation.GetProperty("actor").GetString()));
         await (await client.PostAsJsonAsync($"{path}/activities", new { channel = "Fax", outcome = "Conversation" })).ProblemAsync(HttpStatusCode.BadRequest);
 
         var promiseDue = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(5)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -133,7 +139,8 @@ public sealed partial class AgencyApiTests(HostFixture host)
         Assert.Equal(1, row.GetProperty("current").GetInt64());
         Assert.Equal(100.50m, row.GetProperty("collected").GetProperty("CNY").GetDecimal());
         Assert.Equal(20.10m, row.GetProperty("commissionEarned").GetProperty("CNY").GetDecimal());
-        Assert.Equal(4, row.GetProperty("contactAttempts").GetInt64());
+        Assert.Equal(5, row.GetProperty("contactAttempts").GetInt64());
+        Assert.Equal(1, row.GetProperty("violations").GetInt64());
         Assert.Equal(1, row.GetProperty("promisesMade").GetInt64());
         Assert.Equal(0.1005m, row.GetProperty("recoveryRate").GetDecimal());
 

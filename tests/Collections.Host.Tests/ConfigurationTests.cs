@@ -37,6 +37,8 @@ public sealed class ConfigurationTests
     [InlineData("Collections:Contacts:RetryDelay", "00:00:00", "Collections:Contacts:RetryDelay, AttemptTimeout and DispatchTimeout must be positive.")]
     [InlineData("Collections:Memory:CheckInterval", "00:00:00", "Collections:Memory:CheckInterval must be between")]
     [InlineData("Collections:Metrics:AccountsRefresh", "00:00:00", "Collections:Metrics:AccountsRefresh must be between 00:00:00.100 and 01:00:00.")]
+    [InlineData("Collections:Documents:MaxBytes", "0", "Collections:Documents:MaxBytes must be between 1 and 107374182400 (100 GiB).")]
+    [InlineData("Collections:Documents:Path", "", "Collections:Documents:Path must name a directory.")]
     public void A_value_out_of_range_stops_the_host_with_a_message_naming_the_key(string key, string value, string message)
     {
         var errors = StartupErrors(new() { [key] = value });

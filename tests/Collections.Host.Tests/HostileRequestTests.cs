@@ -23,6 +23,8 @@ public sealed class HostileRequestTests(HostFixture host)
         ["agencyId"] = "AG-hostile",
         ["contactId"] = "1",
         ["type"] = "Hardship",
+        ["documentId"] = "D1",
+        ["complaintId"] = "C1",
         ["id"] = "0123456789abcdef01234567",
     };
 

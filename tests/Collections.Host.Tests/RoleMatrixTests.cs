@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using static Collections.Host.Tests.Http;
 
 namespace Collections.Host.Tests;
@@ -101,6 +102,19 @@ public sealed class RoleMatrixTests(HostFixture host)
         ["RecordAgencyActivity"] = Agency(),
         ["RecordAgencyPayment"] = Agency(),
         ["ReturnPlacement"] = Agency(),
+        ["ChangeAgencyContactInfo"] = Agency(),
+        ["ListLenderApiKeys"] = Lender(),
+        ["RevokeLenderApiKey"] = Lender(),
+        ["AddDocument"] = Lender(),
+        ["ListDocuments"] = Lender(Role.Auditor, Role.Collector),
+        ["GetDocument"] = Lender(Role.Auditor, Role.Collector),
+        ["AddAgencyDocument"] = Agency(),
+        ["ListAgencyDocuments"] = Agency(),
+        ["GetAgencyDocument"] = Agency(),
+        ["ReceiveComplaint"] = Lender(Role.Collector),
+        ["ListAccountComplaints"] = Lender(Role.Auditor, Role.Collector),
+        ["ResolveComplaint"] = Lender(),
+        ["ListComplaints"] = Lender(Role.Auditor),
     };
 
     [Fact]
@@ -182,6 +196,43 @@ public sealed class RoleMatrixTests(HostFixture host)
         await (await lender.PostAsync($"/api/v1/lenders/{NewId("L")}/api-keys", Json("""{"role":"auditor"}"""))).ProblemAsync(HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task A_lender_lists_and_revokes_the_keys_it_issued_and_a_revoked_key_answers_401_at_once()
+    {
+        var lenderId = NewId("L");
+        var lender = await ClientAsync(new { role = "lender", lenderId });
+        var gateway = await (await lender.PostAsync($"/api/v1/lenders/{lenderId}/api-keys", Json("""{"role":"gateway"}"""))).JsonAsync();
+        var auditor = await (await lender.PostAsync($"/api/v1/lenders/{lenderId}/api-keys", Json("""{"role":"auditor"}"""))).JsonAsync();
+        var (gatewayId, auditorId) = (gateway.GetProperty("id").GetString()!, auditor.GetProperty("id").GetString()!);
+
+        var listed = (await (await lender.GetAsync($"/api/v1/lenders/{lenderId}/api-keys")).JsonAsync()).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal([(gatewayId, "gateway"), (auditorId, "auditor")], listed.Select(k => (k.GetProperty("id").GetString(), k.GetProperty("role").GetString())));
+        Assert.All(listed, k => Assert.False(k.TryGetProperty("key", out _)));
+        Assert.All(listed, k => Assert.Equal(JsonValueKind.Null, k.GetProperty("revokedAt").ValueKind));
+
+        var asAuditor = host.Client(auditor.GetProperty("key").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await asAuditor.GetAsync($"/api/v1/lenders/{lenderId}/accounts")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await lender.DeleteAsync($"/api/v1/lenders/{lenderId}/api-keys/{auditorId}")).StatusCode);
+        await (await asAuditor.GetAsync($"/api/v1/lenders/{lenderId}/accounts")).ProblemAsync(HttpStatusCode.Unauthorized);
+        await (await lender.DeleteAsync($"/api/v1/lenders/{lenderId}/api-keys/{auditorId}")).ProblemAsync(HttpStatusCode.NotFound);
+        var revoked = (await (await lender.GetAsync($"/api/v1/lenders/{lenderId}/api-keys")).JsonAsync()).GetProperty("items").EnumerateArray()
+            .Single(k => k.GetProperty("id").GetString() == auditorId);
+        Assert.Equal(JsonValueKind.String, revoked.GetProperty("revokedAt").ValueKind);
+
+        // Another lender's key, and a key the admin issued, are not this lender's to see or revoke.
+        var otherLenderId = NewId("L");
+        var other = await ClientAsync(new { role = "lender", lenderId = otherLenderId });
+        var othersKey = await (await other.PostAsync($"/api/v1/lenders/{otherLenderId}/api-keys", Json("""{"role":"gateway"}"""))).JsonAsync();
+        var (adminIssuedId, _) = await host.IssueKeyAsync(new { role = "auditor", lenderId });
+        await (await lender.DeleteAsync($"/api/v1/lenders/{lenderId}/api-keys/{othersKey.GetProperty("id").GetString()}")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await lender.DeleteAsync($"/api/v1/lenders/{lenderId}/api-keys/{adminIssuedId}")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await lender.DeleteAsync($"/api/v1/lenders/{lenderId}/api-keys/not-a-key-id")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await lender.GetAsync($"/api/v1/lenders/{otherLenderId}/api-keys")).ProblemAsync(HttpStatusCode.NotFound);
+        // The other lender's key still works: its request reaches the account lookup (404), not authentication (401).
+        await (await host.Client(othersKey.GetProperty("key").GetString()).GetAsync($"/api/v1/lenders/{otherLenderId}/accounts/{NewId("A")}/contact-permission?channel=Call")).ProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(2, (await (await lender.GetAsync($"/api/v1/lenders/{lenderId}/api-keys")).JsonAsync()).GetProperty("items").GetArrayLength());
+    }
+
     private async Task<HttpClient> ClientAsync(object request) => host.Client((await host.IssueKeyAsync(request)).Key);
 
     /// <summary>The operation with an empty body of the first media type it accepts: the role decides before the body matters.</summary>
@@ -204,5 +255,7 @@ public sealed class RoleMatrixTests(HostFixture host)
         .Replace("{accountRef}", "A-matrix", StringComparison.Ordinal)
         .Replace("{contactId}", "1", StringComparison.Ordinal)
         .Replace("{type}", "Hardship", StringComparison.Ordinal)
+        .Replace("{documentId}", "D1", StringComparison.Ordinal)
+        .Replace("{complaintId}", "C1", StringComparison.Ordinal)
         .Replace("{id}", "0123456789abcdef01234567", StringComparison.Ordinal);
 }

@@ -29,7 +29,10 @@ public sealed class HostFixture : IAsyncLifetime, IDisposable
     }
 
     private HostFixture(string environment, IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services) =>
-        factory = new CollectionsHostFactory(environment, settings, CatalogTime, services);
+        factory = new CollectionsHostFactory(environment, settings, CatalogTime, DocumentsPath, services);
+
+    /// <summary>This host's document store: a directory of its own, removed with the host.</summary>
+    public string DocumentsPath { get; } = Path.Combine(Path.GetTempPath(), $"collections-documents-{Guid.NewGuid():N}");
 
     /// <summary>A host in another environment or with other settings (and services), for tests that need one of their own.</summary>
     public static HostFixture With(string environment, IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null) =>
@@ -54,9 +57,25 @@ public sealed class HostFixture : IAsyncLifetime, IDisposable
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync() => await factory.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await factory.DisposeAsync();
+        DeleteDocuments();
+    }
 
-    public void Dispose() => factory.Dispose();
+    public void Dispose()
+    {
+        factory.Dispose();
+        DeleteDocuments();
+    }
+
+    private void DeleteDocuments()
+    {
+        if (Directory.Exists(DocumentsPath))
+        {
+            Directory.Delete(DocumentsPath, recursive: true);
+        }
+    }
 
     /// <summary>A client that sends <paramref name="apiKey"/> (none when null).</summary>
     public HttpClient Client(string? apiKey)
@@ -83,12 +102,14 @@ public sealed class HostFixture : IAsyncLifetime, IDisposable
     /// <summary>The allocation cache's next read goes to the agencies, so it sees agencies a test just put.</summary>
     public void ExpireAgencyCatalog() => CatalogTime.Advance(TimeSpan.FromHours(1));
 
-    private sealed class CollectionsHostFactory(string environment, IReadOnlyDictionary<string, string?> settings, TimeProvider catalogTime, Action<IServiceCollection>? services)
+    private sealed class CollectionsHostFactory(
+        string environment, IReadOnlyDictionary<string, string?> settings, TimeProvider catalogTime, string documentsPath, Action<IServiceCollection>? services)
         : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment(environment);
+            builder.UseSetting("Collections:Documents:Path", documentsPath);
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);

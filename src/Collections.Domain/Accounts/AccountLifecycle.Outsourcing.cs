@@ -146,9 +146,12 @@ public static partial class AccountLifecycle
     }
 
     /// <summary>
-    /// A contact the placed agency made, checked by the contact policy at the instant it was made: refused
-    /// (<paramref name="verdict"/> says by which rule) or recorded; a promise to pay taken on it is then
-    /// made like any other (<see cref="MakePromise"/>), within the strategy's limits.
+    /// A contact the placed agency made, judged by the contact policy at the instant it was made. It happened,
+    /// so it is recorded either way: as <c>AgencyContactRecorded</c>, with a promise to pay taken on it made
+    /// like any other (<see cref="MakePromise"/>, within the strategy's limits); or, when
+    /// <paramref name="verdict"/> names a rule it broke, as <c>ContactViolation</c> — counted toward every cap
+    /// and in the agency's violations, and no promise is taken on it. <paramref name="person"/> is the
+    /// debtor's verdict for an account with a customerId (as in <see cref="RecordContact"/>).
     /// </summary>
     public static Decision RecordAgencyContact(
         AccountState state,
@@ -159,7 +162,8 @@ public static partial class AccountLifecycle
         (decimal Amount, DateOnly DueDate)? promise,
         DateTimeOffset now,
         Strategy rules,
-        out ContactDecision? verdict)
+        out ContactDecision? verdict,
+        ContactDecision? person = null)
     {
         verdict = null;
         if (!IsPlacedWith(state, agencyId, now))
@@ -187,10 +191,15 @@ public static partial class AccountLifecycle
             return Decision.Reject(RejectionKind.Invalid, "a promise is recorded with outcome PromiseToPay");
         }
 
-        verdict = ContactPolicy.Evaluate(ContactContextOf(state, rules), channel, at);
+        verdict = ComplaintStop(state, agencyId) ?? ContactPolicy.Evaluate(person is null ? ContactContextOf(state, rules) : AccountContext(state, rules), channel, at, outcome);
+        if (verdict.Allowed && person is { Allowed: false })
+        {
+            verdict = person;
+        }
+
         if (!verdict.Allowed)
         {
-            return Decision.Reject(RejectionKind.Conflict, $"the contact is not allowed ({verdict.Rule}): {verdict.Detail}");
+            return new Decision([new ContactViolation(channel, outcome, at, verdict.Rule, verdict.Detail)]);
         }
 
         var contact = new AgencyContactRecorded(agencyId, channel, outcome, at, verdict.Rule, promise is not null);
@@ -219,7 +228,8 @@ public static partial class AccountLifecycle
         (decimal Amount, DateOnly DueDate)? promise,
         DateTimeOffset now,
         Strategy rules,
-        out ContactDecision? verdict)
+        out ContactDecision? verdict,
+        ContactDecision? person = null)
     {
         verdict = null;
         if (new[] { state.Outsourcing.Current, state.Outsourcing.Last }.Any(p => p?.AgencyId == agencyId && p.Activities.Contains(activityId)))
@@ -227,8 +237,16 @@ public static partial class AccountLifecycle
             return Decision.None;
         }
 
-        var decision = RecordAgencyContact(state, agencyId, channel, outcome, at, promise, now, rules, out verdict);
-        return decision with { Events = [.. decision.Events.Select(e => e is AgencyContactRecorded recorded ? recorded with { ActivityId = activityId } : e)] };
+        var decision = RecordAgencyContact(state, agencyId, channel, outcome, at, promise, now, rules, out verdict, person);
+        return decision with
+        {
+            Events = [.. decision.Events.Select(e => e switch
+            {
+                AgencyContactRecorded recorded => recorded with { ActivityId = activityId },
+                ContactViolation violation => violation with { ActivityId = activityId },
+                _ => e,
+            })],
+        };
     }
 
     /// <summary>
@@ -348,6 +366,7 @@ public static partial class AccountLifecycle
                 return state with
                 {
                     Version = e.Seq,
+                    WrongNumbers = contact.Outcome == ContactOutcome.WrongNumber ? MarkWrong(state) : state.WrongNumbers,
                     Outsourcing = outsourcing with
                     {
                         RecentContacts = [.. recent],
@@ -423,6 +442,24 @@ public static partial class AccountLifecycle
                                 PromisesKept = current.Stats.PromisesKept + (kept ? 1 : 0),
                                 PromisesBroken = current.Stats.PromisesBroken + (kept ? 0 : 1),
                             },
+                        },
+                    },
+                };
+            // A contact the agency made against a rule: it counts as its attempt and as its violation.
+            case ContactViolation violation when outsourcing.Current is { } current && AgencyOf(e.Actor) == current.AgencyId:
+                return state with
+                {
+                    Outsourcing = outsourcing with
+                    {
+                        Current = current with
+                        {
+                            Stats = current.Stats with
+                            {
+                                ContactAttempts = current.Stats.ContactAttempts + 1,
+                                ContactsReached = current.Stats.ContactsReached + (ContactPolicy.IsEffective(violation.Outcome) ? 1 : 0),
+                                Violations = current.Stats.Violations + 1,
+                            },
+                            Activities = violation.ActivityId is { } activity ? current.Activities.Add(activity) : current.Activities,
                         },
                     },
                 };

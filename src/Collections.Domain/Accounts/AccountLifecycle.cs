@@ -127,12 +127,15 @@ public static partial class AccountLifecycle
     /// </summary>
     public static ImmutableArray<AccountEventData> Advance(AccountState state, DateTimeOffset now, Strategy assigned, StrategyInForce latest)
     {
+        // Complaints are answered whatever became of the account: a closed one still flags an overdue complaint.
+        var overdue = ComplaintsOverdue(state, now);
         if (state.Status == AccountStatus.Closed)
         {
-            return [];
+            return overdue;
         }
 
         var pending = new Pending(state, now);
+        pending.AddRange(overdue);
         FollowUp(pending, now);
         if (pending.State.Status == AccountStatus.Closed)
         {
@@ -160,16 +163,17 @@ public static partial class AccountLifecycle
 
     /// <summary>
     /// The next moment something is due for this account under its strategy, or null if nothing is: the
-    /// open arrangement's deadline, and the next stage threshold unless escalation is held.
+    /// open arrangement's deadline, the next stage threshold unless escalation is held, and the response deadline of
+    /// an open complaint (the only wake a closed account keeps).
     /// </summary>
     public static Wake? NextWake(AccountState state, Strategy assigned)
     {
+        Wake? earliest = ComplaintWake(state);
         if (state.Status == AccountStatus.Closed)
         {
-            return null;
+            return earliest;
         }
 
-        Wake? earliest = null;
         void Consider(DateTimeOffset at, string reason)
         {
             if (earliest is null || at < earliest.At)
@@ -422,6 +426,7 @@ public static partial class AccountLifecycle
                 or ContactRecorded or ContactViolation => ApplyContacts(Existing(state), e),
             AccountPlaced or PlacementAwaited or PlacementRecalled or PlacementReturned or AgencyContactRecorded
                 or PlacementPaymentCredited => ApplyOutsourcing(Existing(state), e),
+            DocumentAdded or EvidenceExported or ComplaintReceived or ComplaintOverdue or ComplaintResolved => ApplyRecords(Existing(state), e),
             _ => throw Unhandled(e),
         };
         return ObserveOutsourcing(next, e);

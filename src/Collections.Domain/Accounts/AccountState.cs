@@ -94,6 +94,12 @@ public sealed record AccountState
 
     public const int MaxWrongNumbers = 16;
 
+    /// <summary>Documents kept on the account, in the order they were added (a handful per debt).</summary>
+    public ImmutableArray<AccountDocument> Documents { get; init; } = [];
+
+    /// <summary>Complaints about the account's collection, in the order they came in, resolved ones included.</summary>
+    public ImmutableArray<Complaint> Complaints { get; init; } = [];
+
     /// <summary>
     /// The person's ledger as the debtor grain gave it for this decision (accounts with a customerId only);
     /// never stored: the debtor grain owns it.

@@ -18,6 +18,10 @@ public enum EvidenceCategory
     Hold,
     Placement,
     Litigation,
+
+    /// <summary>Documents added to the account, and exports of the bundle itself.</summary>
+    Document,
+    Complaint,
 }
 
 /// <summary>
@@ -40,6 +44,8 @@ public static class Evidence
         nameof(DisputeOpened) or nameof(DisputeResolved) => EvidenceCategory.Dispute,
         nameof(HoldPlaced) or nameof(HoldReleased) => EvidenceCategory.Hold,
         nameof(LitigationStepRecorded) => EvidenceCategory.Litigation,
+        nameof(DocumentAdded) or nameof(EvidenceExported) => EvidenceCategory.Document,
+        nameof(ComplaintReceived) or nameof(ComplaintOverdue) or nameof(ComplaintResolved) => EvidenceCategory.Complaint,
         _ when eventType.Contains("Notice", StringComparison.Ordinal) => EvidenceCategory.Notice,
         _ when eventType.Contains("Contact", StringComparison.Ordinal) => EvidenceCategory.Contact,
         _ when eventType.Contains("Placement", StringComparison.Ordinal) || eventType.Contains("Placed", StringComparison.Ordinal) => EvidenceCategory.Placement,

@@ -123,6 +123,15 @@ public static class DebtorRules
     public static DebtorLedger Link(DebtorLedger ledger, string accountRef, string timeZone) =>
         ledger.Accounts.Contains(accountRef) && ledger.TimeZone == timeZone ? ledger : ledger with { Accounts = ledger.Accounts.Add(accountRef), TimeZone = timeZone };
 
+    /// <summary>
+    /// The account now belongs to another person (its customerId changed or was removed): it leaves the list, and
+    /// its person holds go with it. Its contacts stay: they reached this person, and the caps count them.
+    /// </summary>
+    public static DebtorLedger Unlink(DebtorLedger ledger, string accountRef) =>
+        ledger.Accounts.Contains(accountRef)
+            ? ledger with { Accounts = ledger.Accounts.Remove(accountRef), Holds = [.. ledger.Holds.Where(h => h.AccountRef != accountRef)] }
+            : ledger;
+
     /// <summary>An account's person holds as they are now: the person's holds from that account are replaced.</summary>
     public static DebtorLedger HoldsOf(DebtorLedger ledger, string accountRef, IEnumerable<HoldType> holds) =>
         ledger with

@@ -57,6 +57,11 @@ public sealed record AccountEvent(long Seq, DateTimeOffset At, string Actor, Acc
 [JsonDerivedType(typeof(ContactViolation), nameof(ContactViolation))]
 [JsonDerivedType(typeof(ContactInfoChanged), nameof(ContactInfoChanged))]
 [JsonDerivedType(typeof(SegmentChanged), nameof(SegmentChanged))]
+[JsonDerivedType(typeof(DocumentAdded), nameof(DocumentAdded))]
+[JsonDerivedType(typeof(EvidenceExported), nameof(EvidenceExported))]
+[JsonDerivedType(typeof(ComplaintReceived), nameof(ComplaintReceived))]
+[JsonDerivedType(typeof(ComplaintOverdue), nameof(ComplaintOverdue))]
+[JsonDerivedType(typeof(ComplaintResolved), nameof(ComplaintResolved))]
 public abstract record AccountEventData
 {
     private static readonly FrozenDictionary<Type, string> Discriminators = typeof(AccountEventData)

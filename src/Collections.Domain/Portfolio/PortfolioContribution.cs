@@ -21,7 +21,8 @@ public sealed record PortfolioContribution(
     [property: Id(5)] decimal Collected,
     [property: Id(6)] StrategyVariant Variant,
     [property: Id(7)] int? BucketIndex = null,
-    [property: Id(8)] string? Violations = null)
+    [property: Id(8)] string? Violations = null,
+    [property: Id(9)] string? Complaints = null)
 {
     /// <summary>Money is kept in ten-thousandths, the finest ISO 4217 minor unit, so sums stay exact integers.</summary>
     public const decimal UnitsPerMoney = 10_000m;
@@ -39,8 +40,21 @@ public sealed record PortfolioContribution(
             account.Collected,
             account.Strategy.Variant,
             bucket is null ? null : rules.Buckets.Select(b => b.Name).ToList().IndexOf(bucket),
-            account.Violations.IsEmpty ? null : string.Join(';', account.Violations.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key}={v.Value}")));
+            account.Violations.IsEmpty ? null : string.Join(';', account.Violations.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key}={v.Value}")),
+            ComplaintsOf(account));
     }
+
+    /// <summary>
+    /// The account's complaints as counters, <c>status|Open=n</c> and <c>agency|{agencyId}=n</c> joined by <c>;</c> in a
+    /// fixed order (equal contributions compare equal); null without complaints.
+    /// </summary>
+    private static string? ComplaintsOf(AccountState account) =>
+        account.Complaints.IsEmpty
+            ? null
+            : string.Join(';', account.Complaints.GroupBy(c => $"status|{c.Status}")
+                .Concat(account.Complaints.Where(c => c.AgencyId is not null).GroupBy(c => $"agency|{c.AgencyId}"))
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => $"{g.Key}={g.Count()}"));
 
     /// <summary>The business month whose roll-rate counters a change at <paramref name="at"/> falls in.</summary>
     public static string PeriodOf(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture);
@@ -103,6 +117,12 @@ public sealed record PortfolioContribution(
             {
                 var equals = violation.LastIndexOf('=');
                 yield return ($"violations|{violation[..equals]}", long.Parse(violation[(equals + 1)..], CultureInfo.InvariantCulture));
+            }
+
+            foreach (var complaint in (Complaints ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var equals = complaint.LastIndexOf('=');
+                yield return ($"complaints|{complaint[..equals]}", long.Parse(complaint[(equals + 1)..], CultureInfo.InvariantCulture));
             }
 
             if (Status == AccountStatus.Closed)

@@ -3,6 +3,9 @@ namespace Collections.Domain.Portfolio;
 /// <summary>One currency's balances, as the portfolio reports them.</summary>
 public sealed record CurrencyBalances(decimal Active, IReadOnlyDictionary<string, decimal> ByStage, IReadOnlyDictionary<string, decimal> ByBucket, decimal Collected);
 
+/// <summary>Complaints of a lender's accounts by status, and by the agency they name.</summary>
+public sealed record ComplaintCounts(IReadOnlyDictionary<string, long> ByStatus, IReadOnlyDictionary<string, long> ByAgency);
+
 public sealed record AccountCounts(long Active, long Closed, IReadOnlyDictionary<string, long> ByStage, IReadOnlyDictionary<string, long> ByBucket);
 
 public sealed record VariantFigures(long Active, long Closed, IReadOnlyDictionary<string, decimal> Balance, IReadOnlyDictionary<string, decimal> Collected, decimal? RecoveryRate);
@@ -26,6 +29,9 @@ public sealed record PortfolioReport(
 {
     /// <summary>Contacts that broke a rule (recorded as <c>ContactViolation</c>), per actor: <c>lender:…</c>, a team's collector, <c>agency:…</c>.</summary>
     public IReadOnlyDictionary<string, long> Violations { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Complaints by status (<c>Open</c>, <c>Overdue</c>, <c>Resolved</c>) and, of those naming an agency, by agency.</summary>
+    public ComplaintCounts Complaints { get; init; } = new(new Dictionary<string, long>(), new Dictionary<string, long>());
 
     public static PortfolioReport From(IReadOnlyDictionary<string, long> counters, IEnumerable<string> bucketOrder, string period)
     {
@@ -70,6 +76,11 @@ public sealed record PortfolioReport(
         {
             Violations = Keys("violations|").Where(k => k.Length == 2 && Count($"violations|{k[1]}") != 0)
                 .ToDictionary(k => k[1], k => Count($"violations|{k[1]}")),
+            Complaints = new ComplaintCounts(
+                Keys("complaints|status|").Where(k => k.Length == 3 && Count($"complaints|status|{k[2]}") != 0)
+                    .ToDictionary(k => k[2], k => Count($"complaints|status|{k[2]}")),
+                Keys("complaints|agency|").Where(k => k.Length == 3 && Count($"complaints|agency|{k[2]}") != 0)
+                    .ToDictionary(k => k[2], k => Count($"complaints|agency|{k[2]}"))),
         };
     }
 

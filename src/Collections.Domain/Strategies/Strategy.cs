@@ -113,6 +113,15 @@ public sealed record CompliancePolicy([property: Id(0)] ComplianceProfile Profil
     public int UnansweredDialsPerDay { get; init; } = Contacts.ContactPolicy.DefaultUnansweredDialsPerDay;
 }
 
+/// <summary>How long the lender has to answer a complaint: <see cref="ResponseDays"/> days from the day it came in (debtor-local).</summary>
+[GenerateSerializer, Immutable, Alias("collections.ComplaintPolicy")]
+public sealed record ComplaintPolicy([property: Id(0)] int ResponseDays)
+{
+    public const int DefaultResponseDays = 15;
+
+    public static readonly ComplaintPolicy Default = new(DefaultResponseDays);
+}
+
 /// <summary>
 /// A lender's collection strategy: everything that differs between lenders and products is data here,
 /// not code. <see cref="Challenger"/> is the variant (overrides applied), when one is configured.
@@ -137,6 +146,10 @@ public sealed record Strategy(
     /// <summary>Stage thresholds of a product that differ from the strategy's.</summary>
     [Id(11)]
     public ImmutableDictionary<Product, StageThresholds> ProductStages { get; init; } = ImmutableDictionary<Product, StageThresholds>.Empty;
+
+    /// <summary>The response deadline of complaints.</summary>
+    [Id(12)]
+    public ComplaintPolicy Complaints { get; init; } = ComplaintPolicy.Default;
 
     /// <summary>The first segment an account of these figures belongs to, or null when none matches.</summary>
     public Segment? SegmentFor(int daysPastDue, decimal balance, int? score, Product product)

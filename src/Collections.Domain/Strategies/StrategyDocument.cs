@@ -34,6 +34,7 @@ public static partial class StrategyDocument
                            "minSettlementPercent": 60, "maxPromiseDays": 30,
                            "reminderDaysBefore": [1], "reminderChannel": "Sms" },
           "compliance": { "profile": "CN" },
+          "complaints": { "responseDays": 15 },
           "challenger": { "percent": 0, "overrides": { } },
           "segments": [],
           "products": { }
@@ -130,7 +131,7 @@ public static partial class StrategyDocument
     private sealed class Reader(Dictionary<string, List<string>> errors)
     {
         private static readonly string[] Sections =
-            ["name", "stages", "buckets", "contactPlan", "placement", "legal", "negotiation", "compliance", "challenger", "segments", "products"];
+            ["name", "stages", "buckets", "contactPlan", "placement", "legal", "negotiation", "compliance", "complaints", "challenger", "segments", "products"];
 
         /// <summary>The sections a segment may replace: the treatment, not the law (compliance) nor the reporting (buckets).</summary>
         private static readonly string[] SegmentSections = ["stages", "contactPlan", "placement", "legal", "negotiation"];
@@ -223,13 +224,19 @@ public static partial class StrategyDocument
             var unansweredDials = complianceSection.ContainsKey("unansweredDialsPerDay")
                 ? Int(complianceSection, "unansweredDialsPerDay", prefix + "compliance", 1, 100) ?? 0
                 : ContactPolicy.DefaultUnansweredDialsPerDay;
+            var complaintsSection = Object(doc, "complaints", prefix);
+            RejectUnknown(complaintsSection, prefix + "complaints", "responseDays");
+            var complaints = new ComplaintPolicy(Int(complaintsSection, "responseDays", prefix + "complaints", 1, 365) ?? 0);
             if (errors.Count > before || name is null || stages is null)
             {
                 return null;
             }
 
             var strategy = new Strategy(name, stages, buckets, contactPlan, placement, legal, negotiation,
-                new CompliancePolicy(profile) { Holidays = holidays, UnansweredDialsPerDay = unansweredDials }, 0, null);
+                new CompliancePolicy(profile) { Holidays = holidays, UnansweredDialsPerDay = unansweredDials }, 0, null)
+            {
+                Complaints = complaints,
+            };
             if (!withSegments)
             {
                 return strategy;

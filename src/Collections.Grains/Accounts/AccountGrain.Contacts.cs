@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using Collections.Contracts;
 using Collections.Domain;
 using Collections.Domain.Accounts;
@@ -49,7 +50,8 @@ public sealed partial class AccountGrain : IAccountContactsGrain
         ContactDecision? verdict = null;
         DateTimeOffset at = default;
         Decision? decided = null;
-        var person = await ReserveTeamContactAsync(contact);
+        var person = await ReservePersonContactAsync(
+            contact.Channel, contact.Outcome, contact.At, (account, rules, now) => AccountLifecycle.RecordContact(account, contact.Channel, contact.Outcome, contact.At ?? now, now, rules, out _));
         var (result, append) = await ExecuteRecordingAsync(
             (account, rules, now) =>
             {
@@ -81,11 +83,13 @@ public sealed partial class AccountGrain : IAccountContactsGrain
     }
 
     /// <summary>
-    /// For an account with a customerId: the debtor records the team's contact for the person (it happened,
-    /// whatever the rules say) and answers its verdict by the per-person rules; null otherwise, or when the
-    /// contact is not one the account would record at all (closed, too old, in the future).
+    /// For an account with a customerId: the debtor records a contact made by hand — the team's or the agency's —
+    /// for the person (it happened, whatever the rules say) and answers its verdict by the per-person rules; null
+    /// otherwise, or when <paramref name="record"/> (the account's own recording of it, without the person)
+    /// would not record it at all (closed, not placed, too old, in the future).
     /// </summary>
-    private async Task<ContactDecision?> ReserveTeamContactAsync(TeamContact contact)
+    private async Task<ContactDecision?> ReservePersonContactAsync(
+        ContactChannel channel, ContactOutcome outcome, DateTimeOffset? contactAt, Func<AccountState, Domain.Strategies.Strategy, DateTimeOffset, Decision> record)
     {
         if (state is null || DebtorOf(state) is not { } debtor)
         {
@@ -93,19 +97,19 @@ public sealed partial class AccountGrain : IAccountContactsGrain
         }
 
         var now = clock.Now;
-        var at = contact.At ?? now;
+        var at = contactAt ?? now;
         var rules = await AssignedRulesAsync(state);
-        if (AccountLifecycle.RecordContact(state, contact.Channel, contact.Outcome, at, now, rules, out _).Rejection is not null)
+        if (record(state, rules, now) is { Rejection: not null } or { Events.IsEmpty: true })
         {
             return null;
         }
 
-        var reservation = await debtor.ReserveAsync(PersonRequest(state, rules, $"{state.AccountRef}/v{state.Version}", contact.Channel, at, contact.Outcome), recordRefused: true);
+        var reservation = await debtor.ReserveAsync(PersonRequest(state, rules, $"{state.AccountRef}/v{state.Version}", channel, at, outcome), recordRefused: true);
         return reservation.Decision;
     }
 
     public Task<CommandResult> ChangeContactInfoAsync(ContactInfo info, string actor) =>
-        ExecuteAsync((account, _, _) => AccountLifecycle.ChangeContactInfo(account, info.Phone, info.Email, info.Address, info.Source), actor);
+        ExecuteAsActorAsync(actor, (account, _, _) => AccountLifecycle.ChangeContactInfo(account, info.Phone, info.Email, info.Address, info.Source));
 
     public async Task<ContactCommandResult> RecordContactResultAsync(long contactId, ContactResultReport result, string actor)
     {
@@ -132,21 +136,41 @@ public sealed partial class AccountGrain : IAccountContactsGrain
     }
 
     /// <summary>
-    /// Sends every contact of the outbox and appends each result; a transient failure leaves it for the
-    /// next round, and a failure to send or record at all is left to the wake (nothing is lost: what is
-    /// in the outbox is re-sent with the same idempotency key).
+    /// Sends the outbox's contacts and appends each result; a transient failure leaves it for the next round,
+    /// and a failure to send or record at all is left to the wake (nothing is lost: what is in the outbox
+    /// is re-sent with the same idempotency key).
     /// </summary>
+    /// <remarks>
+    /// The sends of one turn share one <see cref="ContactOptions.DispatchTimeout"/> (itself shorter than
+    /// Orleans' response timeout), however many contacts are due: a slow receiver never holds the account,
+    /// or a caller waiting behind it, for longer. What the budget did not reach is sent in a turn of its own
+    /// right after; a send cut short is not a failed round, only one not known to have happened.
+    /// </remarks>
     private async Task DispatchOutboxAsync()
     {
+        var budget = ContactSettings.DispatchTimeout;
+        using var turn = new CancellationTokenSource(budget);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             foreach (var pending in state?.Contacts.Outbox ?? [])
             {
-                if (await SendAsync(state!, pending) is { } sent)
+                // A send that could not finish in what is left would only be cut short.
+                if (Stopwatch.GetElapsedTime(started) > budget * 0.9)
+                {
+                    ResumeOutboxSoon();
+                    return;
+                }
+
+                if (await SendAsync(state!, pending, turn.Token) is { } sent)
                 {
                     await AppendResultAsync(sent.Decision.Events, sent.Actor);
                 }
             }
+        }
+        catch (OperationCanceledException) when (turn.IsCancellationRequested)
+        {
+            ResumeOutboxSoon();
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -155,9 +179,9 @@ public sealed partial class AccountGrain : IAccountContactsGrain
     }
 
     /// <summary>Sends one outbox contact: its result to record, or null when a transient failure leaves it for the next round.</summary>
-    private async Task<(Decision Decision, string Actor)?> SendAsync(AccountState account, PendingDispatch pending)
+    private async Task<(Decision Decision, string Actor)?> SendAsync(AccountState account, PendingDispatch pending, CancellationToken turn)
     {
-        var result = await ContactGateway.SendAsync(MessageFor(account, pending, await AssignedRulesAsync(account)), CancellationToken.None);
+        var result = await ContactGateway.SendAsync(MessageFor(account, pending, await AssignedRulesAsync(account)), turn);
         Decision decision;
         if (result.Sent)
         {
@@ -183,19 +207,22 @@ public sealed partial class AccountGrain : IAccountContactsGrain
         return (decision, result.Sent ? $"gateway:{result.Gateway}" : System);
     }
 
-    /// <summary>After an activation (a silo lost mid-send, or the account collected idle), sends what the outbox still holds.</summary>
-    private void ResumeOutboxAfterActivation()
+    /// <summary>
+    /// Sends what the outbox still holds in a turn of its own, at once: after an activation (a silo lost
+    /// mid-send, or the account collected idle), or when a turn's dispatch budget ran out.
+    /// </summary>
+    private void ResumeOutboxSoon()
     {
-        if (state is null || state.Contacts.Outbox.IsEmpty)
+        if (state is null || state.Contacts.Outbox.IsEmpty || resumeOutbox is not null)
         {
             return;
         }
 
-        IGrainTimer? timer = null;
-        timer = this.RegisterGrainTimer(
+        resumeOutbox = this.RegisterGrainTimer(
             async _ =>
             {
-                timer?.Dispose();
+                resumeOutbox?.Dispose();
+                resumeOutbox = null;
                 await DispatchOutboxAsync();
             },
             new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));

@@ -75,9 +75,17 @@ public sealed partial class AccountGrain
         return append;
     }
 
-    /// <summary>Tells the debtor what changed for the person on this account: the link, the zone, person holds, wrong numbers.</summary>
+    /// <summary>
+    /// Tells the debtor what changed for the person on this account: the link, the zone, person holds, wrong
+    /// numbers; an account whose customerId changed first leaves the person it belonged to.
+    /// </summary>
     private async Task SyncDebtorAsync(AccountState? before, AccountState after)
     {
+        if (before?.Record.CustomerId is { } previous && previous != after.Record.CustomerId)
+        {
+            await DebtorOf(before)!.UnlinkAccountAsync(after.AccountRef);
+        }
+
         if (DebtorOf(after) is not { } debtor)
         {
             return;

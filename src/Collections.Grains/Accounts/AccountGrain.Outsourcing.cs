@@ -39,27 +39,31 @@ public sealed partial class AccountGrain : IAccountPlacementGrain
         ContactDecision? verdict = null;
         (decimal, DateOnly)? promise = contact.PromiseAmount is { } amount && contact.PromiseDueDate is { } due ? (amount, due) : null;
         DateTimeOffset at = default;
-        var result = await ExecuteAsync(
-            (account, rules, now) =>
-            {
-                at = contact.At ?? now;
-                return contact.ActivityId is { } activityId
-                    ? AccountLifecycle.RecordAgencyActivity(account, agencyId, activityId, contact.Channel, contact.Outcome, at, promise, now, rules, out verdict)
-                    : AccountLifecycle.RecordAgencyContact(account, agencyId, contact.Channel, contact.Outcome, at, promise, now, rules, out verdict);
-            },
-            actor);
-
-        DateTimeOffset? nextAllowed = null;
-        if (verdict is { Allowed: false } && state is not null)
+        Decision Record(AccountState account, Domain.Strategies.Strategy rules, DateTimeOffset now, ContactDecision? person)
         {
-            nextAllowed = ContactPolicy.NextAllowed(AccountLifecycle.ContactContextOf(state, await AssignedRulesAsync(state)), contact.Channel, at);
+            at = contact.At ?? now;
+            return contact.ActivityId is { } activityId
+                ? AccountLifecycle.RecordAgencyActivity(account, agencyId, activityId, contact.Channel, contact.Outcome, at, promise, now, rules, out verdict, person)
+                : AccountLifecycle.RecordAgencyContact(account, agencyId, contact.Channel, contact.Outcome, at, promise, now, rules, out verdict, person);
         }
 
-        return AgencyResult(result, agencyId) with
+        var person = await ReservePersonContactAsync(contact.Channel, contact.Outcome, contact.At, (account, rules, now) => Record(account, rules, now, null));
+        var result = await ExecuteAsync((account, rules, now) => Record(account, rules, now, person), actor);
+
+        var answer = AgencyResult(result, agencyId) with { Recorded = result.Recorded > 0 };
+        if (verdict is not { Allowed: false } broken || state is null || answer.RejectionKind is not null)
         {
-            Rule = verdict is { Allowed: false } ? verdict.Rule : null,
-            NextAllowedAt = nextAllowed,
-            Recorded = result.Recorded > 0,
+            return answer;
+        }
+
+        // A complaint's stop lasts until the complaint is resolved: no time can be named.
+        var next = broken.Rule == ComplaintRules.ContactRule ? null : AccountLifecycle.ContactPermission(state, contact.Channel, clock.Now, await AssignedRulesAsync(state)).NextAllowedAt;
+        LogViolation(logger, Key, broken.Rule);
+        return answer with
+        {
+            Error = $"the contact broke a rule ({broken.Rule}): {broken.Detail}; it is recorded as a violation",
+            Rule = broken.Rule,
+            NextAllowedAt = next,
         };
     }
 
@@ -265,6 +269,7 @@ public sealed partial class AccountGrain : IAccountPlacementGrain
         var contactStop = account.Holds.Any(h => h.Type == HoldType.CeaseCommunication) ? "ceaseCommunication"
             : account.Holds.Any(h => (HoldRules.Stops(h.Type) & CollectionActivities.Contact) != 0) ? "hold"
             : account.Dispute is not null ? "dispute"
+            : AccountLifecycle.ComplaintStop(account, placement.AgencyId) is not null ? ComplaintRules.ContactRule
             : null;
         return new AgencyAccountView
         {

@@ -74,6 +74,9 @@ public sealed partial class AccountGrain(
     /// <summary>Failed sends per outbox contact in this activation.</summary>
     private Dictionary<long, int>? dispatchRounds;
 
+    /// <summary>The one-shot timer that sends the rest of the outbox in a turn of its own, while one is pending.</summary>
+    private IGrainTimer? resumeOutbox;
+
     /// <summary>The last placement's release reached its agency in this activation.</summary>
     private bool lastReleaseAcknowledged;
 
@@ -99,7 +102,7 @@ public sealed partial class AccountGrain(
 
         // An account new to storage has nothing unpublished; any other checks its feed's watermark once.
         feedPublished = state is null ? 0 : null;
-        ResumeOutboxAfterActivation();
+        ResumeOutboxSoon();
     }
 
     public async Task<UpsertOutcome> UpsertAsync(AccountRecord record, string actor)

@@ -58,7 +58,7 @@ public sealed class ContactOptions : IValidatableObject
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// How long one send may take in all, retries included. The account waits for its sends within its
+    /// How long the sends of one turn may take in all, retries included. The account waits for its sends within its
     /// turn, so this must be shorter than Orleans' response timeout (30 s by default): a send cut short
     /// stays in the outbox, whereas a caller that timed out would not know what happened.
     /// </summary>

@@ -33,6 +33,9 @@ public sealed class DebtorGrain(
         await SaveAsync(DebtorRules.MarkWrong(ledger, facts.WrongNumbers));
     }
 
+    public async Task UnlinkAccountAsync(string accountRef) =>
+        await SaveAsync(DebtorRules.Unlink(state.State, accountRef));
+
     public async Task<DebtorView?> GetViewAsync()
     {
         var ledger = state.State;
@@ -45,7 +48,7 @@ public sealed class DebtorGrain(
         var views = await Task.WhenAll(ledger.Accounts.Select(a => GrainFactory.GetGrain<IAccountGrain>(AccountKey.For(lenderId, a)).GetViewAsync()));
         return new DebtorView(
             customerId,
-            [.. views.OfType<AccountView>().Select(v => new DebtorAccountView(v.AccountRef, v.Status, v.Stage, v.Balance))],
+            [.. views.OfType<AccountView>().Where(v => v.CustomerId == customerId).Select(v => new DebtorAccountView(v.AccountRef, v.Status, v.Stage, v.Balance))],
             ledger.Holds,
             DebtorRules.ContactsToday(ledger, clock.Now),
             ledger.WrongNumbers);

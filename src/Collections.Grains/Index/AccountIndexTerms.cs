@@ -1,5 +1,6 @@
 using System.Globalization;
 using Collections.Contracts;
+using Collections.Domain.Accounts;
 
 namespace Collections.Grains.Index;
 
@@ -11,7 +12,8 @@ namespace Collections.Grains.Index;
 public static class AccountIndexTerms
 {
     /// <summary>Every term field, in the order the stores file them.</summary>
-    public static readonly string[] Fields = ["status", "stage", "bucket", "segment", "riskTier", "agencyId", "customerId", "approval"];
+    public static readonly string[] Fields = ["status", "stage", "bucket", "segment", "riskTier", "agencyId", "customerId", "approval",
+        "complaint", "complaintOpen", "complaintOverdue", "complaintResolved"];
 
     /// <summary>
     /// The most candidates one page may look at: a page costs at most this many reads, however rare the
@@ -20,6 +22,9 @@ public static class AccountIndexTerms
     public const int WalkBudget = 2_000;
 
     public const string Pending = "Pending";
+
+    /// <summary>The value of a complaint term: the account has a complaint (of that status).</summary>
+    public const string Any = "1";
 
     /// <summary>The value of each <see cref="Fields"/> entry for <paramref name="summary"/>, null when it has none.</summary>
     public static string?[] Of(AccountSummary summary) =>
@@ -32,13 +37,15 @@ public static class AccountIndexTerms
         summary.AgencyId,
         summary.CustomerId,
         summary.Pending is null ? null : Pending,
+        summary.Complaints is { Count: > 0 } ? Any : null,
+        .. Enum.GetValues<ComplaintStatus>().Select(status => summary.Complaints?.Any(c => c.Status == status) == true ? Any : null),
     ];
 
     /// <summary>The (field, value) terms a query asks for; none means every account of the lender.</summary>
     public static IReadOnlyList<(string Field, string Value)> Of(AccountQuery query)
     {
-        var values = new string?[]
-        {
+        string?[] values =
+        [
             query.Status?.ToString(),
             query.Stage?.ToString(),
             query.Bucket,
@@ -47,7 +54,9 @@ public static class AccountIndexTerms
             query.AgencyId,
             query.CustomerId,
             query.PendingApproval ? Pending : null,
-        };
+            query.HasComplaints ? Any : null,
+            .. Enum.GetValues<ComplaintStatus>().Select(status => query.Complaints == status ? Any : null),
+        ];
         return [.. Fields.Zip(values).Where(t => t.Second is not null).Select(t => (t.First, t.Second!))];
     }
 

@@ -25,12 +25,16 @@ public static class AccountSummaries
             RiskTiers.Assess(dpd, account.Balance.Total, account.Record.Score),
             account.Segment,
             account.Outsourcing.Current?.AgencyId,
-            PendingOf(account));
+            PendingOf(account),
+            account.Complaints.IsEmpty
+                ? null
+                : [.. account.Complaints.Select(c => new ComplaintDigest(c.Id, c.Category, c.Status, c.RespondBy, c.AgencyId, c.ReceivedAt))]);
     }
 
     /// <summary>Whether two summaries differ in anything but the version (a change worth a write).</summary>
     public static bool SameContent(AccountSummary? a, AccountSummary b) =>
-        a is not null && a with { Version = b.Version } == b;
+        a is not null && a with { Version = b.Version, Complaints = b.Complaints } == b
+        && (a.Complaints ?? []).SequenceEqual(b.Complaints ?? []);
 
     private static PendingApproval? PendingOf(AccountState account) =>
         account.Plan is { Status: ApprovalStatus.PendingApproval } plan

@@ -70,6 +70,8 @@ public static class AccountsApi
         account.MapProtectionApi();
         account.MapLegalApi();
         account.MapContactsApi();
+        account.MapDocumentsApi();
+        account.MapComplaintsApi();
         return accounts;
     }
 

@@ -8,6 +8,11 @@ public sealed record CreateApiKeyRequest(string? Role, string? LenderId, string?
 
 public sealed record CreatedApiKey(string Id, string Key, string Role, string? LenderId, string? AgencyId, string? TeamId = null);
 
+/// <summary>A key the lender issued, without the key itself; <see cref="RevokedAt"/> is null while it works.</summary>
+public sealed record LenderApiKeyView(string Id, string Role, string LenderId, string? TeamId, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt);
+
+public sealed record LenderApiKeysResponse(IReadOnlyList<LenderApiKeyView> Items);
+
 /// <summary>API keys: issue (shown once) and revoke; lenders issue their own collectors', gateways' and auditors' keys.</summary>
 public static class AdminApi
 {
@@ -20,15 +25,23 @@ public static class AdminApi
         group.MapPost("/api-keys", CreateAsync).WithName("CreateApiKey").ProducesProblems(StatusCodes.Status400BadRequest).WithSummary("Issue an API key; the key is shown only in this response");
         group.MapDelete("/api-keys/{id}", RevokeAsync).WithName("RevokeApiKey").ProducesProblems(StatusCodes.Status404NotFound).WithSummary("Revoke an API key; it stops working at once");
 
-        app.MapGroup("/api/v1/lenders/{lenderId}")
+        var lender = app.MapGroup("/api/v1/lenders/{lenderId}")
             .RequireAuthorization(Policies.LenderOrAdmin)
             .AddEndpointFilter<LenderScopeFilter>()
-            .WithTags("Admin")
-            .MapPost("/api-keys", CreateLenderKeyAsync)
+            .WithTags("Admin");
+        lender.MapPost("/api-keys", CreateLenderKeyAsync)
             .WithName("CreateLenderApiKey")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
             .WithSummary("The lender issues a key of its own: collector (with teamId), gateway or auditor; shown only in this response")
             .WithDescription("lenderId comes from the path (leave it out of the body or make it equal). A collector works accounts (reads, contacts, promises, plans, settlements), a gateway records contacts and their results, an auditor reads everything of the lender; none of them approves, closes, configures or issues keys.");
+        lender.MapGet("/api-keys", ListLenderKeysAsync)
+            .WithName("ListLenderApiKeys")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
+            .WithSummary("The keys the lender issued (never the keys themselves), oldest first, revoked ones with revokedAt");
+        lender.MapDelete("/api-keys/{id}", RevokeLenderKeyAsync)
+            .WithName("RevokeLenderApiKey")
+            .ProducesProblems(StatusCodes.Status404NotFound)
+            .WithSummary("Revoke a key the lender issued; it stops working at once (401). 404 for any other key");
         return group;
     }
 
@@ -47,10 +60,29 @@ public static class AdminApi
             return Problems.Invalid("lenderId", $"'{request.LenderId}' differs from the URL's '{lenderId}'; leave it out or make them equal");
         }
 
-        return await IssueAsync(request with { LenderId = lenderId }, LenderIssued, grains);
+        return await IssueAsync(request with { LenderId = lenderId }, LenderIssued, grains, grains.GetGrain<ILenderApiKeysGrain>(lenderId));
     }
 
-    private static async Task<Results<Created<CreatedApiKey>, ProblemHttpResult>> IssueAsync(CreateApiKeyRequest request, ApiRole[] issuable, IGrainFactory grains)
+    private static async Task<Results<Ok<LenderApiKeysResponse>, ProblemHttpResult>> ListLenderKeysAsync(string lenderId, IGrainFactory grains)
+    {
+        if (Ids.Invalid("lenderId", lenderId) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var keys = await grains.GetGrain<ILenderApiKeysGrain>(lenderId).ListAsync();
+        return TypedResults.Ok(new LenderApiKeysResponse(
+            [.. keys.Select(k => new LenderApiKeyView(k.Id, Name(k.Principal.Role), lenderId, k.Principal.TeamId, k.CreatedAt, k.RevokedAt))]));
+    }
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> RevokeLenderKeyAsync(string lenderId, string id, IGrainFactory grains)
+    {
+        var revoked = Ids.Valid(lenderId) && ApiKeys.IsId(id) && await grains.GetGrain<ILenderApiKeysGrain>(lenderId).RevokeAsync(id);
+        return revoked ? TypedResults.NoContent() : Problems.NotFound($"Lender '{lenderId}' has no active API key with id '{id}'.");
+    }
+
+    /// <summary>Issues a key; one issued by a lender is listed with it first, so that every key that works is one it can revoke.</summary>
+    private static async Task<Results<Created<CreatedApiKey>, ProblemHttpResult>> IssueAsync(CreateApiKeyRequest request, ApiRole[] issuable, IGrainFactory grains, ILenderApiKeysGrain? issuer = null)
     {
         var errors = new Dictionary<string, string[]>();
         if (!Enum.TryParse<ApiRole>(request.Role, ignoreCase: true, out var role) || int.TryParse(request.Role, out _) || !issuable.Contains(role))
@@ -73,6 +105,11 @@ public static class AdminApi
         var hash = ApiKeys.Hash(key);
         var id = ApiKeys.IdOf(hash);
         var principal = new ApiPrincipal(role, request.LenderId, request.AgencyId, request.TeamId);
+        if (issuer is not null)
+        {
+            await issuer.AddAsync(id, principal);
+        }
+
         await grains.GetGrain<IApiKeyGrain>(id).CreateAsync(hash, principal);
         return TypedResults.Created($"/api/v1/admin/api-keys/{id}",
             new CreatedApiKey(id, key, Name(role), request.LenderId, request.AgencyId, request.TeamId));
@@ -80,7 +117,7 @@ public static class AdminApi
 
     private static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(string id, IGrainFactory grains)
     {
-        var revoked = id.Length == 24 && id.All(char.IsAsciiHexDigitLower) && await grains.GetGrain<IApiKeyGrain>(id).RevokeAsync();
+        var revoked = ApiKeys.IsId(id) && await grains.GetGrain<IApiKeyGrain>(id).RevokeAsync();
         return revoked ? TypedResults.NoContent() : Problems.NotFound($"No active API key has id '{id}'.");
     }
 

@@ -102,7 +102,7 @@ public static class AgenciesApi
             .WithName("RecordAgencyActivity")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Record a contact the agency made (compliance-checked), with a promise to pay if one was taken")
-            .WithDescription("409 with the rule the contact would break (rule, nextAllowedAt) when the contact policy does not allow it; nothing is recorded then.");
+            .WithDescription("A contact that broke a rule is still recorded, as a ContactViolation counted in the agency's violations: 409 with the rule, nextAllowedAt and recorded: true (a promise taken on it is not recorded).");
         placed.MapPost("/payments", PaymentAsync)
             .WithName("RecordAgencyPayment")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
@@ -125,6 +125,11 @@ public static class AgenciesApi
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .WithSummary("Record what the debtor told the agency: CeaseCommunication, Bankruptcy, Deceased or Hardship")
             .WithDescription("Each hold stops what docs/holds.md says; Bankruptcy and Deceased recall the placement (account is null in the answer).");
+        placed.MapPost("/contact-info", ContactInfoAsync)
+            .WithName("ChangeAgencyContactInfo")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
+            .WithSummary("Record the new phone number, email or postal address the debtor gave the agency")
+            .WithDescription("source defaults to agency; fields left out stay as they are. Audited as ContactInfoChanged with actor agency:{agencyId}. A new phone number lifts a wrong-number block.");
         placed.MapPost("/promises", PromiseAsync)
             .WithName("MakeAgencyPromise")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
@@ -138,6 +143,7 @@ public static class AgenciesApi
             .WithName("OfferAgencySettlement")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Propose a settlement: always 202, pending the lender's approval (POST …/accounts/{accountRef}/settlements/approve)");
+        placed.MapAgencyDocumentsApi();
 
         agency.MapGet("/statement", StatementAsync)
             .WithName("GetAgencyStatement")
@@ -245,10 +251,10 @@ public static class AgenciesApi
         }
 
         var contact = new AgencyContact(channel, outcome, request.At, request.Promise?.Amount, request.Promise?.DueDate);
-        var result = await target.Account.RecordAgencyContactAsync(target.AgencyId, contact, target.Actor);
+        var result = await target.Account.RecordAgencyContactAsync(target.AgencyId, contact, target.AgencyActor);
         if (result.Rule is { } rule)
         {
-            return ContactsApi.ContactNotAllowed(result.Error, rule, result.NextAllowedAt);
+            return ContactsApi.ContactNotAllowed(result.Error, rule, result.NextAllowedAt, result.Recorded);
         }
 
         return target.Refusal(result) is { } refused ? refused : TypedResults.Created(target.Location, result.View);
@@ -326,6 +332,13 @@ public static class AgenciesApi
         Parse.Name<HoldType>(request.Type, out var type) && AgencyHolds.Contains(type)
             ? await ActAsync(target, target.Commands.PlaceHoldAsync(type, request.Note, target.AgencyActor), r => TypedResults.Created(target.Location, r))
             : Problems.Invalid("type", $"must be one of {string.Join(", ", AgencyHolds)}: the holds an agency records for the debtor");
+
+    private static async Task<Results<Ok<AgencyActionResponse>, ProblemHttpResult>> ContactInfoAsync([AsParameters] PlacementTarget target, ContactInfoRequest request) =>
+        await ActAsync(
+            target,
+            target.Grains.GetGrain<IAccountContactsGrain>(AccountKey.For(target.LenderId, target.AccountRef))
+                .ChangeContactInfoAsync(new ContactInfo(request.Phone, request.Email, request.Address, request.Source ?? "agency"), target.AgencyActor),
+            r => TypedResults.Ok(r));
 
     private static async Task<Results<Created<AgencyActionResponse>, ProblemHttpResult>> PromiseAsync([AsParameters] PlacementTarget target, PromiseRequest request) =>
         Parse.Missing(

@@ -30,7 +30,7 @@ public static class AgencyImportApi
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status415UnsupportedMediaType)
             .Accepts<string>("application/x-ndjson", "text/csv")
             .WithSummary("Import the agency's activities (NDJSON or CSV of lenderId, accountRef, activityId, channel, outcome, at, promiseAmount, promiseDueDate), idempotent by activityId")
-            .WithDescription("Each line is checked like POST …/activities: a contact that breaks a rule is a rejected line naming the rule.");
+            .WithDescription("Each line is checked like POST …/activities: a contact that broke a rule is recorded as a violation and is a rejected line naming the rule.");
         agency.MapPost("/payments/import", PaymentsAsync)
             .WithName("ImportAgencyPayments")
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status415UnsupportedMediaType)
@@ -51,7 +51,7 @@ public static class AgencyImportApi
             var result = await placed.RecordAgencyContactAsync(agencyId, contact, AccountLifecycle.AgencyActor(agencyId));
             return result switch
             {
-                { Rule: { } rule } => LineOutcome.Rejected($"the contact is not allowed ({rule}): {result.Error}"),
+                { Rule: not null } => LineOutcome.Rejected(result.Error ?? "the contact broke a rule; it is recorded as a violation"),
                 { RejectionKind: RejectionKind.NotFound } => NotPlaced(agencyId, line),
                 { RejectionKind: not null } => LineOutcome.Rejected(result.Error ?? "the activity was refused"),
                 { Recorded: false } => LineOutcome.Counted("duplicate"),

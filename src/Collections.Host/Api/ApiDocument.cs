@@ -39,6 +39,8 @@ public static class ApiDocument
         ["Teams"] = "A lender's collector teams and their work queues: the next account that may be called now, leased to one collector.",
         ["Events"] = "Events out: lender and agency webhooks (signed, at least once, in order per account), the lender's pull feed and recent deliveries.",
         ["Debtors"] = "One person's accounts at a lender (same customerId) and what belongs to the person: holds, today's contacts, wrong numbers.",
+        ["Documents"] = "Documents on an account (contract, statements, letters, call recordings, court filings): uploaded as streams, immutable, proven by SHA-256.",
+        ["Complaints"] = "Complaints about collection: intake, the response deadline the account watches, resolution, and the lender's lists by status.",
     };
 
     public static IServiceCollection AddApiDocument(this IServiceCollection services) =>

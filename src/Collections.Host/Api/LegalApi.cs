@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Reflection;
 using System.Text.Json;
 using Collections.Contracts;
@@ -6,7 +7,6 @@ using Collections.Grains.Time;
 using Collections.Host.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
-using Microsoft.Extensions.Options;
 
 namespace Collections.Host.Api;
 
@@ -17,8 +17,8 @@ public sealed record EvidenceEntry(long Seq, DateTimeOffset At, string Type, Evi
 
 /// <summary>
 /// The legal evidence bundle (the shape <c>GET …/evidence</c> streams): the account as of
-/// <see cref="AsOfSeq"/>, and every event of its audit trail up to it in time order, each under its
-/// heading, with the number of entries per heading.
+/// <see cref="AsOfSeq"/>, its documents with their SHA-256, and every event of its audit trail up to it
+/// in time order, each under its heading, with the number of entries per heading.
 /// </summary>
 public sealed record EvidenceBundle(
     string LenderId,
@@ -26,6 +26,7 @@ public sealed record EvidenceBundle(
     DateTimeOffset GeneratedAt,
     long AsOfSeq,
     AccountView Account,
+    IReadOnlyList<DocumentResponse> Documents,
     IReadOnlyList<EvidenceEntry> Entries,
     IReadOnlyDictionary<EvidenceCategory, int> Counts);
 
@@ -48,9 +49,9 @@ public static class LegalApi
         legal.MapGet("/evidence", EvidenceAsync)
             .WithName("GetEvidenceBundle")
             .RequireAuthorization(Policies.AccountReader)
-            .ProducesProblems(StatusCodes.Status404NotFound)
-            .WithSummary("The legal evidence bundle: the account and its whole audit trail in time order")
-            .WithDescription("Every payment, notice, contact attempt (sent or suppressed, with the rule), dispute, promise, plan, settlement, hold, placement and litigation step, in sequence order, each under its category. Streamed page by page from the event store, so accounts with thousands of events are complete.");
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound)
+            .WithSummary("The legal evidence bundle: the account, its documents and its whole audit trail in time order; format=zip adds every document and a manifest")
+            .WithDescription("format=zip: a zip of bundle.json, documents/{documentId}-{name} and manifest.sha256 (the SHA-256 of every other file, as sha256sum -c reads it); the export is audited as EvidenceExported. Every payment, notice, contact attempt (sent or suppressed, with the rule), dispute, promise, plan, settlement, hold, placement and litigation step, in sequence order, each under its category. Streamed page by page from the event store, so accounts with thousands of events are complete.");
         return account;
     }
 
@@ -61,24 +62,44 @@ public static class LegalApi
                 view => TypedResults.Created(target.Location, view))
             : Problems.Invalid("step", $"must be one of {Parse.Names<LitigationStep>()}");
 
-    private static async Task<Results<EvidenceBundleResult, ProblemHttpResult>> EvidenceAsync([AsParameters] AccountTarget target, BusinessClock clock) =>
-        await target.Account.GetViewAsync() is { } view
-            ? new EvidenceBundleResult(target.Account, view, clock.Now)
-            : target.Unknown();
-
-    /// <summary>
-    /// Streams the bundle: the account, then the audit trail read a page at a time and flushed after each
-    /// page, so neither the silo nor this process ever holds a whole long history.
-    /// </summary>
-    private sealed class EvidenceBundleResult(IAccountGrain account, AccountView view, DateTimeOffset generatedAt) : IResult, IEndpointMetadataProvider
+    private static async Task<Results<EvidenceBundleResult, EvidenceZipResult, ProblemHttpResult>> EvidenceAsync(
+        [AsParameters] AccountTarget target, BusinessClock clock, string? format = null)
     {
-        /// <summary>Declares the streamed body's shape, so OpenAPI describes it as the bundle it is.</summary>
-        public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
-            builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(EvidenceBundle), ["application/json"]));
+        if (format is not (null or "json" or "zip"))
+        {
+            return Problems.Invalid("format", "must be json (the default) or zip (the bundle, every document and a manifest of SHA-256 hashes)");
+        }
+
+        var records = target.Grains.GetGrain<IAccountRecordsGrain>(AccountKey.For(target.LenderId, target.AccountRef));
+        if (await target.Account.GetViewAsync() is not { } view || await records.GetDocumentsAsync(null) is not { } documents)
+        {
+            return target.Unknown();
+        }
+
+        if (format != "zip")
+        {
+            return new EvidenceBundleResult(target.Account, view, documents, clock.Now);
+        }
+
+        // The export is evidence too: recorded before a byte is sent, as of the bundle it sends.
+        var recorded = await records.RecordEvidenceExportAsync(view.EventCount, documents.Length, "zip", target.Actor);
+        return recorded.RejectionKind is { } kind
+            ? Problems.Rejected(kind, recorded.Error ?? kind.ToString())
+            : new EvidenceZipResult(target.Account, view, documents, clock.Now);
+    }
+
+    /// <summary>Streams the bundle as JSON (see <see cref="EvidenceBundleWriter"/>).</summary>
+    private sealed class EvidenceBundleResult(IAccountGrain account, AccountView view, ImmutableArray<DocumentView> documents, DateTimeOffset generatedAt)
+        : IResult, IEndpointMetadataProvider
+    {
+        /// <summary>Declares the streamed body's shapes, so OpenAPI describes the bundle and its zip.</summary>
+        public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
+        {
+            builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(EvidenceBundle), ["application/json", "application/zip"]));
+        }
 
         public async Task ExecuteAsync(HttpContext httpContext)
         {
-            var json = httpContext.RequestServices.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
             var aborted = httpContext.RequestAborted;
             httpContext.Response.StatusCode = StatusCodes.Status200OK;
             httpContext.Response.ContentType = "application/json; charset=utf-8";
@@ -86,55 +107,11 @@ public static class LegalApi
             // Written into the response pipe, which the writer only fills; sending happens on FlushAsync.
             var body = httpContext.Response.BodyWriter;
             using var writer = new Utf8JsonWriter(body);
-            writer.WriteStartObject();
-            writer.WriteString("lenderId", view.LenderId);
-            writer.WriteString("accountRef", view.AccountRef);
-            writer.WriteString("generatedAt", generatedAt);
-            writer.WriteNumber("asOfSeq", view.EventCount);
-            writer.WritePropertyName("account");
-            JsonSerializer.Serialize(writer, view, json);
-
-            var counts = new SortedDictionary<EvidenceCategory, int>();
-            var written = 0;
-            writer.WriteStartArray("entries");
-            await foreach (var stored in account.ReadAllAsync(view.EventCount, aborted))
+            await EvidenceBundleWriter.WriteAsync(writer, async () =>
             {
-                using var e = JsonDocument.Parse(stored);
-                var root = e.RootElement;
-                var type = root.GetProperty("type").GetString() ?? "";
-                var category = Evidence.CategoryOf(type);
-                counts[category] = counts.GetValueOrDefault(category) + 1;
-
-                writer.WriteStartObject();
-                writer.WriteNumber("seq", root.GetProperty("seq").GetInt64());
-                writer.WritePropertyName("at");
-                root.GetProperty("at").WriteTo(writer);
-                writer.WriteString("type", type);
-                writer.WriteString("category", category.ToString());
-                writer.WritePropertyName("actor");
-                root.GetProperty("actor").WriteTo(writer);
-                writer.WritePropertyName("data");
-                root.GetProperty("data").WriteTo(writer);
-                writer.WriteEndObject();
-
-                if (++written % AccountHistory.PageSize == 0)
-                {
-                    writer.Flush();
-                    await body.FlushAsync(aborted);
-                }
-            }
-
-            writer.WriteEndArray();
-            writer.WriteStartObject("counts");
-            foreach (var (category, count) in counts)
-            {
-                writer.WriteNumber(category.ToString(), count);
-            }
-
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-            writer.Flush();
-            await body.FlushAsync(aborted);
+                writer.Flush();
+                await body.FlushAsync(aborted);
+            }, account, view, documents, generatedAt, EvidenceBundleWriter.JsonOptions(httpContext), aborted);
         }
     }
 }

@@ -66,6 +66,11 @@ public static partial class RequestBodies
             return $"{route} takes no body.";
         }
 
+        if (accepts.ContentTypes.All(t => t.StartsWith("multipart/", StringComparison.Ordinal)))
+        {
+            return $"{route} takes {string.Join(" or ", accepts.ContentTypes)}: a file part and the form's fields (see /openapi/v1.json).";
+        }
+
         if (!accepts.ContentTypes.Any(IsJson))
         {
             return $"{route} takes {string.Join(" or ", accepts.ContentTypes)} (imports: one JSON object per line, or CSV with a header row).";

@@ -119,7 +119,7 @@ public static class SearchApi
         TypedResults.Ok(new IndexRebuildResponse(await grains.GetGrain<IAccountIndexGrain>(0).RebuildAsync()));
 
     /// <summary>The page asked for, or null with <paramref name="errors"/> filled when the request is not valid.</summary>
-    private static async Task<AccountSummaryPage?> PageAsync(
+    internal static async Task<AccountSummaryPage?> PageAsync(
         string lenderId, AccountQuery query, string? cursor, string? limit, Dictionary<string, string[]> errors, IGrainFactory grains)
     {
         if (!Ids.Valid(lenderId))
@@ -191,7 +191,7 @@ public static class SearchApi
     }
 
     /// <summary>The opaque cursor of a page that ends at <paramref name="accountRef"/>.</summary>
-    private static string? Cursor(string? accountRef) =>
+    internal static string? Cursor(string? accountRef) =>
         accountRef is null ? null : Convert.ToBase64String(Encoding.UTF8.GetBytes(accountRef)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     private static string? After(string cursor)

@@ -177,6 +177,9 @@ public static class Policies
     /// <summary>A team's work queue: its collectors, and the lender's own and admin keys.</summary>
     public const string CollectorOrLender = "collector";
 
+    /// <summary>Complaints taken from the debtor: the lender and its collectors (who hear them first).</summary>
+    public const string ComplaintIntake = "complaint-intake";
+
     public static IServiceCollection AddApiKeyAuth(this IServiceCollection services)
     {
         services.AddOptionsWithValidateOnStart<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations();
@@ -194,7 +197,8 @@ public static class Policies
             .AddPolicy(Contactor, Roles(ApiRole.Admin, ApiRole.Lender, ApiRole.Collector, ApiRole.Gateway))
             .AddPolicy(ContactResults, Roles(ApiRole.Admin, ApiRole.Lender, ApiRole.Gateway))
             .AddPolicy(ContactCheck, Roles(ApiRole.Admin, ApiRole.Lender, ApiRole.Auditor, ApiRole.Collector, ApiRole.Gateway))
-            .AddPolicy(CollectorOrLender, Roles(ApiRole.Admin, ApiRole.Lender, ApiRole.Collector));
+            .AddPolicy(CollectorOrLender, Roles(ApiRole.Admin, ApiRole.Lender, ApiRole.Collector))
+            .AddPolicy(ComplaintIntake, Roles(ApiRole.Admin, ApiRole.Lender, ApiRole.Collector));
         return services;
     }
 

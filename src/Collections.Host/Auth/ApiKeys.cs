@@ -20,6 +20,9 @@ public static class ApiKeys
     /// <summary>The public id of a key: the first 12 bytes of its hash, hex. Reveals nothing usable about the key.</summary>
     public static string IdOf(byte[] hash) => Convert.ToHexStringLower(hash.AsSpan(0, 12));
 
+    /// <summary>True when <paramref name="id"/> has the shape of a key id (<see cref="IdOf"/>).</summary>
+    public static bool IsId(string id) => id.Length == 24 && id.All(char.IsAsciiHexDigitLower);
+
     private static string Base64Url(byte[] bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Serialization;
 using Collections.Grains;
 using Collections.Grains.Accounts;
+using Collections.Grains.Documents;
 using Collections.Grains.Storage;
 using Collections.Grains.Time;
 using Collections.Host.Configuration;
@@ -38,6 +39,7 @@ public static class OrleansHosting
         services.AddOptionsWithValidateOnStart<CollectionsClusterOptions>().BindConfiguration(CollectionsClusterOptions.Section).ValidateDataAnnotations();
 
         services.AddOptionsWithValidateOnStart<CollectionsDashboardOptions>().BindConfiguration(CollectionsDashboardOptions.Section).ValidateDataAnnotations();
+        services.AddCollectionsDocuments();
 
         // The role, storage and cluster decide which services exist, so they are read before the container is built.
         var role = builder.Configuration.GetSection(CollectionsHostOptions.Section).Get<CollectionsHostOptions>()?.Role ?? HostRole.Silo;

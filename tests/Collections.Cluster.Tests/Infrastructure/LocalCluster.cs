@@ -49,8 +49,12 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public string LogDirectory => directory;
 
-    /// <summary>Starts Redis (or Azurite) and <paramref name="silos"/> silos at once and waits until every silo is ready.</summary>
-    public static async Task<LocalCluster> StartAsync(int silos, double clockSpeed, ITestOutputHelper output, ClusterStore store = ClusterStore.Redis)
+    /// <summary>Starts Redis and <paramref name="silos"/> silos at once (each with the <paramref name="extra"/> settings) and waits until every silo is ready.</summary>
+    public static Task<LocalCluster> StartAsync(int silos, double clockSpeed, ITestOutputHelper output, params string[] extra) =>
+        StartAsync(silos, clockSpeed, output, ClusterStore.Redis, extra);
+
+    /// <summary>Starts Redis (or Azurite) and <paramref name="silos"/> silos at once (each with the <paramref name="extra"/> settings) and waits until every silo is ready.</summary>
+    public static async Task<LocalCluster> StartAsync(int silos, double clockSpeed, ITestOutputHelper output, ClusterStore store, params string[] extra)
     {
         var cluster = store == ClusterStore.Redis
             ? new LocalCluster(await RedisServer.StartAsync(), null, TestFiles.TempDirectory("cluster"), clockSpeed, output)
@@ -61,7 +65,7 @@ public sealed class LocalCluster : IAsyncDisposable
             // All at once: whichever reaches storage first sets the shared business clock, the others join it.
             for (var i = 1; i <= silos; i++)
             {
-                cluster.Silos.Add(cluster.StartSilo($"silo-{i}"));
+                cluster.Silos.Add(cluster.StartSilo($"silo-{i}", extra));
             }
 
             await Task.WhenAll(cluster.Silos.Select(s => s.WaitReadyAsync(TimeSpan.FromSeconds(90))));

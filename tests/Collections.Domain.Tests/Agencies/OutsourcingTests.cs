@@ -135,14 +135,15 @@ public sealed class OutsourcingTests
     }
 
     [Fact]
-    public void An_agency_contact_outside_the_local_window_is_refused_with_its_rule_and_one_inside_is_counted()
+    public void An_agency_contact_outside_the_local_window_or_over_the_cap_is_recorded_as_the_agencys_violation_and_counted()
     {
         var (account, placedAt) = PlacedWith();
         var zone = account.State.Zone;
         var tomorrow = BusinessCalendar.StartOfDay(BusinessCalendar.LocalDate(placedAt, zone).AddDays(1), zone);
 
         var night = AccountLifecycle.RecordAgencyContact(account.State, "AG1", ContactChannel.Call, ContactOutcome.NoAnswer, tomorrow.AddHours(23), null, tomorrow.AddHours(23), Rules, out var refused);
-        Assert.Equal(RejectionKind.Conflict, night.Rejection?.Kind);
+        Assert.Null(night.Rejection);
+        Assert.Equal(ContactRules.TimeWindow, Assert.IsType<ContactViolation>(Assert.Single(night.Events)).Rule);
         Assert.Equal(ContactRules.TimeWindow, refused!.Rule);
 
         for (var i = 0; i < 3; i++)
@@ -151,15 +152,33 @@ public sealed class OutsourcingTests
             account.Execute((s, rules) => AccountLifecycle.RecordAgencyContact(s, "AG1", ContactChannel.Call, ContactOutcome.Conversation, at, null, at, rules, out _), at);
         }
 
+        // The fourth call happened: it is the agency's violation, and the cap still counts it.
         var fourth = tomorrow.AddHours(15);
-        var capped = AccountLifecycle.RecordAgencyContact(account.State, "AG1", ContactChannel.Call, ContactOutcome.Conversation, fourth, null, fourth, Rules, out var cap);
-        Assert.NotNull(capped.Rejection);
-        Assert.Equal(ContactRules.EffectiveCallsPerDay, cap!.Rule);
+        account.Execute((s, rules) => AccountLifecycle.RecordAgencyContact(s, "AG1", ContactChannel.Call, ContactOutcome.PromiseToPay, fourth, (100m, BusinessCalendar.LocalDate(fourth, zone).AddDays(3)), fourth, rules, out _), fourth, AccountLifecycle.AgencyActor("AG1"));
+        var violation = Assert.Single(account.Recorded<ContactViolation>());
+        Assert.Equal(ContactRules.EffectiveCallsPerDay, violation.Rule);
+        Assert.Empty(account.Recorded<PromiseMade>());
 
         var stats = account.State.Outsourcing.Current!.Stats;
-        Assert.Equal(3, stats.ContactAttempts);
-        Assert.Equal(3, stats.ContactsReached);
-        Assert.Equal(3, account.State.Outsourcing.RecentContacts.Length);
+        Assert.Equal((4, 4, 1, 0), (stats.ContactAttempts, stats.ContactsReached, stats.Violations, stats.PromisesMade));
+        Assert.Equal(1, account.State.Violations[AccountLifecycle.AgencyActor("AG1")]);
+        var fifth = tomorrow.AddHours(16);
+        Assert.False(AccountLifecycle.ContactPermission(account.State, ContactChannel.Call, fifth, Rules).Decision.Allowed);
+    }
+
+    [Fact]
+    public void An_activity_that_broke_a_rule_is_recorded_once_by_its_id()
+    {
+        var (account, placedAt) = PlacedWith();
+        var zone = account.State.Zone;
+        var night = BusinessCalendar.StartOfDay(BusinessCalendar.LocalDate(placedAt, zone).AddDays(1), zone).AddHours(23);
+
+        account.Execute((s, rules) => AccountLifecycle.RecordAgencyActivity(s, "AG1", "ACT-9", ContactChannel.Call, ContactOutcome.NoAnswer, night, null, night, rules, out _), night, AccountLifecycle.AgencyActor("AG1"));
+        var again = AccountLifecycle.RecordAgencyActivity(account.State, "AG1", "ACT-9", ContactChannel.Call, ContactOutcome.NoAnswer, night, null, night, Rules, out _);
+
+        Assert.Equal("ACT-9", Assert.Single(account.Recorded<ContactViolation>()).ActivityId);
+        Assert.True(again.Events.IsEmpty);
+        Assert.Equal(1, account.State.Outsourcing.Current!.Stats.Violations);
     }
 
     [Fact]

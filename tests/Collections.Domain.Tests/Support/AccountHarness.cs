@@ -59,15 +59,16 @@ public sealed class AccountHarness(StrategyInForce? strategy = null)
 
     /// <summary>
     /// Runs a command as the grain does (<see cref="AccountLifecycle.Execute"/>: what is due first, then
-    /// the command, then what it released) and records the events; a rejection records nothing.
+    /// the command, then what it released) and records the events; a rejection records nothing. The command's
+    /// events are recorded as <paramref name="actor"/> (the lender when not given).
     /// </summary>
-    public Execution Execute(Func<AccountState, Domain.Strategies.Strategy, Decision> command, DateTimeOffset now)
+    public Execution Execute(Func<AccountState, Domain.Strategies.Strategy, Decision> command, DateTimeOffset now, string actor = Actor)
     {
         var execution = AccountLifecycle.Execute(State, now, Strategy.Rules, Strategy, command);
         Append(
             [
                 .. execution.Due.Select(e => (e, AccountLifecycle.SystemActor)),
-                .. execution.Commanded.Select(e => (e, Actor)),
+                .. execution.Commanded.Select(e => (e, actor)),
                 .. execution.Released.Select(e => (e, AccountLifecycle.SystemActor)),
             ],
             now);

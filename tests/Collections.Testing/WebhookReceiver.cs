@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Collections.Host.Tests;
+namespace Collections.Testing;
 
 /// <summary>One POST the receiver got: the raw body, its signature headers and what it answered.</summary>
 public sealed record ReceivedEvent(string Id, string Type, string AccountRef, JsonElement Event, byte[] Body, string? Timestamp, string? Signature, int Answered);
@@ -53,10 +53,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until <paramref name="done"/> holds for what was received (a change wakes it, not a clock).</summary>
-    public async Task WaitUntilAsync(Func<IReadOnlyList<ReceivedEvent>, bool> done, string because)
+    /// <summary>Waits until <paramref name="done"/> holds for what was received (a change wakes it, not a clock); 60 s unless <paramref name="within"/> says otherwise.</summary>
+    public async Task WaitUntilAsync(Func<IReadOnlyList<ReceivedEvent>, bool> done, string because, TimeSpan? within = null)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(within ?? TimeSpan.FromSeconds(60));
         while (true)
         {
             Task next;
