@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# A real Collections.Orleans cluster on one machine: Redis (started if not already running) and N silo
-# processes on loopback, each with its own silo, gateway and HTTP port, optionally an API-only process.
+# A real Collections.Orleans cluster on one machine: Redis or Azurite (started if not already running) and
+# N silo processes on loopback, each with its own silo, gateway and HTTP port, optionally an API-only process.
 #
-#   deploy/cluster.sh start [N]     build, start Redis if needed and N silos (default 3); waits until ready
+#   deploy/cluster.sh start [N] [--store redis|azure]
+#                                   build, start Redis (default) or Azurite if needed and N silos (default 3); waits until ready
 #   deploy/cluster.sh status        processes, ports and /health/ready of each
 #   deploy/cluster.sh kill I        kill -9 silo I (to watch the cluster recover)
-#   deploy/cluster.sh stop          SIGTERM every process started here; Redis too if this script started it
+#   deploy/cluster.sh stop          SIGTERM every process started here; Redis or Azurite too if this script started it
 #
 # Silo I (1-based) listens on HTTP 5000+I, silo port 11110+I, gateway port 30000+I. With API=1 an
 # API-only process (Collections:Role=Api, an Orleans client) serves HTTP on 5080.
 # Environment: REDIS_PORT (6379), CLOCK_SPEED (1; 8640 = a business day per 10 s), ADMIN_KEY (an admin
 # API key; without it the cluster runs in Development and accepts dev-admin), DATA (./.cluster: Redis data,
-# logs and pid files), NO_BUILD=1 to use the last build, CONFIGURATION (Release).
+# logs and pid files), NO_BUILD=1 to use the last build, CONFIGURATION (Release). With --store azure: Azurite on
+# its default ports (blob 10000, queue 10001, table 10002; installed with npm if missing), data in $DATA/azurite,
+# and the silos on UseDevelopmentStorage=true, or on AZURE_STORAGE (a connection string) if set.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -22,6 +25,8 @@ CONFIGURATION="${CONFIGURATION:-Release}"
 HOST_DLL="$ROOT/src/Collections.Host/bin/$CONFIGURATION/net10.0/Collections.Host.dll"
 RUN="$DATA/run"
 LOGS="$DATA/logs"
+STORE="$(cat "$RUN/store" 2>/dev/null || echo redis)"
+AZURE_STORAGE="${AZURE_STORAGE:-UseDevelopmentStorage=true}"
 
 redis_up() { redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; }
 
@@ -40,9 +45,42 @@ start_redis() {
   echo "Started Redis on 127.0.0.1:$REDIS_PORT (append-only, fsync always) with data in $DATA/redis"
 }
 
+azurite_up() { (exec 3<>/dev/tcp/127.0.0.1/10002) 2>/dev/null; }
+
+start_azurite() {
+  if azurite_up; then
+    echo "Azurite (or another Azure Table endpoint) already answers on 127.0.0.1:10002; using it."
+    return
+  fi
+  if ! command -v azurite >/dev/null; then
+    command -v npm >/dev/null || { echo "azurite is not installed and npm is missing (install Node.js, then npm install -g azurite@3.37)." >&2; exit 1; }
+    echo "Installing Azurite (npm install -g azurite@3.37)..."
+    npm install -g azurite@3.37 >"$LOGS/azurite-install.log" 2>&1 || { echo "npm install -g azurite failed; see $LOGS/azurite-install.log" >&2; exit 1; }
+  fi
+  mkdir -p "$DATA/azurite"
+  # On disk (not in memory), so that a silo restart finds the cluster's state; loopback only.
+  nohup azurite --location "$DATA/azurite" --skipApiVersionCheck --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
+    >"$LOGS/azurite.log" 2>&1 &
+  echo $! >"$RUN/azurite.pid"
+  for _ in $(seq 1 100); do azurite_up && break; sleep 0.1; done
+  azurite_up || { echo "Azurite did not start; see $LOGS/azurite.log" >&2; exit 1; }
+  echo "Started Azurite on 127.0.0.1:10000-10002 with data in $DATA/azurite"
+}
+
+storage_args() {
+  if [[ "$STORE" == azure ]]; then
+    echo "--Collections:Storage:Provider=AzureStorage"
+    echo "--Collections:Storage:AzureStorage=$AZURE_STORAGE"
+  else
+    echo "--Collections:Storage:Provider=Redis"
+    echo "--Collections:Storage:Redis=127.0.0.1:$REDIS_PORT"
+  fi
+}
+
 start_process() { # name http-port extra-args...
   local name="$1" http="$2"; shift 2
-  local env_name="Production" auth=()
+  local env_name="Production" auth=() storage=()
+  mapfile -t storage < <(storage_args)
   if [[ -n "${ADMIN_KEY:-}" ]]; then auth=("--Collections:Auth:AdminKeys:0=$ADMIN_KEY"); else env_name="Development"; fi
   # The content root is the build output, where appsettings.json is. exec: the pid file holds dotnet's own pid.
   (
@@ -50,8 +88,7 @@ start_process() { # name http-port extra-args...
     export ASPNETCORE_ENVIRONMENT="$env_name"
     exec nohup dotnet "$HOST_DLL" \
       --urls "http://127.0.0.1:$http" \
-      --Collections:Storage:Provider=Redis \
-      --Collections:Storage:Redis="127.0.0.1:$REDIS_PORT" \
+      "${storage[@]}" \
       --Collections:Clock:Speed="$CLOCK_SPEED" \
       "${auth[@]}" "$@" >"$LOGS/$name.log" 2>&1
   ) &
@@ -74,9 +111,19 @@ wait_ready() { # name http-port
 }
 
 cmd_start() {
-  local n="${1:-3}"
+  local n=3
+  STORE=redis
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --store) STORE="${2:-}"; shift 2 ;;
+      --store=*) STORE="${1#--store=}"; shift ;;
+      *) n="$1"; shift ;;
+    esac
+  done
+  [[ "$STORE" == redis || "$STORE" == azure ]] || { echo "--store must be redis or azure (not '$STORE')." >&2; exit 2; }
   mkdir -p "$RUN" "$LOGS"
   echo "$REDIS_PORT" >"$RUN/redis.port"
+  echo "$STORE" >"$RUN/store"
   if [[ "${NO_BUILD:-0}" != 1 ]]; then
     local build
     if ! build="$(dotnet build "$ROOT/src/Collections.Host" -c "$CONFIGURATION" -v quiet -nologo 2>&1)"; then
@@ -85,7 +132,7 @@ cmd_start() {
       exit 1
     fi
   fi
-  start_redis
+  if [[ "$STORE" == azure ]]; then start_azurite; else start_redis; fi
   for i in $(seq 1 "$n"); do
     start_process "silo-$i" $((5000 + i)) \
       --Collections:Cluster:SiloPort=$((11110 + i)) --Collections:Cluster:GatewayPort=$((30000 + i))
@@ -100,7 +147,11 @@ cmd_start() {
 }
 
 cmd_status() {
-  redis_up && echo "redis  127.0.0.1:$REDIS_PORT up" || echo "redis  127.0.0.1:$REDIS_PORT down"
+  if [[ "$STORE" == azure ]]; then
+    azurite_up && echo "azurite  127.0.0.1:10002 up" || echo "azurite  127.0.0.1:10002 down"
+  else
+    redis_up && echo "redis  127.0.0.1:$REDIS_PORT up" || echo "redis  127.0.0.1:$REDIS_PORT down"
+  fi
   shopt -s nullglob
   for pidfile in "$RUN"/silo-*.pid "$RUN"/api*.pid; do
     local name pid http
@@ -140,6 +191,11 @@ cmd_stop() {
     rm -f "$RUN/redis.pid"
     echo "Stopped the Redis this script started (data kept in $DATA/redis)."
   fi
+  if [[ -f "$RUN/azurite.pid" ]]; then
+    kill -TERM "$(cat "$RUN/azurite.pid")" 2>/dev/null || true
+    rm -f "$RUN/azurite.pid"
+    echo "Stopped the Azurite this script started (data kept in $DATA/azurite)."
+  fi
 }
 
 case "${1:-}" in
@@ -147,5 +203,5 @@ case "${1:-}" in
   status) cmd_status ;;
   kill) shift; cmd_kill "$@" ;;
   stop) cmd_stop ;;
-  *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

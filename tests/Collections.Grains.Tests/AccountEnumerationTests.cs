@@ -3,7 +3,7 @@ using Collections.Testing;
 
 namespace Collections.Grains.Tests;
 
-/// <summary>The event stores list every stored account (what the index rebuild walks), in memory and on a real Redis.</summary>
+/// <summary>The event stores list every stored account (what the index rebuild walks), in memory, on a real Redis and on Azurite.</summary>
 public abstract class AccountEnumerationContract
 {
     protected abstract IAccountEventStore Store { get; }
@@ -37,4 +37,9 @@ public sealed class InMemoryAccountEnumerationTests : AccountEnumerationContract
 public sealed class RedisAccountEnumerationTests(RedisFixture redis) : AccountEnumerationContract, IClassFixture<RedisFixture>
 {
     protected override IAccountEventStore Store { get; } = new RedisAccountEventStore(redis.Connection, "test");
+}
+
+public sealed class AzureAccountEnumerationTests(AzuriteFixture azurite) : AccountEnumerationContract, IClassFixture<AzuriteFixture>
+{
+    protected override IAccountEventStore Store { get; } = new AzureAccountEventStore(azurite.Server.Tables(), "test");
 }

@@ -5,7 +5,7 @@ using Collections.Testing;
 
 namespace Collections.Grains.Tests;
 
-/// <summary>What every account index must do, in memory and on a real Redis: each filter alone and combined, in pages.</summary>
+/// <summary>What every account index must do, in memory, on a real Redis and on Azurite: each filter alone and combined, in pages.</summary>
 public abstract class AccountIndexContract
 {
     private static readonly Stage[] Stages = [Stage.Notice, Stage.Early, Stage.Mid, Stage.Legal];
@@ -156,4 +156,9 @@ public sealed class InMemoryAccountIndexTests : AccountIndexContract
 public sealed class RedisAccountIndexTests(RedisFixture redis) : AccountIndexContract, IClassFixture<RedisFixture>
 {
     protected override IAccountIndex Index { get; } = new RedisAccountIndex(redis.Connection, "test");
+}
+
+public sealed class AzureAccountIndexTests(AzuriteFixture azurite) : AccountIndexContract, IClassFixture<AzuriteFixture>
+{
+    protected override IAccountIndex Index { get; } = new AzureAccountIndex(azurite.Server.Tables(), "test");
 }

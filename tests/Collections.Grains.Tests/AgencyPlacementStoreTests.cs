@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace Collections.Grains.Tests;
 
 /// <summary>
-/// What every placement store must do, run against the in-memory one and against a real Redis: exact
+/// What every placement store must do, run against the in-memory one, a real Redis and Azurite: exact
 /// capacity under concurrent reservations, idempotent steps, counters, and a work list that pages in
 /// time independent of its length.
 /// </summary>
@@ -224,4 +224,12 @@ public sealed class RedisAgencyPlacementStoreTests(RedisFixture redis, ITestOutp
     protected override IAgencyPlacementStore Store { get; } = new RedisAgencyPlacementStore(redis.Connection, "test");
 
     protected override int LongList => 100_000;
+}
+
+/// <summary>The same contract on Azure Table storage (an Azurite of the tests' own); a shorter long list, as every step is an HTTP request.</summary>
+public sealed class AzureAgencyPlacementStoreTests(AzuriteFixture azurite, ITestOutputHelper output) : AgencyPlacementStoreContract(output), IClassFixture<AzuriteFixture>
+{
+    protected override IAgencyPlacementStore Store { get; } = new AzureAgencyPlacementStore(azurite.Server.Tables(), "test");
+
+    protected override int LongList => 2_000;
 }

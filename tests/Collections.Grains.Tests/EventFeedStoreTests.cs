@@ -4,7 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Collections.Grains.Tests;
 
-/// <summary>What every event feed store must do, in memory and on a real Redis.</summary>
+/// <summary>What every event feed store must do, in memory, on a real Redis and on Azurite.</summary>
 public abstract class EventFeedStoreContract
 {
     protected abstract IEventFeedStore Store { get; }
@@ -55,7 +55,7 @@ public abstract class EventFeedStoreContract
     protected static FeedItem Item(string accountKey, long seq) =>
         new(seq, $$"""{"id":"{{accountKey}}:{{seq}}","type":"StageEntered","lenderId":"L1","accountRef":"{{accountKey[3..]}}","at":"2026-03-01T00:00:00+00:00","data":null}""");
 
-    private static string IdOf(string json) => System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("id").GetString()!;
+    protected static string IdOf(string json) => System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("id").GetString()!;
 }
 
 public sealed class InMemoryEventFeedStoreTests : EventFeedStoreContract
@@ -81,6 +81,27 @@ public sealed class InMemoryEventFeedStoreTests : EventFeedStoreContract
 public sealed class RedisEventFeedStoreTests(RedisFixture redis) : EventFeedStoreContract, IClassFixture<RedisFixture>
 {
     protected override IEventFeedStore Store { get; } = new RedisEventFeedStore(redis.Connection, "test", TimeSpan.FromDays(7));
+}
+
+public sealed class AzureEventFeedStoreTests(AzuriteFixture azurite) : EventFeedStoreContract, IClassFixture<AzuriteFixture>
+{
+    protected override IEventFeedStore Store { get; } = new AzureEventFeedStore(azurite.Server.Tables(), "test", TimeSpan.FromDays(7), TimeProvider.System);
+
+    [Fact]
+    public async Task Concurrent_publishes_of_many_accounts_to_one_feed_number_every_event_once()
+    {
+        var feed = $"lender/L-{Guid.NewGuid():N}";
+        await Task.WhenAll(Enumerable.Range(0, 150).Select(a =>
+            Task.Run(() => Store.PublishAsync(feed, $"L1/A-{a}", 2, [Item($"L1/A-{a}", 1), Item($"L1/A-{a}", 2)]))));
+
+        var entries = await Store.ReadAsync(feed, null, 1000);
+        var ids = entries.Select(e => IdOf(e.Json)).ToList();
+        Assert.Equal(300, ids.Distinct().Count());
+        Assert.Equal(300, entries.Select(e => e.Cursor).Distinct().Count());
+        Assert.All(Enumerable.Range(0, 150), a => Assert.True(ids.IndexOf($"L1/A-{a}:1") < ids.IndexOf($"L1/A-{a}:2")));
+        Assert.Equal(entries[^1].Cursor, await Store.EndAsync(feed));
+        Assert.Equal(2, await Store.PublishedThroughAsync(feed, "L1/A-149"));
+    }
 }
 
 /// <summary>A feed store that refuses an account's publishes while it is broken for it, as Redis would while unreachable.</summary>

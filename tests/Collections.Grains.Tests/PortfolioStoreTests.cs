@@ -5,7 +5,7 @@ using Collections.Testing;
 
 namespace Collections.Grains.Tests;
 
-/// <summary>What every portfolio store must do, in memory and on a real Redis.</summary>
+/// <summary>What every portfolio store must do, in memory, on a real Redis and on Azure Table storage (Azurite).</summary>
 public abstract class PortfolioStoreContract
 {
     protected abstract IPortfolioStore Store { get; }
@@ -30,6 +30,34 @@ public abstract class PortfolioStoreContract
         Assert.Equal(1, counters["stage|Mid"]);
     }
 
+    [Fact]
+    public async Task A_report_from_a_stale_expectation_changes_nothing_and_returns_what_is_stored()
+    {
+        var lender = $"L-{Guid.NewGuid():N}";
+        var early = Contribution(Stage.Early, "M1");
+        var mid = Contribution(Stage.Mid, "M2");
+        Assert.True((await Store.ReportAsync(lender, "A-1", null, early, "2026-03")).Applied);
+
+        var stale = await Store.ReportAsync(lender, "A-1", null, mid, "2026-03");
+
+        Assert.False(stale.Applied);
+        Assert.Equal(early, stale.Stored);
+        Assert.Equal(early, await Store.GetContributionAsync(lender, "A-1"));
+        Assert.Equal(1, (await Store.ReadCountersAsync(lender))["stage|Early"]);
+    }
+
+    [Fact]
+    public async Task Replaying_a_report_is_applied_once()
+    {
+        var lender = $"L-{Guid.NewGuid():N}";
+        var early = Contribution(Stage.Early, "M1");
+
+        Assert.True((await Store.ReportAsync(lender, "A-1", null, early, "2026-03")).Applied);
+        Assert.True((await Store.ReportAsync(lender, "A-1", null, early, "2026-03")).Applied);
+
+        Assert.Equal(1, (await Store.ReadCountersAsync(lender))["stage|Early"]);
+    }
+
     private static PortfolioContribution Contribution(Stage stage, string bucket) =>
         new(AccountStatus.Active, stage, bucket, "CNY", 100m, 0m, StrategyVariant.Champion, bucket == "M1" ? 0 : 1);
 }
@@ -42,4 +70,9 @@ public sealed class InMemoryPortfolioStoreTests : PortfolioStoreContract
 public sealed class RedisPortfolioStoreTests(RedisFixture redis) : PortfolioStoreContract, IClassFixture<RedisFixture>
 {
     protected override IPortfolioStore Store { get; } = new RedisPortfolioStore(redis.Connection, "test");
+}
+
+public sealed class AzurePortfolioStoreTests(AzuriteFixture azurite) : PortfolioStoreContract, IClassFixture<AzuriteFixture>
+{
+    protected override IPortfolioStore Store { get; } = new AzurePortfolioStore(azurite.Server.Tables(), "test");
 }

@@ -6,7 +6,7 @@ using Collections.Testing;
 
 namespace Collections.Grains.Tests;
 
-/// <summary>What every work queue store must do, in memory and on a real Redis.</summary>
+/// <summary>What every work queue store must do, in memory, on a real Redis and on Azure Table storage (Azurite).</summary>
 public abstract class WorkQueueStoreContract
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
@@ -113,4 +113,9 @@ public sealed class InMemoryWorkQueueStoreTests : WorkQueueStoreContract
 public sealed class RedisWorkQueueStoreTests(RedisFixture redis) : WorkQueueStoreContract, IClassFixture<RedisFixture>
 {
     protected override IWorkQueueStore Store { get; } = new RedisWorkQueueStore(redis.Connection, "test");
+}
+
+public sealed class AzureWorkQueueStoreTests(AzuriteFixture azurite) : WorkQueueStoreContract, IClassFixture<AzuriteFixture>
+{
+    protected override IWorkQueueStore Store { get; } = new AzureWorkQueueStore(azurite.Server.Tables(), "test");
 }

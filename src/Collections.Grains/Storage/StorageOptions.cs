@@ -7,6 +7,7 @@ public enum StorageProvider
 {
     Memory,
     Redis,
+    AzureStorage,
 }
 
 /// <summary><c>Collections:Storage</c>: where grain state, the audit log and reminders live, and how hard a silo may press on it.</summary>
@@ -14,11 +15,14 @@ public sealed class StorageOptions : IValidatableObject
 {
     public const string Section = "Collections:Storage";
 
-    [EnumDataType(typeof(StorageProvider), ErrorMessage = "Collections:Storage:Provider must be Memory or Redis.")]
+    [EnumDataType(typeof(StorageProvider), ErrorMessage = "Collections:Storage:Provider must be Memory, Redis or AzureStorage.")]
     public StorageProvider Provider { get; set; } = StorageProvider.Memory;
 
     /// <summary>A StackExchange.Redis connection string, required when <see cref="Provider"/> is Redis.</summary>
     public string? Redis { get; set; }
+
+    /// <summary>An Azure Storage connection string (<c>UseDevelopmentStorage=true</c> for Azurite), required when <see cref="Provider"/> is AzureStorage.</summary>
+    public string? AzureStorage { get; set; }
 
     /// <summary>
     /// How many storage calls the account grains of one silo have in flight (<see cref="StorageGate"/>):
@@ -35,9 +39,16 @@ public sealed class StorageOptions : IValidatableObject
                 "Collections:Storage:Redis must be a Redis connection string (e.g. localhost:6379) when Collections:Storage:Provider is Redis.",
                 [nameof(Redis)]);
         }
+
+        if (Provider == StorageProvider.AzureStorage && string.IsNullOrWhiteSpace(AzureStorage))
+        {
+            yield return new ValidationResult(
+                "Collections:Storage:AzureStorage must be an Azure Storage connection string (UseDevelopmentStorage=true for Azurite) " +
+                "when Collections:Storage:Provider is AzureStorage.",
+                [nameof(AzureStorage)]);
+        }
     }
 }
-
 
 public static class StorageServiceCollectionExtensions
 {

@@ -6,10 +6,34 @@ using StackExchange.Redis;
 
 namespace Collections.Host.Hosting;
 
+/// <summary>Where a cluster keeps its clock record: written once by the first process, read by the others.</summary>
+public interface IClockRecordStore
+{
+    /// <summary>Where the record is, for messages.</summary>
+    string Location { get; }
+
+    /// <summary>Stores <paramref name="json"/> unless a record exists; true when this call stored it.</summary>
+    Task<bool> TryCreateAsync(string json);
+
+    Task<string?> ReadAsync();
+}
+
+/// <summary>The clock record of a Redis cluster: one key, set with SET NX.</summary>
+public sealed class RedisClockRecord(ClusterRedis redis, IOptions<CollectionsClusterOptions> cluster) : IClockRecordStore
+{
+    public string Location => $"Redis key '{ClusterClock.KeyFor(cluster.Value.ServiceId)}'";
+
+    public async Task<bool> TryCreateAsync(string json) =>
+        await (await redis.ConnectAsync()).GetDatabase().StringSetAsync(ClusterClock.KeyFor(cluster.Value.ServiceId), json, when: When.NotExists);
+
+    public async Task<string?> ReadAsync() =>
+        await (await redis.ConnectAsync()).GetDatabase().StringGetAsync(ClusterClock.KeyFor(cluster.Value.ServiceId));
+}
+
 /// <summary>
-/// The business clock of a Redis cluster. Every process must compute the same business time, so the
+/// The business clock of a cluster on shared storage. Every process must compute the same business time, so the
 /// clock's anchor (the real instant at which business time was <c>Start</c>), start and speed are
-/// stored once in Redis by the first process (SET NX) and read by every other one; a cluster restarted
+/// stored once (Redis or Azure Table storage) by the first process and read by every other one; a cluster restarted
 /// later continues the same business time. Given <c>Collections:Clock:Anchor</c>, the configuration is
 /// used as it is and nothing is stored.
 /// </summary>
@@ -17,18 +41,16 @@ public sealed partial class ClusterClock
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private readonly ClusterRedis redis;
+    private readonly IClockRecordStore store;
     private readonly ClockOptions options;
-    private readonly string key;
     private readonly ILogger<ClusterClock> logger;
     private readonly Lazy<Task<BusinessClock>> clock;
 
-    public ClusterClock(ClusterRedis redis, IOptions<ClockOptions> options, IOptions<CollectionsClusterOptions> cluster, ILogger<ClusterClock> logger)
+    public ClusterClock(IClockRecordStore store, IOptions<ClockOptions> options, ILogger<ClusterClock> logger)
     {
-        this.redis = redis;
+        this.store = store;
         this.options = options.Value;
         this.logger = logger;
-        key = KeyFor(cluster.Value.ServiceId);
         clock = new(ResolveCoreAsync);
     }
 
@@ -52,29 +74,28 @@ public sealed partial class ClusterClock
             return new BusinessClock(real, options.Start ?? anchor, anchor, options.Speed);
         }
 
-        var database = (await redis.ConnectAsync()).GetDatabase();
         var now = real.GetUtcNow();
         var proposed = new ClockRecord(options.Start ?? now, now, options.Speed);
         ClockRecord? stored = null;
         var first = false;
         for (var attempt = 0; attempt < 3 && stored is null; attempt++)
         {
-            first = await database.StringSetAsync(key, JsonSerializer.Serialize(proposed, Json), when: When.NotExists);
-            stored = first ? proposed : Parse(await database.StringGetAsync(key));
+            first = await store.TryCreateAsync(JsonSerializer.Serialize(proposed, Json));
+            stored = first ? proposed : Parse(await store.ReadAsync());
         }
 
         if (stored is null)
         {
-            throw new StartupFailureException($"The business clock record '{key}' in Redis could not be read or written.");
+            throw new StartupFailureException($"The business clock record ({store.Location}) could not be read or written.");
         }
 
         if (!SameSpeed(stored.Speed, options.Speed) || (options.Start is { } start && start != stored.Start))
         {
             throw new StartupFailureException(
-                $"This cluster's business clock (Redis key '{key}') runs at speed {stored.Speed} from {stored.Start:O} anchored at {stored.Anchor:O}, " +
+                $"This cluster's business clock ({store.Location}) runs at speed {stored.Speed} from {stored.Start:O} anchored at {stored.Anchor:O}, " +
                 $"but this process is configured with Collections:Clock:Speed={options.Speed}" +
                 (options.Start is { } configured ? $" and Start={configured:O}" : "") + ". " +
-                "Every process of a cluster must agree on business time: configure the cluster's values, or delete that key " +
+                "Every process of a cluster must agree on business time: configure the cluster's values, or delete that record " +
                 "while every process is stopped to start business time afresh.");
         }
 
@@ -90,20 +111,20 @@ public sealed partial class ClusterClock
         return new BusinessClock(real, stored.Start, stored.Anchor, stored.Speed);
     }
 
-    private static ClockRecord? Parse(RedisValue value)
+    private static ClockRecord? Parse(string? value)
     {
-        if (value.IsNull)
+        if (value is null)
         {
             return null;
         }
 
         try
         {
-            return JsonSerializer.Deserialize<ClockRecord>((string)value!, Json);
+            return JsonSerializer.Deserialize<ClockRecord>(value, Json);
         }
         catch (JsonException ex)
         {
-            throw new StartupFailureException($"The business clock record in Redis is not valid JSON ({ex.Message}).", ex);
+            throw new StartupFailureException($"The business clock record is not valid JSON ({ex.Message}).", ex);
         }
     }
 

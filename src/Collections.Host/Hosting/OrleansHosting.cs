@@ -27,7 +27,8 @@ public static class OrleansHosting
     /// <list type="bullet">
     /// <item>a silo with the in-memory providers (the embedded default: one silo on localhost);</item>
     /// <item>a silo of a Redis cluster: Redis clustering, grain storage (plain JSON), reminders and event store;</item>
-    /// <item>with <c>Role=Api</c>, an Orleans client of a Redis cluster serving the same HTTP API, no silo.</item>
+    /// <item>a silo of an Azure Storage cluster: the same on Azure Table storage (Azurite locally);</item>
+    /// <item>with <c>Role=Api</c>, an Orleans client of a Redis or Azure Storage cluster serving the same HTTP API, no silo.</item>
     /// </list>
     /// </summary>
     public static WebApplicationBuilder AddCollectionsOrleans(this WebApplicationBuilder builder)
@@ -46,16 +47,17 @@ public static class OrleansHosting
         var cluster = builder.Configuration.GetSection(CollectionsClusterOptions.Section).Get<CollectionsClusterOptions>() ?? new();
         var dashboard = builder.Configuration.GetSection(CollectionsDashboardOptions.Section).Get<CollectionsDashboardOptions>()?.Enabled ?? true;
         var tracing = Telemetry.Tracing(builder.Configuration).Enabled;
-        if (role == HostRole.Api && storage.Provider != StorageProvider.Redis)
+        if (role == HostRole.Api && storage.Provider == StorageProvider.Memory)
         {
             throw new OptionsValidationException(CollectionsHostOptions.Section, typeof(CollectionsHostOptions),
-                ["Collections:Role=Api needs Collections:Storage:Provider=Redis: the API tier finds the silos through Redis clustering."]);
+                ["Collections:Role=Api needs Collections:Storage:Provider=Redis or AzureStorage: the API tier finds the silos through the cluster's membership table."]);
         }
 
         if (storage.Provider == StorageProvider.Redis)
         {
             // Registered before Orleans so that it runs (and fails fast) before the silo or client starts.
             services.AddSingleton<ClusterRedis>();
+            services.AddSingleton<IClockRecordStore, RedisClockRecord>();
             services.AddSingleton<ClusterClock>();
             services.AddHostedService<RedisStartupCheck>();
             services.AddHostedService<ShutdownWatchdog>();
@@ -67,9 +69,23 @@ public static class OrleansHosting
                 new RedisXmlRepository(() => redis.ConnectAsync().GetAwaiter().GetResult().GetDatabase(), $"{cluster.ServiceId}:data-protection-keys"));
         }
 
+        if (storage.Provider == StorageProvider.AzureStorage)
+        {
+            // As for Redis: reach the account and agree on the clock before the silo or client starts.
+            services.AddSingleton<ClusterAzureStorage>();
+            services.AddSingleton<IClockRecordStore, AzureClockRecord>();
+            services.AddSingleton<ClusterClock>();
+            services.AddHostedService<AzureStorageStartupCheck>();
+            services.AddHostedService<ShutdownWatchdog>();
+            services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+            services.AddDataProtection().SetApplicationName(cluster.ServiceId);
+            services.AddOptions<KeyManagementOptions>().Configure<ClusterAzureStorage>((o, azure) => o.XmlRepository =
+                new AzureTableXmlRepository(azure.Tables, cluster.ServiceId));
+        }
+
         if (role == HostRole.Api)
         {
-            builder.UseOrleansClient(client => ConfigureClient(client, cluster, dashboard, tracing));
+            builder.UseOrleansClient(client => ConfigureClient(client, storage.Provider, cluster, dashboard, tracing));
         }
         else
         {
@@ -128,7 +144,7 @@ public static class OrleansHosting
         else
         {
             silo.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (cluster.ServiceId, cluster.ClusterId));
-            silo.Services.AddOptions<EndpointOptions>().Configure<ClusterRedis>((endpoints, redis) =>
+            silo.Services.AddOptions<EndpointOptions>().Configure<IServiceProvider>((endpoints, services) =>
             {
                 endpoints.SiloPort = cluster.SiloPort;
                 endpoints.GatewayPort = cluster.GatewayPort;
@@ -136,39 +152,24 @@ public static class OrleansHosting
                 {
                     endpoints.AdvertisedIPAddress = IPAddress.Parse(advertised);
                 }
-                else if (redis.IsLoopback)
+                else if (services.GetService<ClusterRedis>()?.IsLoopback ?? services.GetRequiredService<ClusterAzureStorage>().IsLoopback)
                 {
                     // A cluster on one machine: silos find each other on loopback, and listen only there.
                     endpoints.AdvertisedIPAddress = IPAddress.Loopback;
                 }
             });
 
-            silo.UseRedisClustering(_ => { });
-            silo.Services.AddOptions<RedisClusteringOptions>().Configure<ClusterRedis>((o, redis) =>
-                (o.ConfigurationOptions, o.CreateMultiplexer) = (redis.Options, _ => Shared(redis)));
-
             // Grain state as plain JSON, without .NET type names; enums by name so that it reads well.
             silo.UseSystemTextJsonGrainStorageSerializer();
             silo.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o => o.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-            silo.AddRedisGrainStorage(GrainStorage.Name, options => options.Configure<ClusterRedis>((o, redis) =>
-                (o.ConfigurationOptions, o.CreateMultiplexer) = (redis.Options, _ => Shared(redis))));
-
-            silo.UseRedisReminderService(_ => { });
-            silo.Services.AddOptions<RedisReminderTableOptions>().Configure<ClusterRedis>((o, redis) =>
-                (o.ConfigurationOptions, o.CreateMultiplexer) = (redis.Options, _ => Shared(redis)));
-
-            // The grains' own Redis stores, on the same connection, under the service id.
-            silo.Services.AddSingleton<IAccountEventStore>(sp => new RedisAccountEventStore(Connected(sp), cluster.ServiceId));
-            silo.Services.AddSingleton<Collections.Grains.Agencies.IAgencyPlacementStore>(sp =>
-                new Collections.Grains.Agencies.RedisAgencyPlacementStore(Connected(sp), cluster.ServiceId));
-            silo.Services.AddSingleton<Collections.Grains.Portfolio.IPortfolioStore>(sp =>
-                new Collections.Grains.Portfolio.RedisPortfolioStore(Connected(sp), cluster.ServiceId));
-            silo.Services.AddSingleton<Collections.Grains.Index.IAccountIndex>(sp =>
-                new Collections.Grains.Index.RedisAccountIndex(Connected(sp), cluster.ServiceId));
-            silo.Services.AddSingleton<Collections.Grains.Queues.IWorkQueueStore>(sp =>
-                new Collections.Grains.Queues.RedisWorkQueueStore(Connected(sp), cluster.ServiceId));
-            silo.Services.AddSingleton<Collections.Grains.Feed.IEventFeedStore>(sp => new Collections.Grains.Feed.RedisEventFeedStore(
-                Connected(sp), cluster.ServiceId, sp.GetRequiredService<IOptions<Collections.Grains.Feed.FeedOptions>>().Value.Retention));
+            if (provider == StorageProvider.Redis)
+            {
+                ConfigureRedis(silo, cluster);
+            }
+            else
+            {
+                ConfigureAzureStorage(silo, cluster);
+            }
 
             if (cluster.Kubernetes)
             {
@@ -216,12 +217,71 @@ public static class OrleansHosting
         AddExceptionSerialization(silo.Services);
     }
 
-    private static void ConfigureClient(IClientBuilder client, CollectionsClusterOptions cluster, bool dashboard, bool tracing)
+    private static void ConfigureRedis(ISiloBuilder silo, CollectionsClusterOptions cluster)
+    {
+        silo.UseRedisClustering(_ => { });
+        silo.Services.AddOptions<RedisClusteringOptions>().Configure<ClusterRedis>((o, redis) =>
+            (o.ConfigurationOptions, o.CreateMultiplexer) = (redis.Options, _ => Shared(redis)));
+
+        silo.AddRedisGrainStorage(GrainStorage.Name, options => options.Configure<ClusterRedis>((o, redis) =>
+            (o.ConfigurationOptions, o.CreateMultiplexer) = (redis.Options, _ => Shared(redis))));
+
+        silo.UseRedisReminderService(_ => { });
+        silo.Services.AddOptions<RedisReminderTableOptions>().Configure<ClusterRedis>((o, redis) =>
+            (o.ConfigurationOptions, o.CreateMultiplexer) = (redis.Options, _ => Shared(redis)));
+
+        // The grains' own Redis stores, on the same connection, under the service id.
+        silo.Services.AddSingleton<IAccountEventStore>(sp => new RedisAccountEventStore(Connected(sp), cluster.ServiceId));
+        silo.Services.AddSingleton<Collections.Grains.Agencies.IAgencyPlacementStore>(sp =>
+            new Collections.Grains.Agencies.RedisAgencyPlacementStore(Connected(sp), cluster.ServiceId));
+        silo.Services.AddSingleton<Collections.Grains.Portfolio.IPortfolioStore>(sp =>
+            new Collections.Grains.Portfolio.RedisPortfolioStore(Connected(sp), cluster.ServiceId));
+        silo.Services.AddSingleton<Collections.Grains.Index.IAccountIndex>(sp =>
+            new Collections.Grains.Index.RedisAccountIndex(Connected(sp), cluster.ServiceId));
+        silo.Services.AddSingleton<Collections.Grains.Queues.IWorkQueueStore>(sp =>
+            new Collections.Grains.Queues.RedisWorkQueueStore(Connected(sp), cluster.ServiceId));
+        silo.Services.AddSingleton<Collections.Grains.Feed.IEventFeedStore>(sp => new Collections.Grains.Feed.RedisEventFeedStore(
+            Connected(sp), cluster.ServiceId, sp.GetRequiredService<IOptions<Collections.Grains.Feed.FeedOptions>>().Value.Retention));
+    }
+
+    /// <summary>
+    /// Orleans' Azure Table providers for membership, grain state (the JSON serializer as a string property,
+    /// readable in any table browser) and reminders, and the grains' own stores, on one storage account.
+    /// </summary>
+    private static void ConfigureAzureStorage(ISiloBuilder silo, CollectionsClusterOptions cluster)
+    {
+        silo.UseAzureStorageClustering(options => options.Configure<ClusterAzureStorage>((o, azure) => o.TableServiceClient = azure.Tables));
+        silo.AddAzureTableGrainStorage(GrainStorage.Name, options => options.Configure<ClusterAzureStorage>((o, azure) =>
+            (o.TableServiceClient, o.UseStringFormat) = (azure.Tables, true)));
+        silo.UseAzureTableReminderService(options => options.Configure<ClusterAzureStorage>((o, azure) => o.TableServiceClient = azure.Tables));
+
+        silo.Services.AddSingleton<IAccountEventStore>(sp => new AzureAccountEventStore(Tables(sp), cluster.ServiceId));
+        silo.Services.AddSingleton<Collections.Grains.Agencies.IAgencyPlacementStore>(sp =>
+            new Collections.Grains.Agencies.AzureAgencyPlacementStore(Tables(sp), cluster.ServiceId));
+        silo.Services.AddSingleton<Collections.Grains.Portfolio.IPortfolioStore>(sp =>
+            new Collections.Grains.Portfolio.AzurePortfolioStore(Tables(sp), cluster.ServiceId));
+        silo.Services.AddSingleton<Collections.Grains.Index.IAccountIndex>(sp =>
+            new Collections.Grains.Index.AzureAccountIndex(Tables(sp), cluster.ServiceId));
+        silo.Services.AddSingleton<Collections.Grains.Queues.IWorkQueueStore>(sp =>
+            new Collections.Grains.Queues.AzureWorkQueueStore(Tables(sp), cluster.ServiceId));
+        silo.Services.AddSingleton<Collections.Grains.Feed.IEventFeedStore>(sp => new Collections.Grains.Feed.AzureEventFeedStore(
+            Tables(sp), cluster.ServiceId, sp.GetRequiredService<IOptions<Collections.Grains.Feed.FeedOptions>>().Value.Retention, TimeProvider.System));
+    }
+
+    private static void ConfigureClient(IClientBuilder client, StorageProvider provider, CollectionsClusterOptions cluster, bool dashboard, bool tracing)
     {
         client.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (cluster.ServiceId, cluster.ClusterId));
-        client.UseRedisClustering(_ => { });
-        client.Services.AddOptions<RedisClusteringOptions>().Configure<ClusterRedis>((o, redis) =>
-            (o.ConfigurationOptions, o.CreateMultiplexer) = (redis.Options, _ => Shared(redis)));
+        if (provider == StorageProvider.AzureStorage)
+        {
+            client.UseAzureStorageClustering(options => options.Configure<ClusterAzureStorage>((o, azure) => o.TableServiceClient = azure.Tables));
+        }
+        else
+        {
+            client.UseRedisClustering(_ => { });
+            client.Services.AddOptions<RedisClusteringOptions>().Configure<ClusterRedis>((o, redis) =>
+                (o.ConfigurationOptions, o.CreateMultiplexer) = (redis.Options, _ => Shared(redis)));
+        }
+
         client.UseConnectionRetryFilter<GatewayRetryFilter>();
         if (dashboard)
         {
@@ -245,6 +305,7 @@ public static class OrleansHosting
         services.Configure<ExceptionSerializationOptions>(options =>
         {
             options.SupportedNamespacePrefixes.Add("StackExchange.Redis");
+            options.SupportedNamespacePrefixes.Add("Azure");
             options.SupportedNamespacePrefixes.Add("Collections");
         });
 
@@ -254,6 +315,8 @@ public static class OrleansHosting
     /// </summary>
     private static IConnectionMultiplexer Connected(IServiceProvider services) =>
         services.GetRequiredService<ClusterRedis>().ConnectAsync().GetAwaiter().GetResult();
+
+    private static Azure.Data.Tables.TableServiceClient Tables(IServiceProvider services) => services.GetRequiredService<ClusterAzureStorage>().Tables;
 
     /// <summary>Orleans' providers use this process's connection and must not dispose it.</summary>
     private static async Task<(IConnectionMultiplexer Multiplexer, bool IsShared)> Shared(ClusterRedis redis) =>

@@ -5,7 +5,7 @@ namespace Collections.Host.Hosting;
 
 /// <summary>
 /// Ready when this silo is an active member of the cluster (a silo that is joining or shutting down is
-/// not), Redis answers (when the cluster runs on Redis), and a grain call round-trips through the cluster
+/// not), Redis or Azure Storage answers (when the cluster runs on it), and a grain call round-trips through the cluster
 /// and reads grain storage. The API tier has no silo: there the grain call is what shows it is connected.
 /// The probe key is outside the id alphabet, so it can never be a real lender.
 /// </summary>
@@ -35,6 +35,19 @@ public sealed class ReadinessHealthCheck(IGrainFactory grains, IServiceProvider 
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 return HealthCheckResult.Unhealthy($"Redis at {redis.Endpoints} does not answer: {ex.GetType().Name}.");
+            }
+        }
+
+        if (services.GetService<ClusterAzureStorage>() is { } azure)
+        {
+            try
+            {
+                await azure.Tables.GetTableClient(ClusterAzureStorage.ClusterTable)
+                    .GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>(ProbeLender, ProbeLender, cancellationToken: cancellationToken).WaitAsync(Timeout, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return HealthCheckResult.Unhealthy($"Azure Storage at {azure.Endpoint} does not answer: {ex.GetType().Name}.");
             }
         }
 

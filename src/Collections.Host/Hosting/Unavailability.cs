@@ -30,6 +30,8 @@ public static class Unavailability
     public static bool IsTransient(Exception? exception, int depth = 0) => exception is not null && depth < 8 && exception switch
     {
         TimeoutException or OrleansException or SocketException or RedisConnectionException => true,
+        // Azure Storage unreachable (status 0), timing out, throttling (the account's or a partition's targets) or failing over.
+        Azure.RequestFailedException { Status: 0 or 408 or 429 or 500 or 502 or 503 or 504 } => true,
         RedisServerException server => IsTransientReply(server.Message) || IsTransient(server.InnerException, depth + 1),
         UnavailableExceptionFallbackException fallback => IsTransientType(fallback.ExceptionType, fallback.Message),
         AggregateException aggregate => aggregate.InnerExceptions.Any(inner => IsTransient(inner, depth + 1)),

@@ -2,14 +2,21 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
-using StackExchange.Redis;
+using Azure.Data.Tables;
 using Xunit.Abstractions;
 
 namespace Collections.Cluster.Tests.Infrastructure;
 
+/// <summary>Where a test cluster keeps its state, as <c>Collections:Storage:Provider</c> says.</summary>
+public enum ClusterStore
+{
+    Redis,
+    AzureStorage,
+}
+
 /// <summary>
-/// A real cluster on loopback, as deploy/cluster.sh runs one: the test's own Redis and silo processes
-/// (and optionally an API-only process), each with its own HTTP, silo and gateway port.
+/// A real cluster on loopback, as deploy/cluster.sh runs one: the test's own Redis (or Azurite) and silo
+/// processes (and optionally an API-only process), each with its own HTTP, silo and gateway port.
 /// </summary>
 public sealed class LocalCluster : IAsyncDisposable
 {
@@ -22,29 +29,40 @@ public sealed class LocalCluster : IAsyncDisposable
     private readonly ITestOutputHelper output;
     private readonly List<HostProcess> processes = [];
 
-    private LocalCluster(RedisServer redis, string directory, double clockSpeed, ITestOutputHelper output)
+    private readonly RedisServer? redis;
+    private readonly AzuriteServer? azurite;
+
+    private LocalCluster(RedisServer? redis, AzuriteServer? azurite, string directory, double clockSpeed, ITestOutputHelper output)
     {
-        Redis = redis;
+        this.redis = redis;
+        this.azurite = azurite;
         this.directory = directory;
         this.clockSpeed = clockSpeed;
         this.output = output;
     }
 
-    public RedisServer Redis { get; }
+    public RedisServer Redis => redis ?? throw new InvalidOperationException("This cluster runs on Azure Storage, not Redis.");
+
+    public AzuriteServer Azurite => azurite ?? throw new InvalidOperationException("This cluster runs on Redis, not Azure Storage.");
 
     public List<HostProcess> Silos { get; } = [];
 
     public string LogDirectory => directory;
 
     /// <summary>Starts Redis and <paramref name="silos"/> silos at once (each with the <paramref name="extra"/> settings) and waits until every silo is ready.</summary>
-    public static async Task<LocalCluster> StartAsync(int silos, double clockSpeed, ITestOutputHelper output, params string[] extra)
+    public static Task<LocalCluster> StartAsync(int silos, double clockSpeed, ITestOutputHelper output, params string[] extra) =>
+        StartAsync(silos, clockSpeed, output, ClusterStore.Redis, extra);
+
+    /// <summary>Starts Redis (or Azurite) and <paramref name="silos"/> silos at once (each with the <paramref name="extra"/> settings) and waits until every silo is ready.</summary>
+    public static async Task<LocalCluster> StartAsync(int silos, double clockSpeed, ITestOutputHelper output, ClusterStore store, params string[] extra)
     {
-        var redis = await RedisServer.StartAsync();
-        var cluster = new LocalCluster(redis, TestFiles.TempDirectory("cluster"), clockSpeed, output);
+        var cluster = store == ClusterStore.Redis
+            ? new LocalCluster(await RedisServer.StartAsync(), null, TestFiles.TempDirectory("cluster"), clockSpeed, output)
+            : new LocalCluster(null, await AzuriteServer.StartAsync(), TestFiles.TempDirectory("cluster"), clockSpeed, output);
         var started = Stopwatch.StartNew();
         try
         {
-            // All at once: whichever reaches Redis first sets the shared business clock, the others join it.
+            // All at once: whichever reaches storage first sets the shared business clock, the others join it.
             for (var i = 1; i <= silos; i++)
             {
                 cluster.Silos.Add(cluster.StartSilo($"silo-{i}", extra));
@@ -58,7 +76,7 @@ public sealed class LocalCluster : IAsyncDisposable
             throw;
         }
 
-        output.WriteLine($"Redis on port {redis.Port}; {silos} silo(s) ready in {started.Elapsed.TotalSeconds:F1} s; logs in {cluster.directory}");
+        output.WriteLine($"{(store == ClusterStore.Redis ? $"Redis on port {cluster.Redis.Port}" : $"Azurite on table port {cluster.Azurite.TablePort}")}; {silos} silo(s) ready in {started.Elapsed.TotalSeconds:F1} s; logs in {cluster.directory}");
         return cluster;
     }
 
@@ -77,9 +95,25 @@ public sealed class LocalCluster : IAsyncDisposable
         (await MembershipAsync()).Where(row => row.Key.StartsWith($"127.0.0.1:{silo.SiloPort}@", StringComparison.Ordinal))
             .Select(row => (int?)row.Value).LastOrDefault();
 
-    /// <summary>The membership table as Orleans' Redis clustering stores it: silo address (ip:port@generation) → status (3 Active, 6 Dead).</summary>
+    /// <summary>The membership table as Orleans' clustering stores it: silo address (ip:port@generation) → status (3 Active, 6 Dead).</summary>
     public async Task<Dictionary<string, int>> MembershipAsync()
     {
+        if (azurite is not null)
+        {
+            // Orleans' Azure Table clustering: a row per silo with its address, port, generation and status by name.
+            var silos = azurite.Tables().GetTableClient("OrleansSiloInstances").QueryAsync<TableEntity>();
+            var members = new Dictionary<string, int>();
+            await foreach (var row in silos)
+            {
+                if (row.GetString("Address") is { } address && row.GetString("Status") is { } status)
+                {
+                    members[$"{address}:{row["Port"]}@{row["Generation"]}"] = (int)Enum.Parse<Orleans.Runtime.SiloStatus>(status);
+                }
+            }
+
+            return members;
+        }
+
         await using var redis = await Redis.ConnectAsync();
         var rows = await redis.GetDatabase().HashGetAllAsync($"{ServiceId}/members/{ClusterId}");
         return rows.Where(r => r.Name != "Version")
@@ -97,7 +131,16 @@ public sealed class LocalCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Task.WhenAll(processes.Select(p => p.DisposeAsync().AsTask()));
-        await Redis.DisposeAsync();
+        if (redis is not null)
+        {
+            await redis.DisposeAsync();
+        }
+
+        if (azurite is not null)
+        {
+            await azurite.DisposeAsync();
+        }
+
         TestFiles.TryDelete(directory);
     }
 
@@ -106,8 +149,9 @@ public sealed class LocalCluster : IAsyncDisposable
         var http = Ports.Free();
         string[] common =
         [
-            "--Collections:Storage:Provider=Redis",
-            $"--Collections:Storage:Redis={Redis.ConnectionString}",
+            .. redis is not null
+                ? new[] { "--Collections:Storage:Provider=Redis", $"--Collections:Storage:Redis={redis.ConnectionString}" }
+                : ["--Collections:Storage:Provider=AzureStorage", $"--Collections:Storage:AzureStorage={Azurite.ConnectionString}"],
             $"--Collections:Cluster:ServiceId={ServiceId}",
             $"--Collections:Cluster:ClusterId={ClusterId}",
             $"--Collections:Clock:Speed={clockSpeed.ToString(CultureInfo.InvariantCulture)}",
