@@ -5,6 +5,7 @@ using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
+using Azure.Storage.Blobs;
 using Collections.Grains.Agencies;
 using Collections.Grains.Portfolio;
 using Collections.Grains.Storage;
@@ -40,11 +41,15 @@ public sealed partial class ClusterAzureStorage
         var options = ClientOptions();
         options.AddPolicy(new RequestCounter(requests), HttpPipelinePosition.PerRetry);
         Tables = new TableServiceClient(connectionString, options);
+        Blobs = new BlobServiceClient(connectionString);
         Endpoint = $"{Tables.Uri.Scheme}://{Tables.Uri.Authority}";
         ready = new(CreateTablesAsync);
     }
 
     public TableServiceClient Tables { get; }
+
+    /// <summary>The account's Blob storage: the documents (<see cref="Collections.Grains.Documents.AzureBlobDocumentStore"/>).</summary>
+    public BlobServiceClient Blobs { get; }
 
     /// <summary>The table endpoint, for messages: scheme, host and port only, never the key.</summary>
     public string Endpoint { get; }

@@ -9,6 +9,7 @@ using Collections.Host.Configuration;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Clustering.Redis;
 using Orleans.Configuration;
@@ -76,6 +77,7 @@ public static class OrleansHosting
             services.AddSingleton<IClockRecordStore, AzureClockRecord>();
             services.AddSingleton<ClusterClock>();
             services.AddHostedService<AzureStorageStartupCheck>();
+            services.Replace(ServiceDescriptor.Singleton<IDocumentStore>(sp => new AzureBlobDocumentStore(sp.GetRequiredService<ClusterAzureStorage>().Blobs, cluster.ServiceId)));
             services.AddHostedService<ShutdownWatchdog>();
             services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
             services.AddDataProtection().SetApplicationName(cluster.ServiceId);
