@@ -14,22 +14,14 @@ namespace Collections.Host.Tests;
 [Collection(HostCollection.Name)]
 public sealed class ConsoleTests(HostFixture host) : IAsyncLifetime
 {
-    private const string SystemChromium = "/usr/bin/chromium";
-
     private IPlaywright playwright = null!;
     private IBrowser browser = null!;
     private readonly List<string> consoleErrors = [];
 
     public async Task InitializeAsync()
     {
-        Assert.True(File.Exists(SystemChromium), $"{SystemChromium} is missing: install it with 'apt-get install -y chromium' (.ci/run does).");
         playwright = await Playwright.CreateAsync();
-        browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = SystemChromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        browser = await SystemChromium.LaunchAsync(playwright);
     }
 
     public async Task DisposeAsync()

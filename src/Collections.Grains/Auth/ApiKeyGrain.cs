@@ -27,7 +27,7 @@ public sealed class ApiKeyGrain(
         }
 
         state.State = new ApiKeyState { KeyHash = keyHash, Principal = principal, CreatedAt = time.GetUtcNow() };
-        await WriteOrForgetAsync();
+        await state.WriteOrDeactivateAsync(this);
     }
 
     public Task<ApiPrincipal?> VerifyAsync(byte[] keyHash)
@@ -46,24 +46,7 @@ public sealed class ApiKeyGrain(
         }
 
         state.State.RevokedAt = time.GetUtcNow();
-        await WriteOrForgetAsync();
+        await state.WriteOrDeactivateAsync(this);
         return true;
-    }
-
-    /// <summary>
-    /// On a storage failure whether the write landed is unknown: drop this activation so that the next
-    /// call reads the stored state, rather than keep serving a change that may never have been stored.
-    /// </summary>
-    private async Task WriteOrForgetAsync()
-    {
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
-        }
     }
 }

@@ -25,7 +25,7 @@ public sealed class LenderApiKeysGrain(
         }
 
         state.State.Keys = state.State.Keys.Add(new IssuedApiKey(id, principal, time.GetUtcNow()));
-        await WriteOrForgetAsync();
+        await state.WriteOrDeactivateAsync(this);
     }
 
     public Task<IReadOnlyList<IssuedApiKey>> ListAsync() => Task.FromResult<IReadOnlyList<IssuedApiKey>>(state.State.Keys);
@@ -41,21 +41,7 @@ public sealed class LenderApiKeysGrain(
         // Revoked at the authority first: a failure after it leaves the key listed active, and revoking again is harmless.
         await GrainFactory.GetGrain<IApiKeyGrain>(id).RevokeAsync();
         state.State.Keys = state.State.Keys.SetItem(index, state.State.Keys[index] with { RevokedAt = time.GetUtcNow() });
-        await WriteOrForgetAsync();
+        await state.WriteOrDeactivateAsync(this);
         return true;
-    }
-
-    /// <summary>On a storage failure whether the write landed is unknown: the next call reads the stored state.</summary>
-    private async Task WriteOrForgetAsync()
-    {
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
-        }
     }
 }

@@ -33,17 +33,7 @@ public sealed class LenderGrain(
     {
         var created = new StrategyVersion(state.State.Strategies.Count + 2, normalizedDocument, clock.Now);
         state.State.Strategies.Add(created);
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            // Storage failed (e.g. Redis down): whether the write landed is unknown, so this activation's
-            // state is not to be trusted. Read it again from storage on the next call.
-            DeactivateOnIdle();
-            throw;
-        }
+        await state.WriteOrDeactivateAsync(this);
 
         return created;
     }

@@ -18,15 +18,6 @@ public sealed class TeamGrain(
     public async Task PutAsync(Team team)
     {
         state.State.Team = team;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            // Whether the write landed is unknown: read the state again from storage on the next call.
-            DeactivateOnIdle();
-            throw;
-        }
+        await state.WriteOrDeactivateAsync(this);
     }
 }
