@@ -148,12 +148,18 @@ public sealed partial class AccountGrain : IAccountContactsGrain
     /// </remarks>
     private async Task DispatchOutboxAsync()
     {
+        // Most commits leave nothing to send: no budget (and no timer) for those.
+        if (state is null || state.Contacts.Outbox.IsEmpty)
+        {
+            return;
+        }
+
         var budget = ContactSettings.DispatchTimeout;
         using var turn = new CancellationTokenSource(budget);
         var started = Stopwatch.GetTimestamp();
         try
         {
-            foreach (var pending in state?.Contacts.Outbox ?? [])
+            foreach (var pending in state.Contacts.Outbox)
             {
                 // A send that could not finish in what is left would only be cut short.
                 if (Stopwatch.GetElapsedTime(started) > budget * 0.9)
