@@ -1,6 +1,7 @@
 using Collections.Grains.Accounts;
 using Collections.Grains.Agencies;
 using Collections.Grains.Contacts;
+using Collections.Grains.Documents;
 using Collections.Grains.Index;
 using Collections.Grains.Feed;
 using Collections.Grains.Lenders;
@@ -16,8 +17,8 @@ namespace Collections.Grains;
 public static class CollectionsGrainsServiceCollectionExtensions
 {
     /// <summary>
-    /// Services the grains need on a silo. The event, portfolio, index and work queue stores default to the in-memory ones; a
-    /// production host registers its own before calling this. The business clock is registered by the host.
+    /// Services the grains need on a silo. The event, portfolio, index and work queue stores default to the in-memory ones, the
+    /// document store to the file system (the letters the accounts send); a production host registers its own before calling this. The business clock is registered by the host.
     /// </summary>
     public static IServiceCollection AddCollectionsGrains(this IServiceCollection services)
     {
@@ -35,6 +36,7 @@ public static class CollectionsGrainsServiceCollectionExtensions
         services.AddCollectionsAgencies();
         services.AddCollectionsContacts();
         services.AddCollectionsFeed();
+        services.AddCollectionsDocuments();
         return services;
     }
 

@@ -1,6 +1,7 @@
 using Collections.Grains;
 using Collections.Grains.Accounts;
 using Collections.Grains.Agencies;
+using Collections.Grains.Documents;
 using Collections.Grains.Index;
 using Collections.Grains.Feed;
 using Collections.Grains.Portfolio;
@@ -52,6 +53,14 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>The event feeds, shared by every silo as Redis would be.</summary>
     public FaultyFeedStore Feed { get; } = new(new InMemoryEventFeedStore(TimeProvider.System, Microsoft.Extensions.Options.Options.Create(new FeedOptions())));
 
+    /// <summary>The document store (the letters the accounts send), on the file system in a directory of its own, shared by every silo.</summary>
+    public FileSystemDocumentStore Documents { get; }
+
+    private readonly string documentsPath = Path.Combine(Path.GetTempPath(), $"collections-cluster-documents-{Guid.NewGuid():N}");
+
+    public ClusterFixture() =>
+        Documents = new(Microsoft.Extensions.Options.Options.Create(new DocumentOptions { Path = documentsPath }));
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     /// <summary>Grain calls running on any silo right now (reminder ticks included).</summary>
@@ -75,6 +84,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<IEventFeedStore>(Feed);
             silo.Services.AddSingleton<IAgencyPlacementStore>(AgencyStore);
             silo.Services.AddSingleton<IWorkQueueStore>(WorkQueues);
+            silo.Services.AddSingleton<IDocumentStore>(Documents);
             silo.Services.Configure<AgencyOptions>(o => o.CatalogTtl = AgencyCatalogTtl);
             silo.Services.AddSingleton(new BusinessClock(Time, Time.GetUtcNow(), Time.GetUtcNow(), 1));
             silo.Services.AddCollectionsGrains();
@@ -96,7 +106,14 @@ public sealed class ClusterFixture : IAsyncLifetime
         await Cluster.DeployAsync();
     }
 
-    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        if (Directory.Exists(documentsPath))
+        {
+            Directory.Delete(documentsPath, recursive: true);
+        }
+    }
 
     /// <summary>Business today in UTC.</summary>
     public DateOnly Today => DateOnly.FromDateTime(Time.GetUtcNow().UtcDateTime);

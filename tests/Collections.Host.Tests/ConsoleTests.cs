@@ -140,7 +140,9 @@ public sealed class ConsoleTests(HostFixture host) : IAsyncLifetime
         // Complaints (overdue first) and documents are on the page; the zip carries the documents.
         var complaint = page.GetByRole(AriaRole.Region, new() { Name = "Complaints" }).Locator("tbody tr").First;
         Assert.Contains("Open", await complaint.TextContentAsync(), StringComparison.Ordinal);
-        Assert.Contains("contract.pdf", await page.GetByRole(AriaRole.Region, new() { Name = "Documents" }).TextContentAsync(), StringComparison.Ordinal);
+        var documents = await page.GetByRole(AriaRole.Region, new() { Name = "Documents" }).TextContentAsync();
+        Assert.Contains("contract.pdf", documents, StringComparison.Ordinal);
+        Assert.Contains("(template Early.Letter)", documents, StringComparison.Ordinal); // the letter the engine sent
         var zipHref = await page.GetByRole(AriaRole.Link, new() { Name = "with every document (zip, SHA-256 manifest)" }).GetAttributeAsync("href");
         var zip = await page.Context.APIRequest.GetAsync(zipHref!);
         Assert.Equal(200, zip.Status);

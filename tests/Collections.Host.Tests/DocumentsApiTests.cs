@@ -35,7 +35,7 @@ public sealed class DocumentLimitTests(SmallDocumentsHost small) : IClassFixture
         var host = small.Host;
         var lender = NewId("L");
         var accountRef = NewId("A");
-        Assert.Equal(HttpStatusCode.Created, (await host.Admin.PutAsync($"/api/v1/lenders/{lender}/accounts/{accountRef}", Json(DocumentsApiTests.Account()))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await host.Admin.PutAsync($"/api/v1/lenders/{lender}/accounts/{accountRef}", Json(DocumentsApiTests.Account(DocumentsApiTests.NoticeDpd)))).StatusCode);
 
         using var form = DocumentsApiTests.Form("Contract", new GeneratedStream(SmallDocumentsHost.MaxBytes + 1, lengthKnown), "big.pdf");
         var response = await host.Admin.PostAsync($"/api/v1/lenders/{lender}/accounts/{accountRef}/documents", form);
@@ -52,6 +52,9 @@ public sealed class DocumentLimitTests(SmallDocumentsHost small) : IClassFixture
 [Collection(HostCollection.Name)]
 public sealed class DocumentsApiTests(HostFixture host)
 {
+    /// <summary>Days past due of an account in Notice: it is sent an SMS, no letter (whose document the engine would add).</summary>
+    public const int NoticeDpd = 2;
+
     public static string Account(int daysPastDue = 10)
     {
         // The debtor lives where it is midday now, inside every contact window.
@@ -234,11 +237,42 @@ public sealed class DocumentsApiTests(HostFixture host)
         await (await host.Admin.GetAsync($"{account}/evidence?format=pdf")).ProblemAsync(HttpStatusCode.BadRequest);
     }
 
+    /// <summary>An account in Notice: the documents on it are the test's alone.</summary>
+    [Fact]
+    public async Task The_letter_the_engine_sent_is_a_document_that_downloads_with_its_sha256_and_is_in_the_evidence_zip()
+    {
+        var lender = NewId("L");
+        var accountRef = NewId("A");
+        var account = $"/api/v1/lenders/{lender}/accounts/{accountRef}";
+        var record = Account().Replace("\"phone\"", "\"address\":\"1 Bund Road, Shanghai\",\"phone\"", StringComparison.Ordinal);
+
+        // In Early the default plan's letter goes out at once, through the simulated gateway.
+        Assert.Equal(HttpStatusCode.Created, (await host.Admin.PutAsync(account, Json(record))).StatusCode);
+
+        var letter = Assert.Single((await (await host.Admin.GetAsync($"{account}/documents")).JsonAsync()).GetProperty("items").EnumerateArray());
+        Assert.Equal(("Letter", "system"), (letter.GetProperty("kind").GetString(), letter.GetProperty("addedBy").GetString()));
+        var sha256 = letter.GetProperty("sha256").GetString()!;
+        var download = await host.Admin.GetAsync($"{account}/documents/{letter.GetProperty("documentId").GetString()}");
+        var bytes = await download.Content.ReadAsByteArrayAsync();
+        Assert.Equal(sha256, Sha256(bytes));
+        var text = Encoding.UTF8.GetString(bytes);
+        Assert.Contains("Template:  Early.Letter", text, StringComparison.Ordinal);
+        Assert.Contains("  Test Borrower\n  1 Bund Road\n  Shanghai\n", text, StringComparison.Ordinal);
+
+        var files = Unzip(await (await host.Admin.GetAsync($"{account}/evidence?format=zip")).Content.ReadAsByteArrayAsync());
+        var entry = Assert.Single(files.Keys, k => k.StartsWith("documents/", StringComparison.Ordinal));
+        Assert.EndsWith(letter.GetProperty("fileName").GetString()!, entry, StringComparison.Ordinal);
+        Assert.Equal(bytes, files[entry]);
+        Assert.Contains($"{sha256}  {entry}", Encoding.UTF8.GetString(files["manifest.sha256"]), StringComparison.Ordinal);
+        var bundled = Assert.Single(JsonDocument.Parse(files["bundle.json"]).RootElement.GetProperty("documents").EnumerateArray());
+        Assert.Equal(sha256, bundled.GetProperty("sha256").GetString());
+    }
+
     private async Task<(string Lender, string AccountRef)> AccountAsync(string? lender = null)
     {
         lender ??= NewId("L");
         var accountRef = NewId("A");
-        Assert.Equal(HttpStatusCode.Created, (await host.Admin.PutAsync($"/api/v1/lenders/{lender}/accounts/{accountRef}", Json(Account()))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await host.Admin.PutAsync($"/api/v1/lenders/{lender}/accounts/{accountRef}", Json(Account(NoticeDpd)))).StatusCode);
         return (lender, accountRef);
     }
 

@@ -1,11 +1,13 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
+using System.Text;
 using Collections.Contracts;
 using Collections.Domain;
 using Collections.Domain.Accounts;
 using Collections.Domain.Contacts;
 using Collections.Domain.Events;
 using Collections.Grains.Contacts;
+using Collections.Grains.Documents;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -30,6 +32,8 @@ namespace Collections.Grains.Accounts;
 public sealed partial class AccountGrain : IAccountContactsGrain
 {
     private IContactGateway ContactGateway => ServiceProvider.GetRequiredService<IContactGateway>();
+
+    private IDocumentStore DocumentStore => ServiceProvider.GetRequiredService<IDocumentStore>();
 
     private ContactOptions ContactSettings => ServiceProvider.GetRequiredService<IOptions<ContactOptions>>().Value;
 
@@ -170,7 +174,7 @@ public sealed partial class AccountGrain : IAccountContactsGrain
 
                 if (await SendAsync(state!, pending, turn.Token) is { } sent)
                 {
-                    await AppendResultAsync(sent.Decision.Events, sent.Actor);
+                    await AppendResultAsync(sent);
                 }
             }
         }
@@ -184,33 +188,47 @@ public sealed partial class AccountGrain : IAccountContactsGrain
         }
     }
 
-    /// <summary>Sends one outbox contact: its result to record, or null when a transient failure leaves it for the next round.</summary>
-    private async Task<(Decision Decision, string Actor)?> SendAsync(AccountState account, PendingDispatch pending, CancellationToken turn)
+    /// <summary>
+    /// Sends one outbox contact: its result to record (with the letter kept of it), or null when a transient
+    /// failure leaves it for the next round. A letter is stored before it is sent, so that what the debtor
+    /// receives is always kept; the account records it with the send, in the same append.
+    /// </summary>
+    private async Task<ImmutableArray<(AccountEventData Data, string Actor)>?> SendAsync(AccountState account, PendingDispatch pending, CancellationToken turn)
     {
-        var result = await ContactGateway.SendAsync(MessageFor(account, pending, await AssignedRulesAsync(account)), turn);
-        Decision decision;
+        var now = clock.Now;
+        var content = AccountLifecycle.ContentOf(account, pending, now, await AssignedRulesAsync(account));
+        var letter = AccountLifecycle.KeepsLetter(account, pending) ? await StoreLetterAsync(AccountLifecycle.LetterOf(account, pending, content, now), turn) : null;
+        var result = await ContactGateway.SendAsync(MessageFor(account, pending, content), turn);
         if (result.Sent)
         {
-            decision = AccountLifecycle.RecordContactSent(account, pending.Id, result.Gateway, result.Reference, result.Preview, result.Result, clock.Now);
+            var sent = AccountLifecycle.RecordContactSent(account, pending.Id, result.Gateway, result.Reference, result.Preview, result.Result, clock.Now);
             metrics.ContactDispatchRound(pending.Channel, "sent");
+            dispatchRounds?.Remove(pending.Id);
+            var kept = letter is null || sent.Events.IsEmpty ? [] : AccountLifecycle.KeepLetter(account, pending.Id, pending.TemplateId, letter).Events;
+            return [.. sent.Events.Select(e => (e, $"gateway:{result.Gateway}")), .. kept.Select(e => (e, System))];
         }
-        else
+
+        dispatchRounds ??= [];
+        var rounds = dispatchRounds[pending.Id] = dispatchRounds.GetValueOrDefault(pending.Id) + 1;
+        metrics.ContactDispatchRound(pending.Channel, result.Permanent ? "refused" : "failed");
+        LogDispatchFailed(logger, Key, pending.Id, rounds, result.Permanent);
+        if (!result.Permanent && rounds < ContactSettings.MaxDispatchRounds)
         {
-            dispatchRounds ??= [];
-            var rounds = dispatchRounds[pending.Id] = dispatchRounds.GetValueOrDefault(pending.Id) + 1;
-            metrics.ContactDispatchRound(pending.Channel, result.Permanent ? "refused" : "failed");
-            LogDispatchFailed(logger, Key, pending.Id, rounds, result.Permanent);
-            if (!result.Permanent && rounds < ContactSettings.MaxDispatchRounds)
-            {
-                return null;
-            }
-
-            var reason = result.Permanent ? result.Error ?? "refused" : $"{result.Error ?? "failed"} ({rounds} rounds)";
-            decision = AccountLifecycle.RecordDispatchFailure(account, pending.Id, result.Gateway, reason);
+            return null;
         }
 
-        dispatchRounds?.Remove(pending.Id);
-        return (decision, result.Sent ? $"gateway:{result.Gateway}" : System);
+        var reason = result.Permanent ? result.Error ?? "refused" : $"{result.Error ?? "failed"} ({rounds} rounds)";
+        dispatchRounds.Remove(pending.Id);
+        return [.. AccountLifecycle.RecordDispatchFailure(account, pending.Id, result.Gateway, reason).Events.Select(e => (e, System))];
+    }
+
+    /// <summary>Stores a letter's text in the document store: its storage id, size and SHA-256.</summary>
+    private async Task<StoredContent> StoreLetterAsync(string letter, CancellationToken cancellationToken)
+    {
+        using var text = new MemoryStream(Encoding.UTF8.GetBytes(letter), writable: false);
+
+        // The engine's letters are a few kilobytes; Collections:Documents:MaxBytes bounds what people upload.
+        return await DocumentStore.PutAsync(text, long.MaxValue, cancellationToken);
     }
 
     /// <summary>
@@ -237,10 +255,9 @@ public sealed partial class AccountGrain : IAccountContactsGrain
     private async Task<Wake?> ContactWakeAsync(AccountState account) =>
         AccountLifecycle.ContactWake(account, await AssignedRulesAsync(account), clock.Now, wakeOptions.Value.RetryPeriod * clock.Speed);
 
-    private ContactMessage MessageFor(AccountState account, PendingDispatch pending, Domain.Strategies.Strategy rules)
+    private static ContactMessage MessageFor(AccountState account, PendingDispatch pending, ContactContent content)
     {
         var debtor = account.Record.Debtor;
-        var content = AccountLifecycle.ContentOf(account, pending, clock.Now, rules);
         var owed = content.Owed;
         return new ContactMessage(
             pending.Id,

@@ -284,7 +284,11 @@ public sealed partial class AccountGrain(
     /// Appends what a side effect decided (a contact's dispatch result, a placement) as <paramref name="actor"/>'s,
     /// with what it calls for, and tells the rest; no further side effect follows from it in this turn.
     /// </summary>
-    private async Task AppendResultAsync(ImmutableArray<AccountEventData> decided, string actor)
+    private Task AppendResultAsync(ImmutableArray<AccountEventData> decided, string actor) =>
+        AppendResultAsync([.. decided.Select(e => (e, actor))]);
+
+    /// <summary><see cref="AppendResultAsync(ImmutableArray{AccountEventData}, string)"/> with each event's own actor (a contact sent and the letter kept of it).</summary>
+    private async Task AppendResultAsync(ImmutableArray<(AccountEventData Data, string Actor)> decided)
     {
         if (decided.IsEmpty)
         {
@@ -292,7 +296,7 @@ public sealed partial class AccountGrain(
         }
 
         var account = state!;
-        await AppendAsync([.. decided.Select(e => (e, actor))], await AssignedRulesAsync(account), await LatestAsync(account));
+        await AppendAsync(decided, await AssignedRulesAsync(account), await LatestAsync(account));
     }
 
     /// <summary>
