@@ -68,6 +68,14 @@ public interface IAccountGrain : IGrainWithStringKey
     [Alias("ApproveSettlement")]
     Task<CommandResult> ApproveSettlementAsync(string actor);
 
+    /// <summary>Drops the plan pending approval, with the lender's reason (maker–checker as for approving).</summary>
+    [Alias("DeclinePlan")]
+    Task<CommandResult> DeclinePlanAsync(string reason, string actor);
+
+    /// <summary>Drops the settlement offer pending approval, with the lender's reason (maker–checker as for approving).</summary>
+    [Alias("DeclineSettlement")]
+    Task<CommandResult> DeclineSettlementAsync(string reason, string actor);
+
     /// <summary>Opens a dispute: every collection activity stops until it is resolved.</summary>
     [Alias("OpenDispute")]
     Task<CommandResult> OpenDisputeAsync(string reason, string actor);

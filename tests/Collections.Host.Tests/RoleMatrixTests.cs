@@ -61,6 +61,8 @@ public sealed class RoleMatrixTests(HostFixture host)
         ["OfferSettlement"] = Lender(Role.Collector),
         ["ApprovePlan"] = Lender(),
         ["ApproveSettlement"] = Lender(),
+        ["DeclinePlan"] = Lender(),
+        ["DeclineSettlement"] = Lender(),
         ["ListApprovals"] = Lender(Role.Auditor),
         ["OpenDispute"] = Lender(),
         ["ResolveDispute"] = Lender(),

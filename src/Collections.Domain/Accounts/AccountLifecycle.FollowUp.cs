@@ -138,7 +138,7 @@ public static partial class AccountLifecycle
             Plan = new PaymentPlan(submitted.Terms, submitted.Status, submitted.GraceDays, e.At, 0, submitted.Balance, e.Actor, submitted.WaiverPercent),
         },
         PlanApproved => state with { Version = e.Seq, Plan = Required(state.Plan, e) with { Status = ApprovalStatus.Active } },
-        PlanBroken or PlanLapsed => state with { Version = e.Seq, Plan = null },
+        PlanBroken or PlanLapsed or PlanDeclined => state with { Version = e.Seq, Plan = null },
         PlanCompleted completed => state with
         {
             Version = e.Seq,
@@ -153,7 +153,7 @@ public static partial class AccountLifecycle
             Settlement = new SettlementOffer(offered.Amount, offered.ExpiresOn, offered.Status, e.At, 0, offered.Balance, e.Actor, offered.ForgivenPercent),
         },
         SettlementApproved => state with { Version = e.Seq, Settlement = Required(state.Settlement, e) with { Status = ApprovalStatus.Active } },
-        SettlementExpired => state with { Version = e.Seq, Settlement = null },
+        SettlementExpired or SettlementDeclined => state with { Version = e.Seq, Settlement = null },
         SettlementPaid settled => state with
         {
             Version = e.Seq,

@@ -283,6 +283,44 @@ public static partial class AccountLifecycle
         return new Decision(pending.Events);
     }
 
+    /// <summary>The longest reason a lender may give for declining a plan or settlement.</summary>
+    public const int MaxDeclineReasonLength = 500;
+
+    /// <summary>
+    /// The lender declines the plan pending approval, saying why: it is dropped as if it had lapsed (escalation
+    /// never waited for it) and a new arrangement may be made. Maker–checker as for approving: deciding is the
+    /// checker's, so <paramref name="decider"/> may not be the actor that submitted it.
+    /// </summary>
+    public static Decision DeclinePlan(AccountState state, string decider, string reason) =>
+        Decline(state, "plan", state.Plan?.Status, state.Plan?.SubmittedBy, decider, reason) ?? new Decision([new PlanDeclined(reason.Trim())]);
+
+    /// <summary>The lender declines the settlement pending approval, saying why; as <see cref="DeclinePlan"/>.</summary>
+    public static Decision DeclineSettlement(AccountState state, string decider, string reason) =>
+        Decline(state, "settlement", state.Settlement?.Status, state.Settlement?.SubmittedBy, decider, reason) ?? new Decision([new SettlementDeclined(reason.Trim())]);
+
+    /// <summary>Why the pending <paramref name="what"/> may not be declined, or null when it may.</summary>
+    private static Decision? Decline(AccountState state, string what, ApprovalStatus? status, string? submittedBy, string decider, string reason)
+    {
+        if (state.Status == AccountStatus.Closed)
+        {
+            return ClosedConflict(state, "a decline");
+        }
+
+        if (string.IsNullOrWhiteSpace(reason) || reason.Trim().Length > MaxDeclineReasonLength)
+        {
+            return Decision.Reject(RejectionKind.Invalid, $"reason is required: 1–{MaxDeclineReasonLength} characters saying why the {what} is declined");
+        }
+
+        if (status != ApprovalStatus.PendingApproval)
+        {
+            return Decision.Reject(RejectionKind.Conflict, status is null ? $"no {what} is pending approval" : $"the {what} is already active; only a pending {what} can be declined");
+        }
+
+        return submittedBy == decider
+            ? Decision.Reject(RejectionKind.Forbidden, $"the {what} was submitted with this API key; maker–checker: another key of the lender (or an admin) must decide it")
+            : null;
+    }
+
     /// <summary>Why no new arrangement may be made now, or null: the account is closed, collection is stopped, or one is open.</summary>
     private static Decision? NegotiationConflict(AccountState state, string what)
     {

@@ -419,8 +419,8 @@ public static partial class AccountLifecycle
         {
             AccountOpened opened => Opened(opened, e),
             AccountUpdated or AccountReopened or StageEntered or PaymentReceived or AccountClosed or ContactInfoChanged or SegmentChanged => ApplyAccount(Existing(state), e),
-            PromiseMade or PromiseKept or PromiseBroken or PlanSubmitted or PlanApproved or PlanBroken or PlanLapsed or PlanCompleted
-                or SettlementOffered or SettlementApproved or SettlementExpired or SettlementPaid => ApplyArrangement(Existing(state), e),
+            PromiseMade or PromiseKept or PromiseBroken or PlanSubmitted or PlanApproved or PlanBroken or PlanLapsed or PlanCompleted or PlanDeclined
+                or SettlementOffered or SettlementApproved or SettlementExpired or SettlementPaid or SettlementDeclined => ApplyArrangement(Existing(state), e),
             DisputeOpened or DisputeResolved or HoldPlaced or HoldReleased or LitigationStepRecorded => ApplyProtection(Existing(state), e),
             ContactPlanned or ContactSuppressed or ContactDispatchRequested or ContactSent or ContactDispatchFailed or ContactResultReceived
                 or ContactRecorded or ContactViolation => ApplyContacts(Existing(state), e),

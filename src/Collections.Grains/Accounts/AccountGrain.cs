@@ -144,6 +144,12 @@ public sealed partial class AccountGrain(
     public Task<CommandResult> ApproveSettlementAsync(string actor) =>
         ExecuteAsActorAsync(actor, (account, _, _) => AccountLifecycle.ApproveSettlement(account, actor));
 
+    public Task<CommandResult> DeclinePlanAsync(string reason, string actor) =>
+        ExecuteAsActorAsync(actor, (account, _, _) => AccountLifecycle.DeclinePlan(account, actor, reason));
+
+    public Task<CommandResult> DeclineSettlementAsync(string reason, string actor) =>
+        ExecuteAsActorAsync(actor, (account, _, _) => AccountLifecycle.DeclineSettlement(account, actor, reason));
+
     public Task<CommandResult> OpenDisputeAsync(string reason, string actor) =>
         ExecuteAsActorAsync(actor, (account, _, now) => AccountLifecycle.OpenDispute(account, reason, now));
 

@@ -15,6 +15,9 @@ public sealed record PlanRequest(IReadOnlyList<InstallmentRequest?>? Installment
 
 public sealed record SettlementRequest(decimal? Amount, DateOnly? ExpiresOn);
 
+/// <summary>Why the lender declines a plan or settlement pending approval (kept in the audit trail).</summary>
+public sealed record DeclineRequest(string? Reason);
+
 /// <summary>
 /// Negotiation on one account: promises to pay, payment plans and settlements, within the strategy's
 /// <c>negotiation</c> limits. 201 in force, 202 waiting for approval, 400 bad input, 409 the account's
@@ -43,6 +46,12 @@ public static class NegotiationApi
             .RequireAuthorization(Policies.LenderOrAdmin)
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .WithSummary("Approve the plan pending approval (409 when no plan is pending)");
+        negotiation.MapPost("/plans/decline", DeclinePlanAsync)
+            .WithName("DeclinePlan")
+            .RequireAuthorization(Policies.LenderOrAdmin)
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
+            .WithSummary("Decline the plan pending approval, saying why (409 when no plan is pending)")
+            .WithDescription(DeclineDescription);
         negotiation.MapPost("/settlements", SettlementAsync)
             .WithName("OfferSettlement")
             .RequireAuthorization(Policies.Negotiator)
@@ -54,6 +63,12 @@ public static class NegotiationApi
             .RequireAuthorization(Policies.LenderOrAdmin)
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
             .WithSummary("Approve the settlement pending approval (409 when none is pending)");
+        negotiation.MapPost("/settlements/decline", DeclineSettlementAsync)
+            .WithName("DeclineSettlement")
+            .RequireAuthorization(Policies.LenderOrAdmin)
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict)
+            .WithSummary("Decline the settlement pending approval, saying why (409 when none is pending)")
+            .WithDescription(DeclineDescription);
         return account;
     }
 
@@ -106,6 +121,29 @@ public static class NegotiationApi
 
     internal static async Task<Results<Ok<AccountView>, ProblemHttpResult>> ApprovePlanAsync([AsParameters] AccountTarget target) =>
         target.Respond(await target.Account.ApprovePlanAsync(target.Actor), TypedResults.Ok);
+
+    private const string DeclineDescription =
+        "Body {\"reason\":\"…\"}: required, 1–500 characters, kept in the audit trail (PlanDeclined or SettlementDeclined) and shown on the timeline. " +
+        "The pending arrangement is dropped as if it had lapsed (escalation never waited for it) and leaves GET …/approvals; a new one may be made. " +
+        "Maker–checker as for approving: the key that submitted it cannot decline it (403).";
+
+    internal static async Task<Results<Ok<AccountView>, ProblemHttpResult>> DeclinePlanAsync([AsParameters] AccountTarget target, DeclineRequest request) =>
+        Reason(request, out var reason) ?? target.Respond(await target.Account.DeclinePlanAsync(reason, target.Actor), TypedResults.Ok);
+
+    internal static async Task<Results<Ok<AccountView>, ProblemHttpResult>> DeclineSettlementAsync([AsParameters] AccountTarget target, DeclineRequest request) =>
+        Reason(request, out var reason) ?? target.Respond(await target.Account.DeclineSettlementAsync(reason, target.Actor), TypedResults.Ok);
+
+    /// <summary>The trimmed reason of a decline, or the problem with it.</summary>
+    private static ProblemHttpResult? Reason(DeclineRequest request, out string reason)
+    {
+        reason = request.Reason?.Trim() ?? string.Empty;
+        return reason.Length is 0 or > AccountLifecycle.MaxDeclineReasonLength
+            ? Problems.Validation(new Dictionary<string, string[]>
+            {
+                ["reason"] = [$"is required: 1–{AccountLifecycle.MaxDeclineReasonLength} characters saying why (kept in the audit trail)"],
+            })
+            : null;
+    }
 
     internal static async Task<Results<Created<AccountView>, Accepted<AccountView>, ProblemHttpResult>> SettlementAsync([AsParameters] AccountTarget target, SettlementRequest request)
     {

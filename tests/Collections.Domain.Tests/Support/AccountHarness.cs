@@ -15,7 +15,7 @@ public sealed class AccountHarness(StrategyInForce? strategy = null)
     /// <summary>Another key of the lender: approvals are checked by someone other than the maker.</summary>
     public const string Checker = $"lender:{LenderId}@checker";
 
-    private const string Actor = $"lender:{LenderId}";
+    public const string Actor = $"lender:{LenderId}";
 
     private readonly List<AccountEvent> history = [];
     private AccountState? state;
