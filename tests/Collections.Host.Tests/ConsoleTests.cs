@@ -203,7 +203,7 @@ public sealed class ConsoleTests(HostFixture host) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_plan_over_the_approval_line_is_approved_by_a_second_lender_key_and_not_by_the_one_that_submitted_it()
+    public async Task A_plan_over_the_approval_line_is_approved_by_a_second_lender_key_and_not_by_the_one_that_submitted_it_and_a_settlement_is_declined_with_its_reason()
     {
         var lender = NewId("L");
         var accountRef = NewId("A");
@@ -234,6 +234,23 @@ public sealed class ConsoleTests(HostFixture host) : IAsyncLifetime
         Assert.Equal(0, await checker.Locator($"tr[data-account='{accountRef}']").CountAsync());
         var view = await (await host.Admin.GetAsync($"/api/v1/lenders/{lender}/accounts/{accountRef}")).JsonAsync();
         Assert.Equal("Active", view.GetProperty("plan").GetProperty("status").GetString());
+
+        // A settlement the admin offered is declined by the checker, who must say why.
+        var offeredRef = NewId("A");
+        var offered = $"/api/v1/lenders/{lender}/accounts/{offeredRef}";
+        Assert.Equal(HttpStatusCode.Created, (await host.Admin.PutAsync(offered, Json(
+            $$"""{"currency":"CNY","principal":1000,"interest":100,"penalty":50,"dueDate":"{{Records.DueDaysAgo(10)}}","borrowerName":"Test Borrower","timezone":"{{MiddayZone()}}"}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await host.Admin.PostAsync($"{offered}/settlements", Json($$"""{"amount":700,"expiresOn":"{{Day(today, 10)}}"}"""))).StatusCode);
+        await checker.GotoAsync(Url($"/console/approvals/{lender}"));
+        var settlement = checker.Locator($"tr[data-account='{offeredRef}']");
+        await settlement.GetByRole(AriaRole.Button, new() { Name = "Decline settlement" }).ClickAsync();
+        Assert.Contains("is required", await checker.Locator($"tr[data-account='{offeredRef}'] .field-error").TextContentAsync(), StringComparison.Ordinal);
+        await checker.Locator($"tr[data-account='{offeredRef}']").GetByLabel("Reason to decline").FillAsync("below our settlement floor");
+        await checker.Locator($"tr[data-account='{offeredRef}']").GetByRole(AriaRole.Button, new() { Name = "Decline settlement" }).ClickAsync();
+        Assert.Equal($"Settlement of {offeredRef} declined.", await checker.GetByRole(AriaRole.Status).TextContentAsync());
+        Assert.Equal(0, await checker.Locator($"tr[data-account='{offeredRef}']").CountAsync());
+        await checker.GotoAsync(Url($"/console/accounts/{lender}/{offeredRef}"));
+        Assert.Contains("reason: below our settlement floor", await checker.Locator("li[data-type='SettlementDeclined']").TextContentAsync(), StringComparison.Ordinal);
         AssertNoConsoleErrors();
     }
 

@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.Mvc;
 namespace Collections.Host.ConsoleUi.Pages;
 
 /// <summary>
-/// Plans and settlements waiting for approval, approved through the API's own handlers: maker–checker is the
-/// account's rule (the key that submitted cannot approve), so the console cannot bypass it.
+/// Plans and settlements waiting for approval, approved or declined (with a reason) through the API's own handlers:
+/// maker–checker is the account's rule (the key that submitted cannot decide it), so the console cannot bypass it.
 /// </summary>
 public sealed class ApprovalsModel : ConsolePage
 {
@@ -23,7 +23,21 @@ public sealed class ApprovalsModel : ConsolePage
 
     public async Task<IActionResult> OnGetAsync(string? cursor) => await LoadAsync(cursor) ? Page() : NotFound();
 
-    public async Task<IActionResult> OnPostApproveAsync()
+    public Task<IActionResult> OnPostApproveAsync() =>
+        DecideAsync("approve", "approved", async (target, kind) => kind == ApprovalKind.Plan
+            ? (await NegotiationApi.ApprovePlanAsync(target)).Result
+            : (await NegotiationApi.ApproveSettlementAsync(target)).Result);
+
+    public Task<IActionResult> OnPostDeclineAsync()
+    {
+        var request = new DeclineRequest(Request.Form["reason"].ToString());
+        return DecideAsync("decline", "declined", async (target, kind) => kind == ApprovalKind.Plan
+            ? (await NegotiationApi.DeclinePlanAsync(target, request)).Result
+            : (await NegotiationApi.DeclineSettlementAsync(target, request)).Result);
+    }
+
+    /// <summary>Approves or declines the plan or settlement the form names, through the API's handler; its problems are shown by the row's form.</summary>
+    private async Task<IActionResult> DecideAsync(string action, string done, Func<AccountTarget, ApprovalKind, Task<IResult>> decide)
     {
         if (!await LoadAsync(null))
         {
@@ -31,24 +45,21 @@ public sealed class ApprovalsModel : ConsolePage
         }
 
         var accountRef = Request.Form["accountRef"].ToString();
-        var form = $"approve-{accountRef}";
+        var form = $"{action}-{accountRef}";
         if (!Ids.Valid(accountRef) || !Parse.Name<ApprovalKind>(Request.Form["kind"], out var kind))
         {
             Fail(form, new Dictionary<string, string[]> { ["kind"] = ["must name a plan or settlement of this list"] });
             return Page();
         }
 
-        var target = new AccountTarget(LenderId, accountRef, Grains, User);
-        var result = kind == ApprovalKind.Plan
-            ? (await NegotiationApi.ApprovePlanAsync(target)).Result
-            : (await NegotiationApi.ApproveSettlementAsync(target)).Result;
+        var result = await decide(new AccountTarget(LenderId, accountRef, Grains, User), kind);
         if (result.Problem() is { } problem)
         {
             Fail(form, problem);
             return Page();
         }
 
-        Notice = $"{kind} of {accountRef} approved.";
+        Notice = $"{kind} of {accountRef} {done}.";
         return Redirect($"/console/approvals/{LenderId}");
     }
 
