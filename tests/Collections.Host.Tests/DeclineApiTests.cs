@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using static Collections.Host.Tests.Http;
@@ -9,9 +8,6 @@ namespace Collections.Host.Tests;
 [Collection(HostCollection.Name)]
 public sealed class DeclineApiTests(HostFixture host)
 {
-    private static string Date(int fromToday) =>
-        DateOnly.FromDateTime(DateTime.UtcNow).AddDays(fromToday).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
     private static string Record() =>
         $$"""{"currency":"CNY","principal":800,"interest":150,"fees":30,"penalty":20,"dueDate":"{{Records.DueDaysAgo(20)}}","borrowerName":"Test Borrower","timezone":"UTC"}""";
 
@@ -26,7 +22,7 @@ public sealed class DeclineApiTests(HostFixture host)
         var collector = host.Client((await host.IssueKeyAsync(new { role = "collector", lenderId, teamId = "T1" })).Key);
         var account = $"/api/v1/lenders/{lenderId}/accounts/P-1";
         Assert.Equal(HttpStatusCode.Created, (await lender.PutAsync(account, Json(Record()))).StatusCode);
-        var plan = $$"""{"installments":[{"dueDate":"{{Date(5)}}","amount":400},{"dueDate":"{{Date(20)}}","amount":450}],"waive":{"interest":150} }""";
+        var plan = $$"""{"installments":[{"dueDate":"{{Records.DaysFromToday(5)}}","amount":400},{"dueDate":"{{Records.DaysFromToday(20)}}","amount":450}],"waive":{"interest":150} }""";
         Assert.Equal(HttpStatusCode.Accepted, (await collector.PostAsync($"{account}/plans", Json(plan))).StatusCode);
 
         await (await collector.PostAsync($"{account}/plans/decline", Json("""{"reason":"mine"}"""))).ProblemAsync(HttpStatusCode.Forbidden);
@@ -45,7 +41,7 @@ public sealed class DeclineApiTests(HostFixture host)
         Assert.StartsWith($"lender:{lenderId}@", audited.GetProperty("actor").GetString(), StringComparison.Ordinal);
         var again = await (await lender.PostAsync($"{account}/plans/decline", Json("""{"reason":"again"}"""))).ProblemAsync(HttpStatusCode.Conflict);
         Assert.Contains("no plan is pending approval", again.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.Created, (await collector.PostAsync($"{account}/promises", Json($$"""{"amount":300,"dueDate":"{{Date(5)}}"}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await collector.PostAsync($"{account}/promises", Json($$"""{"amount":300,"dueDate":"{{Records.DaysFromToday(5)}}"}"""))).StatusCode);
     }
 
     [Fact]
@@ -56,7 +52,7 @@ public sealed class DeclineApiTests(HostFixture host)
         var checker = host.Client((await host.IssueKeyAsync(new { role = "lender", lenderId })).Key);
         var account = $"/api/v1/lenders/{lenderId}/accounts/S-1";
         Assert.Equal(HttpStatusCode.Created, (await maker.PutAsync(account, Json(Record()))).StatusCode);
-        Assert.Equal(HttpStatusCode.Accepted, (await maker.PostAsync($"{account}/settlements", Json($$"""{"amount":700,"expiresOn":"{{Date(10)}}"}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await maker.PostAsync($"{account}/settlements", Json($$"""{"amount":700,"expiresOn":"{{Records.DaysFromToday(10)}}"}"""))).StatusCode);
 
         var own = await (await maker.PostAsync($"{account}/settlements/decline", Json("""{"reason":"withdrawn"}"""))).ProblemAsync(HttpStatusCode.Forbidden);
         Assert.Contains("maker–checker", own.GetProperty("detail").GetString(), StringComparison.Ordinal);

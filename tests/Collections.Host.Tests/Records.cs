@@ -7,8 +7,11 @@ public static class Records
 {
     public const string CsvHeader = "accountRef,currency,principal,interest,dueDate,borrowerName,phone,timezone";
 
-    public static string DueDaysAgo(int days) =>
-        DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-days).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    public static string DueDaysAgo(int days) => DaysFromToday(-days);
+
+    /// <summary>Today (UTC) plus <paramref name="days"/>, as yyyy-MM-dd.</summary>
+    public static string DaysFromToday(int days) =>
+        DateOnly.FromDateTime(DateTime.UtcNow).AddDays(days).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public static string Ndjson(string accountRef, decimal principal = 1000m, int daysPastDue = 10, string currency = "CNY") =>
         $$"""{"accountRef":"{{accountRef}}","currency":"{{currency}}","principal":{{principal.ToString(CultureInfo.InvariantCulture)}},"dueDate":"{{DueDaysAgo(daysPastDue)}}","borrowerName":"Test Borrower","timezone":"UTC"}""";
