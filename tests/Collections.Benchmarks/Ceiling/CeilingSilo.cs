@@ -5,9 +5,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Clustering.Redis;
 using Orleans.Configuration;
+using Orleans.Hosting;
 using Orleans.Persistence;
 using Orleans.Serialization;
-using Orleans.Hosting;
 using StackExchange.Redis;
 
 namespace Collections.Benchmarks.Ceiling;
@@ -21,10 +21,11 @@ namespace Collections.Benchmarks.Ceiling;
 /// </summary>
 public static class CeilingSilo
 {
-    public const string Storage = "state";
-
     /// <summary>Written to standard output once the silo accepts clients.</summary>
     public const string Ready = "ceiling silo ready";
+
+    /// <summary>The grain storage provider's name, as the host's (<c>GrainStorage.Name</c>).</summary>
+    public const string Storage = "state";
 
     public static async Task<int> RunAsync(string redis, string serviceId, string clusterId, int siloPort, int gatewayPort, CancellationToken cancellationToken)
     {

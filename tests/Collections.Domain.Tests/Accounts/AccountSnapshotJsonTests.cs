@@ -6,17 +6,14 @@ namespace Collections.Domain.Tests.Accounts;
 
 public class AccountSnapshotJsonTests
 {
-    private static readonly AccountRecord Debt = Records.Account().Owing(1000m, 200m, 0m, 50m).Build();
-
-    private static DateOnly Day(int dpd) => Records.DueDate.AddDays(dpd);
-
-    private static DateTimeOffset At(int dpd) => Debt.AtDpd(dpd);
-
     /// <summary>The states of one account's life after each step: new, promised, paid, on a plan, settled, disputed, held, sued, contacted, closed.</summary>
     private static List<AccountState> States()
     {
+        var debt = Records.Account().Owing(1000m, 200m, 0m, 50m).Build();
+        DateTimeOffset At(int dpd) => debt.AtDpd(dpd);
+        DateOnly Day(int dpd) => Records.DueDate.AddDays(dpd);
         var states = new List<AccountState>();
-        var account = AccountHarness.Opened(Debt, At(5));
+        var account = AccountHarness.Opened(debt, At(5));
         states.Add(account.State);
         void Then(Action step)
         {
@@ -54,7 +51,7 @@ public class AccountSnapshotJsonTests
     [Fact]
     public void A_compact_snapshot_leaves_out_defaults_empty_collections_and_computed_totals()
     {
-        var state = AccountHarness.Opened(Debt, At(5)).State;
+        var state = States()[0];
 
         var compact = AccountSnapshotJson.Serialize(state);
         var full = JsonSerializer.Serialize(state, DomainJson.Options);
