@@ -47,6 +47,23 @@ public static class BenchmarkRun
             Portfolio Onboarding(string lender, string prefix) =>
                 new(lender, prefix, i => today.AddDays(-(1 + (i % 25))), i => zones[i % zones.Length]);
 
+            if (settings.Runs(Scenario.Ceiling) && settings.Provider == Provider.Redis)
+            {
+                // Just before the grain path, so that both see the machine in the same state.
+                await using var redis = await RedisServer.StartAsync(resources, repo, "redis-ceiling", ct);
+                await using var silo = await HostUnderTest.StartCeilingAsync(resources, redis, settings.HostEnvironment, ct);
+                var portfolio = Onboarding("LC", "C");
+                Log.Step($"0. Ceiling: {settings.CeilingAccounts:N0} accounts through a minimal grain (state + one 30-day reminder) on the same Redis");
+                var ceiling = await GrainOnboarding.RunAsync(silo, portfolio, 0, settings.CeilingAccounts, settings.BatchSize, settings.ParallelBatches, "ceiling", ct,
+                    path: "ceiling", call: async (client, i) =>
+                    {
+                        await client.GetGrain<Ceiling.ICeilingGrain>(portfolio.Key(i)).UpsertAsync(portfolio.Record(i));
+                        return Collections.Domain.Accounts.UpsertOutcome.Created;
+                    });
+                report.Add(ceiling);
+                Log.Info($"ceiling: {ceiling.Rate:N0} accounts/s");
+            }
+
             double? measuredRate = null;
             if (settings.Runs(Scenario.Grain | Scenario.Rest | Scenario.Read))
             {

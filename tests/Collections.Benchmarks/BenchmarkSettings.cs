@@ -15,12 +15,13 @@ public enum Scenario
     Http = 8,
     Storm = 16,
     Baseline = 32,
-    All = Grain | Rest | Read | Http | Storm | Baseline,
+    Ceiling = 64,
+    All = Grain | Rest | Read | Http | Storm | Baseline | Ceiling,
 }
 
 /// <summary>Every knob of a run, resolved from the command line (with --quick's smaller defaults).</summary>
 public sealed record BenchmarkSettings(
-    int Accounts, bool Quick, int HttpAccounts, int StormAccounts, int BaselineAccounts, int BaselineStormAccounts,
+    int Accounts, bool Quick, int CeilingAccounts, int HttpAccounts, int StormAccounts, int BaselineAccounts, int BaselineStormAccounts,
     int BatchSize, int ParallelBatches, int HttpBatch, int HttpParallel,
     double ReadRate, TimeSpan ReadDuration, TimeSpan ReadWarmup, TimeSpan Rest, CollectionMode Collection, bool StormWarm, TimeSpan? StormLead,
     int BaselineConcurrency, int BaselineWorkers, Scenario Scenarios, Provider Provider, string? HostDll, string? Output,
@@ -36,6 +37,7 @@ public static class BenchmarkCommand
     {
         var accounts = new Option<int?>("--accounts") { Description = "Accounts onboarded through the grain path, idle for memory at rest, read at random [default 1,000,000; --quick 2,000]" };
         var quick = new Option<bool>("--quick") { Description = "Small sizes and a 5 s read test, for CI: the whole run within 2 minutes on an idle machine" };
+        var ceilingAccounts = new Option<int?>("--ceiling-accounts") { Description = "Accounts onboarded through the ceiling scenario's minimal grain (state + one 30-day reminder) [default: --accounts]" };
         var httpAccounts = new Option<int?>("--http-accounts") { Description = "Accounts sent through the HTTP NDJSON import [default: --accounts]" };
         var stormAccounts = new Option<int?>("--storm-accounts") { Description = "Accounts in the escalation storm [default 100,000; --quick 2,000]" };
         var baselineAccounts = new Option<int?>("--baseline-accounts") { Description = "Accounts onboarded through the PostgreSQL + Hangfire peer [default min(--accounts, 100,000); --quick 500]" };
@@ -52,7 +54,7 @@ public static class BenchmarkCommand
         var stormLead = new Option<int?>("--storm-lead") { Description = "Seconds from the storm host's start to the due instant [default: from the measured onboarding rate]" };
         var baselineConcurrency = new Option<int>("--baseline-concurrency") { Description = "Accounts onboarded at once through the peer", DefaultValueFactory = _ => 64 };
         var baselineWorkers = new Option<int>("--baseline-workers") { Description = "Hangfire worker threads", DefaultValueFactory = _ => 20 };
-        var scenarios = new Option<string>("--scenarios") { Description = "Comma-separated subset of grain,rest,read,http,storm,baseline", DefaultValueFactory = _ => "grain,rest,read,http,storm,baseline" };
+        var scenarios = new Option<string>("--scenarios") { Description = "Comma-separated subset of ceiling,grain,rest,read,http,storm,baseline", DefaultValueFactory = _ => "ceiling,grain,rest,read,http,storm,baseline" };
         var provider = new Option<Provider>("--provider") { Description = "Storage of the host under test (Memory only to debug the harness)", DefaultValueFactory = _ => Provider.Redis };
         var hostDll = new Option<string?>("--host-dll") { Description = "Collections.Host.dll to run [default: src/Collections.Host/bin/<this configuration>/net10.0]" };
         var hostEnv = new Option<string[]>("--host-env")
@@ -66,7 +68,7 @@ public static class BenchmarkCommand
             "Collections.Orleans benchmark: onboarding (grain path and HTTP import), escalation storm, memory at rest, read latency, " +
             "and a PostgreSQL + Hangfire peer baseline, each against its own redis-server / PostgreSQL / host processes started here.")
         {
-            accounts, quick, httpAccounts, stormAccounts, baselineAccounts, baselineStorm, batchSize, parallelBatches, httpBatch, httpParallel,
+            accounts, quick, ceilingAccounts, httpAccounts, stormAccounts, baselineAccounts, baselineStorm, batchSize, parallelBatches, httpBatch, httpParallel,
             readRate, readSeconds, restSeconds, collection, stormWarm, stormLead, baselineConcurrency, baselineWorkers, scenarios, provider, hostDll, hostEnv, output,
         };
         root.SetAction((result, cancellationToken) =>
@@ -81,7 +83,7 @@ public static class BenchmarkCommand
             }
 
             var settings = new BenchmarkSettings(
-                n, q, result.GetValue(httpAccounts) ?? n, storm,
+                n, q, result.GetValue(ceilingAccounts) ?? n, result.GetValue(httpAccounts) ?? n, storm,
                 result.GetValue(baselineAccounts) ?? (q ? 500 : Math.Min(n, 100_000)),
                 result.GetValue(baselineStorm) ?? (q ? 200 : Math.Min(storm, 5_000)),
                 result.GetValue(batchSize), result.GetValue(parallelBatches), result.GetValue(httpBatch) ?? (q ? 500 : 20_000), result.GetValue(httpParallel),
@@ -92,6 +94,24 @@ public static class BenchmarkCommand
                 (result.GetValue(hostEnv) ?? []).Select(e => e.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "", StringComparer.Ordinal));
             return run(settings, cancellationToken);
         });
+        root.Subcommands.Add(CeilingSiloCommand());
         return root;
+    }
+
+    /// <summary>The ceiling scenario's silo (<see cref="Ceiling.CeilingSilo"/>), which the run starts as a child process of its own.</summary>
+    private static Command CeilingSiloCommand()
+    {
+        var redis = new Option<string>("--redis") { Required = true };
+        var clusterId = new Option<string>("--cluster-id") { Required = true };
+        var siloPort = new Option<int>("--silo-port") { Required = true };
+        var gatewayPort = new Option<int>("--gateway-port") { Required = true };
+        var command = new Command("ceiling-silo", "Internal: the minimal silo of the ceiling scenario") { Hidden = true };
+        command.Options.Add(redis);
+        command.Options.Add(clusterId);
+        command.Options.Add(siloPort);
+        command.Options.Add(gatewayPort);
+        command.SetAction((result, cancellationToken) => Ceiling.CeilingSilo.RunAsync(
+            result.GetValue(redis)!, HostUnderTest.ServiceId, result.GetValue(clusterId)!, result.GetValue(siloPort), result.GetValue(gatewayPort), cancellationToken));
+        return command;
     }
 }

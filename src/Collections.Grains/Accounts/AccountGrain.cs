@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text.Json;
 using Collections.Contracts;
 using Collections.Domain;
 using Collections.Domain.Accounts;
@@ -91,7 +90,7 @@ public sealed partial class AccountGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var snapshot = await gate.RunAsync(() => store.LoadAsync(Key));
-        state = snapshot is null ? null : JsonSerializer.Deserialize<AccountState>(snapshot.StateJson, DomainJson.Options);
+        state = snapshot is null ? null : AccountSnapshotJson.Deserialize(snapshot.StateJson);
         if (state is not null && state.Version != snapshot!.Version)
         {
             throw new InvalidOperationException($"Account {Key}: snapshot version {state.Version} does not match the log ({snapshot.Version}).");
@@ -332,7 +331,7 @@ public sealed partial class AccountGrain(
         }
 
         var serialized = append.Events.Select(AccountEventJson.Serialize).ToList();
-        var snapshot = JsonSerializer.Serialize(next, DomainJson.Options);
+        var snapshot = AccountSnapshotJson.Serialize(next);
         if (!await gate.RunAsync(() => store.AppendAsync(Key, expected, serialized, snapshot)))
         {
             // Another activation wrote first (possible only around a silo failure): start over from storage.

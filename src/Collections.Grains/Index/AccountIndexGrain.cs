@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Collections.Contracts;
 using Collections.Domain;
 using Collections.Domain.Accounts;
@@ -51,11 +50,12 @@ public sealed partial class AccountIndexGrain(
     {
         var indexed = await Task.WhenAll(keys.Select(async key =>
         {
-            if (await store.LoadAsync(key) is not { } snapshot
-                || JsonSerializer.Deserialize<AccountState>(snapshot.StateJson, DomainJson.Options) is not { } account)
+            if (await store.LoadAsync(key) is not { } snapshot)
             {
                 return 0;
             }
+
+            var account = AccountSnapshotJson.Deserialize(snapshot.StateJson);
 
             var rules = await strategies.RulesAsync(account.LenderId, account.Strategy);
             await index.UpsertAsync(account.LenderId, AccountSummaries.Of(account, clock.Now, rules));

@@ -186,6 +186,12 @@ public static class OrleansHosting
             // within a business day, so allow periods down to a few seconds.
             options.MinimumReminderPeriod = TimeSpan.FromSeconds(5);
         });
+
+        // Orleans' stuck-request diagnostics off: every 10 s it formats a detailed status of each activation with
+        // a request running over 5 s and sends it to the caller (only a "last known status" for a timeout's message).
+        // Account calls wait for the storage gate by design, so under load every one of them qualifies: in a
+        // grain-path onboarding on a busy machine that was 90 % of all allocation (issue 19, BENCHMARKS.md).
+        silo.Configure<SiloMessagingOptions>(options => options.GrainWorkloadAnalysisPeriod = TimeSpan.Zero);
         if (dashboard)
         {
             silo.AddDashboard();

@@ -25,12 +25,13 @@ public sealed class HostUnderTest : IAsyncDisposable
     public const string ServiceId = "bench";
 
     private readonly IHost clientHost;
+    private readonly Uri? http;
     private int disposed;
 
-    private HostUnderTest(ChildProcess process, Uri http, RedisServer? redis, string clusterId, IHost clientHost)
+    private HostUnderTest(ChildProcess process, Uri? http, RedisServer? redis, string clusterId, IHost clientHost)
     {
         Process = process;
-        Http = http;
+        this.http = http;
         Redis = redis;
         ClusterId = clusterId;
         this.clientHost = clientHost;
@@ -39,7 +40,7 @@ public sealed class HostUnderTest : IAsyncDisposable
 
     public ChildProcess Process { get; }
 
-    public Uri Http { get; }
+    public Uri Http => http ?? throw new InvalidOperationException($"{Process.Name} serves no HTTP.");
 
     public RedisServer? Redis { get; }
 
@@ -119,6 +120,57 @@ public sealed class HostUnderTest : IAsyncDisposable
             }
         }
 
+        var host = new HostUnderTest(process, http, redis, clusterId, await ConnectClientAsync(provider, redis, clusterId, gatewayPort, cancellationToken));
+        return resources.Own(host);
+    }
+
+    /// <summary>
+    /// Starts the ceiling scenario's minimal silo (<see cref="Ceiling.CeilingSilo"/>: this program again, as a child
+    /// process with the host's Server GC and <paramref name="environment"/>) on <paramref name="redis"/>, and connects a client to it.
+    /// </summary>
+    public static async Task<HostUnderTest> StartCeilingAsync(
+        Resources resources, RedisServer redis, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    {
+        const string name = "ceiling-silo";
+        var siloPort = Ports.Free();
+        var gatewayPort = Ports.Free();
+        var clusterId = $"bench-{name}";
+        var program = typeof(HostUnderTest).Assembly.Location;
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal) { ["DOTNET_gcServer"] = "1" };
+        foreach (var (key, value) in environment)
+        {
+            variables[key] = value;
+        }
+
+        var log = Path.Combine(resources.Root, $"{name}.log");
+        var process = resources.Own(ChildProcess.Start(
+            name, "dotnet",
+            [program, name, "--redis", redis.ConnectionString, "--cluster-id", clusterId,
+             "--silo-port", siloPort.ToString(CultureInfo.InvariantCulture), "--gateway-port", gatewayPort.ToString(CultureInfo.InvariantCulture)],
+            log, Path.GetDirectoryName(program), grace: TimeSpan.FromSeconds(3), environment: variables));
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!ReadShared(log).Contains(Ceiling.CeilingSilo.Ready, StringComparison.Ordinal))
+        {
+            if (process.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"{name} did not start:\n{process.Tail()}");
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+
+        var host = new HostUnderTest(process, null, redis, clusterId, await ConnectClientAsync(Provider.Redis, redis, clusterId, gatewayPort, cancellationToken));
+        return resources.Own(host);
+
+        static string ReadShared(string path)
+        {
+            using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+            return reader.ReadToEnd();
+        }
+    }
+
+    private static async Task<IHost> ConnectClientAsync(Provider provider, RedisServer? redis, string clusterId, int gatewayPort, CancellationToken cancellationToken)
+    {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.UseOrleansClient(client =>
@@ -135,8 +187,7 @@ public sealed class HostUnderTest : IAsyncDisposable
         });
         var clientHost = builder.Build();
         await clientHost.StartAsync(cancellationToken);
-        var host = new HostUnderTest(process, http, redis, clusterId, clientHost);
-        return resources.Own(host);
+        return clientHost;
     }
 
     /// <summary>The host's resident set now and at its peak (VmRSS and VmHWM of /proc/PID/status), in bytes.</summary>

@@ -75,11 +75,51 @@ public sealed partial class RedisServer : IAsyncDisposable
         return (long.Parse(info["used_memory"], CultureInfo.InvariantCulture), long.Parse(info["used_memory_rss"], CultureInfo.InvariantCulture));
     }
 
+    /// <summary>
+    /// What Redis has done so far (INFO commandstats and stats): calls per command — commands that Lua scripts
+    /// run count under their own names, the script under eval/evalsha — and bytes received and sent.
+    /// </summary>
+    public async Task<RedisStats> StatsAsync()
+    {
+        await using var connection = await ConnectAsync();
+        var server = connection.GetServer("127.0.0.1", Port);
+        var commands = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (key, value) in (await server.InfoAsync("commandstats")).SelectMany(g => g))
+        {
+            // cmdstat_rpush: calls=12,usec=34,...
+            var calls = value.Split(',')[0];
+            commands[key["cmdstat_".Length..]] = long.Parse(calls["calls=".Length..], CultureInfo.InvariantCulture);
+        }
+
+        var stats = (await server.InfoAsync("stats")).SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        var (used, _) = await MemoryAsync();
+        return new RedisStats(commands, long.Parse(stats["total_net_input_bytes"], CultureInfo.InvariantCulture),
+            long.Parse(stats["total_net_output_bytes"], CultureInfo.InvariantCulture), used);
+    }
+
     /// <summary>Stops this Redis (its data is thrown away with the run's directory).</summary>
     public ValueTask DisposeAsync() => Process.DisposeAsync();
 
     [GeneratedRegex(@"^dir .*$", RegexOptions.Multiline)]
     private static partial Regex DirLine();
+}
+
+/// <summary>Counters of a Redis server at one moment (see <see cref="RedisServer.StatsAsync"/>).</summary>
+public sealed record RedisStats(IReadOnlyDictionary<string, long> Commands, long BytesIn, long BytesOut, long UsedMemory)
+{
+    /// <summary>What happened between <paramref name="before"/> and this, per account: calls per command (most first), bytes in and out, memory.</summary>
+    public RedisCost Since(RedisStats before, int accounts) => new(
+        Commands.Select(c => (c.Key, PerAccount: (c.Value - before.Commands.GetValueOrDefault(c.Key)) / (double)accounts))
+            .Where(c => c.PerAccount > 0).OrderByDescending(c => c.PerAccount).ToDictionary(c => c.Key, c => c.PerAccount, StringComparer.Ordinal),
+        (BytesIn - before.BytesIn) / (double)accounts, (BytesOut - before.BytesOut) / (double)accounts, (UsedMemory - before.UsedMemory) / (double)accounts);
+}
+
+/// <summary>Redis work per account of a scenario.</summary>
+public sealed record RedisCost(IReadOnlyDictionary<string, double> Commands, double BytesIn, double BytesOut, double Memory)
+{
+    /// <summary>Commands per account, the top ones by name: "9.0 (evalsha 3.0, hget 2.0, …)".</summary>
+    public string Describe() => string.Create(CultureInfo.InvariantCulture,
+        $"{Commands.Values.Sum():0.0} ({string.Join(", ", Commands.Take(8).Select(c => $"{c.Key} {c.Value:0.##}"))})");
 }
 
 /// <summary>

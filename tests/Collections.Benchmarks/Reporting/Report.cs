@@ -23,6 +23,7 @@ public sealed class Report(BenchmarkSettings settings, string commandLine, Machi
 
     private readonly DateTimeOffset date = DateTimeOffset.UtcNow;
     private readonly Dictionary<string, object> raw = new(StringComparer.Ordinal);
+    private OnboardingResult? ceiling;
     private OnboardingResult? grain;
     private OnboardingResult? http;
     private RestResult? rest;
@@ -44,13 +45,17 @@ public sealed class Report(BenchmarkSettings settings, string commandLine, Machi
 
     public void Add(OnboardingResult result)
     {
-        if (result.Path == "grain")
+        switch (result.Path)
         {
-            grain = result;
-        }
-        else
-        {
-            http = result;
+            case "ceiling":
+                ceiling = result;
+                break;
+            case "grain":
+                grain = result;
+                break;
+            default:
+                http = result;
+                break;
         }
 
         raw[$"onboarding-{result.Path}"] = result;
@@ -82,6 +87,21 @@ public sealed class Report(BenchmarkSettings settings, string commandLine, Machi
         var peerRate = baseline?.Rate;
         string Met(bool ok) => ok ? "met" : "**missed**";
 
+        if (ceiling is { } c)
+        {
+            const string s = "0. Ceiling: minimal grain (state + one 30-day reminder), same Redis";
+            rows.Add(new(s, $"accounts/s ({Format.Count(c.Accounts)} accounts)", Format.Rate(c.Rate)));
+            rows.Add(Cpu(s, c));
+            AddRedis(s, c);
+            if (grain is { } g0)
+            {
+                var ratio = g0.Rate / c.Rate;
+                rows.Add(new(s, "grain path ÷ ceiling, same run: accounts/s; CPU per account (host + Redis)",
+                    string.Create(CultureInfo.InvariantCulture, $"{ratio * 100:0} %; {ServerCpu(g0) / ServerCpu(c):0.0}×"),
+                    Target: "≥ 60 %", Status: Met(ratio >= 0.6)));
+            }
+        }
+
         if (grain is { } g)
         {
             const string s = "1. Onboarding, grain path";
@@ -98,6 +118,7 @@ public sealed class Report(BenchmarkSettings settings, string commandLine, Machi
             }
 
             rows.Add(Cpu(s, g));
+            AddRedis(s, g);
             rows.Add(new(s, "peak host RSS (VmHWM)", Format.Bytes(g.PeakRss)));
             rows.Add(new(s, "Redis memory after (used / RSS)", $"{Format.Bytes(g.RedisUsed)} / {Format.Bytes(g.RedisRss)}"));
             rows.Add(new(s, "failed calls", Format.Count(g.Failed), baseline is { } b3 ? Format.Count(b3.Failed) : "", Status: g.Failed == 0 ? "" : "**errors**"));
@@ -198,6 +219,17 @@ public sealed class Report(BenchmarkSettings settings, string commandLine, Machi
                     ? string.Create(CultureInfo.InvariantCulture, $"{perAccount[0]:0.00} + {perAccount[1]:0.00} (+ {perAccount[2]:0.00}) ms → {Format.Rate(machine.Cores * 1000 / serverSide)}")
                     : "");
         }
+
+        void AddRedis(string scenario, OnboardingResult result)
+        {
+            if (result.Redis is { } redis)
+            {
+                rows.Add(new(scenario, "Redis per account: commands (by name; a script's commands counted too); bytes in / out; memory",
+                    string.Create(CultureInfo.InvariantCulture, $"{redis.Describe()}; {redis.BytesIn:N0} B / {redis.BytesOut:N0} B; {redis.Memory:N0} B")));
+            }
+        }
+
+        static double ServerCpu(OnboardingResult result) => result.Cpu.Length >= 2 ? result.Cpu[0] + result.Cpu[1] : double.NaN;
 
         static string Peer(int? accounts) => accounts is { } n ? $"; peer {Format.Count(n)}" : "";
     }

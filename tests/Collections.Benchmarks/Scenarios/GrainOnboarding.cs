@@ -14,6 +14,9 @@ public sealed record OnboardingResult(
     /// <summary>CPU seconds used during the scenario by the host, Redis and the load generator (this process).</summary>
     public double[] Cpu { get; init; } = [];
 
+    /// <summary>Redis commands, bytes and memory per account, when the scenario ran on Redis.</summary>
+    public RedisCost? Redis { get; init; }
+
     public double Rate => Accounts / Elapsed.TotalSeconds;
 }
 
@@ -21,15 +24,19 @@ public sealed record OnboardingResult(
 /// Scenario 1 (grain path): each account through <see cref="IAccountGrain.UpsertAsync"/> from an
 /// Orleans client, i.e. activation, decision, atomic append of events and snapshot, wake reminder.
 /// Batches of <c>batchSize</c> accounts are sent all at once and <c>parallelBatches</c> batches are
-/// in flight, so at most batchSize × parallelBatches calls are outstanding.
+/// in flight, so at most batchSize × parallelBatches calls are outstanding. The ceiling scenario sends
+/// the same records the same way to its minimal grain instead (the <c>call</c> argument).
 /// </summary>
 public static class GrainOnboarding
 {
     public const string Actor = "benchmark";
 
     public static async Task<OnboardingResult> RunAsync(
-        HostUnderTest host, Portfolio portfolio, int from, int count, int batchSize, int parallelBatches, string label, CancellationToken cancellationToken)
+        HostUnderTest host, Portfolio portfolio, int from, int count, int batchSize, int parallelBatches, string label, CancellationToken cancellationToken,
+        string path = "grain", Func<IClusterClient, int, Task<UpsertOutcome>>? call = null)
     {
+        call ??= (client, i) => client.GetGrain<IAccountGrain>(portfolio.Key(i)).UpsertAsync(portfolio.Record(i), Actor);
+        var redisBefore = host.Redis is { } r ? await r.StatsAsync() : null;
         var batches = new Latencies(count / batchSize + 1);
         var calls = new Latencies(count);
         var outcomes = new long[Enum.GetValues<UpsertOutcome>().Length];
@@ -63,16 +70,18 @@ public static class GrainOnboarding
         var elapsed = Stopwatch.GetElapsedTime(started);
         var (rssAfter, peak) = host.Memory();
         var (redisUsed, redisRss) = host.Redis is { } redis ? await redis.MemoryAsync() : (0, 0);
+        var redisCost = host.Redis is { } after ? (await after.StatsAsync()).Since(redisBefore!, count) : null;
         if (firstError is not null)
         {
             Console.Error.WriteLine($"{label}: {failed:N0} calls failed; first: {firstError}");
         }
 
         return new OnboardingResult(
-            "grain", count, elapsed, batches.Summarize(), calls.Summarize(), Math.Max(peak, rss.Max), rssAfter, failed,
+            path, count, elapsed, batches.Summarize(), calls.Summarize(), Math.Max(peak, rss.Max), rssAfter, failed,
             Enum.GetValues<UpsertOutcome>().ToDictionary(o => o.ToString(), o => outcomes[(int)o]), redisUsed, redisRss)
         {
             Cpu = cpu.Elapsed(),
+            Redis = redisCost,
         };
 
         async Task One(int i)
@@ -80,7 +89,7 @@ public static class GrainOnboarding
             var start = Stopwatch.GetTimestamp();
             try
             {
-                var outcome = await host.Client.GetGrain<IAccountGrain>(portfolio.Key(i)).UpsertAsync(portfolio.Record(i), Actor);
+                var outcome = await call(host.Client, i);
                 Interlocked.Increment(ref outcomes[(int)outcome]);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
