@@ -44,8 +44,8 @@ public static class BenchmarkRun
             // Business noon today: no debtor's local midnight (hence no threshold) falls during the run.
             var noon = new DateTimeOffset(today.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero);
             var zones = new[] { "Asia/Shanghai", "UTC", "America/New_York", "Europe/London" };
-            Portfolio Onboarding(string lender, string prefix) =>
-                new(lender, prefix, i => today.AddDays(-(1 + (i % 25))), i => zones[i % zones.Length]);
+            Portfolio Onboarding(string lender, string prefix, Func<int, string>? customerId = null) =>
+                new(lender, prefix, i => today.AddDays(-(1 + (i % 25))), i => zones[i % zones.Length], customerId);
 
             double? measuredRate = null;
             if (settings.Runs(Scenario.Grain | Scenario.Rest | Scenario.Read))
@@ -116,6 +116,22 @@ public static class BenchmarkRun
                 }
 
                 report.Add(new BaselineResult(settings.BaselineAccounts, elapsed, batches, calls, baselineFailed, server.Version, settings.BaselineConcurrency, settings.BaselineWorkers, peerStorm));
+            }
+
+            // A fresh store and host for each variant of a same-run comparison (disposing the host stops its store).
+            async Task<HostUnderTest> FreshHost(string name, IEnumerable<string>? hostSettings = null)
+            {
+                var redis = settings.Provider == Provider.Redis ? await RedisServer.StartAsync(resources, repo, $"redis-{name}", ct) : null;
+                return await HostUnderTest.StartAsync(resources, hostDll, $"host-{name}", settings.Provider, redis, noon, settings.HostEnvironment, ct, hostSettings);
+            }
+
+            if (settings.Runs(Scenario.Features))
+            {
+                var features = await FeatureOnboarding.RunAsync(
+                    name => FreshHost(name), settings.Provider == Provider.Redis ? name => RedisServer.StartAsync(resources, repo, $"redis-{name}", ct) : null,
+                    (prefix, customerId) => Onboarding(FeatureOnboarding.LenderId, prefix, customerId),
+                    settings.FeatureAccounts, settings.BatchSize, settings.ParallelBatches, ct);
+                report.Add("features", features, FeatureOnboarding.Rows(features));
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -15,6 +15,9 @@ public enum Scenario
     Http = 8,
     Storm = 16,
     Baseline = 32,
+
+    // Same-run comparisons of our own settings (A/B), numbered apart from the scenarios above.
+    Features = 1024,
     All = Grain | Rest | Read | Http | Storm | Baseline,
 }
 
@@ -24,7 +27,7 @@ public sealed record BenchmarkSettings(
     int BatchSize, int ParallelBatches, int HttpBatch, int HttpParallel,
     double ReadRate, TimeSpan ReadDuration, TimeSpan ReadWarmup, TimeSpan Rest, CollectionMode Collection, bool StormWarm, TimeSpan? StormLead,
     int BaselineConcurrency, int BaselineWorkers, Scenario Scenarios, Provider Provider, string? HostDll, string? Output,
-    IReadOnlyDictionary<string, string> HostEnvironment)
+    IReadOnlyDictionary<string, string> HostEnvironment, int FeatureAccounts)
 {
     public bool Runs(Scenario scenario) => (Scenarios & scenario) != 0;
 }
@@ -52,14 +55,25 @@ public static class BenchmarkCommand
         var stormLead = new Option<int?>("--storm-lead") { Description = "Seconds from the storm host's start to the due instant [default: from the measured onboarding rate]" };
         var baselineConcurrency = new Option<int>("--baseline-concurrency") { Description = "Accounts onboarded at once through the peer", DefaultValueFactory = _ => 64 };
         var baselineWorkers = new Option<int>("--baseline-workers") { Description = "Hangfire worker threads", DefaultValueFactory = _ => 20 };
-        var scenarios = new Option<string>("--scenarios") { Description = "Comma-separated subset of grain,rest,read,http,storm,baseline", DefaultValueFactory = _ => "grain,rest,read,http,storm,baseline" };
-        var provider = new Option<Provider>("--provider") { Description = "Storage of the host under test (Memory only to debug the harness)", DefaultValueFactory = _ => Provider.Redis };
+        var scenarios = new Option<string>("--scenarios")
+        {
+            Description = "Comma-separated subset of grain,rest,read,http,storm,baseline and the same-run comparisons features (onboarding A/B: debtor check, " +
+                "lender webhook, account index)",
+            DefaultValueFactory = _ => "grain,rest,read,http,storm,baseline",
+        };
+        var provider = new Option<Provider>("--provider")
+        {
+            Description = "Storage of the host under test: Redis, AzureStorage (an Azurite of the run's own, on disk: emulator figures, not Azure's; " +
+                "not for the storm, which reads Redis) or Memory (only to debug the harness)",
+            DefaultValueFactory = _ => Provider.Redis,
+        };
         var hostDll = new Option<string?>("--host-dll") { Description = "Collections.Host.dll to run [default: src/Collections.Host/bin/<this configuration>/net10.0]" };
         var hostEnv = new Option<string[]>("--host-env")
         {
             Description = "NAME=VALUE environment variable for the host processes, for diagnosis (e.g. DOTNET_PerfMapEnabled=1 for perf, DOTNET_gcServer=0); repeatable",
             AllowMultipleArgumentsPerToken = false,
         };
+        var featureAccounts = new Option<int?>("--feature-accounts") { Description = "Accounts per variant of the onboarding A/B per feature (features) [default min(--accounts, 20,000); --quick 300]" };
         var output = new Option<string?>("--output") { Description = "Directory for results.md, results.json and the hosts' logs [default artifacts/benchmarks/<time>]" };
 
         var root = new RootCommand(
@@ -67,7 +81,7 @@ public static class BenchmarkCommand
             "and a PostgreSQL + Hangfire peer baseline, each against its own redis-server / PostgreSQL / host processes started here.")
         {
             accounts, quick, httpAccounts, stormAccounts, baselineAccounts, baselineStorm, batchSize, parallelBatches, httpBatch, httpParallel,
-            readRate, readSeconds, restSeconds, collection, stormWarm, stormLead, baselineConcurrency, baselineWorkers, scenarios, provider, hostDll, hostEnv, output,
+            readRate, readSeconds, restSeconds, collection, stormWarm, stormLead, baselineConcurrency, baselineWorkers, scenarios, provider, hostDll, hostEnv, output, featureAccounts,
         };
         root.SetAction((result, cancellationToken) =>
         {
@@ -89,7 +103,8 @@ public static class BenchmarkCommand
                 TimeSpan.FromSeconds(result.GetValue(restSeconds) ?? (q ? 2 : 330)), result.GetValue(collection), result.GetValue(stormWarm),
                 result.GetValue(stormLead) is { } lead ? TimeSpan.FromSeconds(lead) : null,
                 result.GetValue(baselineConcurrency), result.GetValue(baselineWorkers), selected, result.GetValue(provider), result.GetValue(hostDll), result.GetValue(output),
-                (result.GetValue(hostEnv) ?? []).Select(e => e.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "", StringComparer.Ordinal));
+                (result.GetValue(hostEnv) ?? []).Select(e => e.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "", StringComparer.Ordinal),
+                result.GetValue(featureAccounts) ?? (q ? 300 : Math.Min(n, 20_000)));
             return run(settings, cancellationToken);
         });
         return root;
