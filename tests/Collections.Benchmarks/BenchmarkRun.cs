@@ -133,6 +133,14 @@ public static class BenchmarkRun
                     settings.FeatureAccounts, settings.BatchSize, settings.ParallelBatches, ct);
                 report.Add("features", features, FeatureOnboarding.Rows(features));
             }
+
+            if (settings.Runs(Scenario.Search))
+            {
+                await using var host = await FreshHost("search");
+                var search = await SearchAndQueue.RunAsync(
+                    host, (lender, prefix) => Onboarding(lender, prefix), settings.SearchAccounts, settings.SearchRounds, settings.BatchSize, settings.ParallelBatches, ct);
+                report.Add("search", search, SearchAndQueue.Rows(search));
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

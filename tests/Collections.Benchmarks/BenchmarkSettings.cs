@@ -18,6 +18,7 @@ public enum Scenario
 
     // Same-run comparisons of our own settings (A/B), numbered apart from the scenarios above.
     Features = 1024,
+    Search = 2048,
     All = Grain | Rest | Read | Http | Storm | Baseline,
 }
 
@@ -27,7 +28,7 @@ public sealed record BenchmarkSettings(
     int BatchSize, int ParallelBatches, int HttpBatch, int HttpParallel,
     double ReadRate, TimeSpan ReadDuration, TimeSpan ReadWarmup, TimeSpan Rest, CollectionMode Collection, bool StormWarm, TimeSpan? StormLead,
     int BaselineConcurrency, int BaselineWorkers, Scenario Scenarios, Provider Provider, string? HostDll, string? Output,
-    IReadOnlyDictionary<string, string> HostEnvironment, int FeatureAccounts)
+    IReadOnlyDictionary<string, string> HostEnvironment, int FeatureAccounts, int SearchAccounts, int SearchRounds)
 {
     public bool Runs(Scenario scenario) => (Scenarios & scenario) != 0;
 }
@@ -58,7 +59,7 @@ public static class BenchmarkCommand
         var scenarios = new Option<string>("--scenarios")
         {
             Description = "Comma-separated subset of grain,rest,read,http,storm,baseline and the same-run comparisons features (onboarding A/B: debtor check, " +
-                "lender webhook, account index)",
+                "lender webhook, account index) and search (account search pages and the work queue's next + release, 1,000 accounts vs --search-accounts)",
             DefaultValueFactory = _ => "grain,rest,read,http,storm,baseline",
         };
         var provider = new Option<Provider>("--provider")
@@ -74,6 +75,8 @@ public static class BenchmarkCommand
             AllowMultipleArgumentsPerToken = false,
         };
         var featureAccounts = new Option<int?>("--feature-accounts") { Description = "Accounts per variant of the onboarding A/B per feature (features) [default min(--accounts, 20,000); --quick 300]" };
+        var searchAccounts = new Option<int?>("--search-accounts") { Description = "Accounts of the large lender in search (the small one has 1,000) [default min(--accounts, 100,000); --quick 2,000]" };
+        var searchRounds = new Option<int?>("--search-rounds") { Description = "Requests of each kind per lender in search: two pages per filter combination, next + release [default 100; --quick 10]" };
         var output = new Option<string?>("--output") { Description = "Directory for results.md, results.json and the hosts' logs [default artifacts/benchmarks/<time>]" };
 
         var root = new RootCommand(
@@ -81,7 +84,7 @@ public static class BenchmarkCommand
             "and a PostgreSQL + Hangfire peer baseline, each against its own redis-server / PostgreSQL / host processes started here.")
         {
             accounts, quick, httpAccounts, stormAccounts, baselineAccounts, baselineStorm, batchSize, parallelBatches, httpBatch, httpParallel,
-            readRate, readSeconds, restSeconds, collection, stormWarm, stormLead, baselineConcurrency, baselineWorkers, scenarios, provider, hostDll, hostEnv, output, featureAccounts,
+            readRate, readSeconds, restSeconds, collection, stormWarm, stormLead, baselineConcurrency, baselineWorkers, scenarios, provider, hostDll, hostEnv, output, featureAccounts, searchAccounts, searchRounds,
         };
         root.SetAction((result, cancellationToken) =>
         {
@@ -104,7 +107,8 @@ public static class BenchmarkCommand
                 result.GetValue(stormLead) is { } lead ? TimeSpan.FromSeconds(lead) : null,
                 result.GetValue(baselineConcurrency), result.GetValue(baselineWorkers), selected, result.GetValue(provider), result.GetValue(hostDll), result.GetValue(output),
                 (result.GetValue(hostEnv) ?? []).Select(e => e.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "", StringComparer.Ordinal),
-                result.GetValue(featureAccounts) ?? (q ? 300 : Math.Min(n, 20_000)));
+                result.GetValue(featureAccounts) ?? (q ? 300 : Math.Min(n, 20_000)),
+                result.GetValue(searchAccounts) ?? (q ? 2_000 : Math.Min(n, 100_000)), result.GetValue(searchRounds) ?? (q ? 10 : 100));
             return run(settings, cancellationToken);
         });
         return root;

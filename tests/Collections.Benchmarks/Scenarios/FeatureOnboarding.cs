@@ -138,7 +138,7 @@ public static class FeatureOnboarding
             var posts = v.Name == "webhook" ? $"; posts received {Format.Count(v.WebhookPosts)} during onboarding, {Format.Count(v.WebhookPostsAfterDrain)} when 5 s quiet (≤ 30 s after)" : "";
             yield return new(s, $"{v.Name}: {v.What}{posts}",
                 $"{Format.Rate(v.Onboarding.Rate)}, {Ms(ServerCpuMs(v.Onboarding))}{(v.Onboarding.Failed > 0 ? $", {Format.Count(v.Onboarding.Failed)} failed" : "")}",
-                Ratio: $"rate {Times(v.Onboarding.Rate / baseRate)}, CPU {Times(ServerCpuMs(v.Onboarding) / baseCpu)}");
+                Ratio: $"rate {Format.Factor(v.Onboarding.Rate / baseRate)}, CPU {Format.Factor(ServerCpuMs(v.Onboarding) / baseCpu)}");
         }
 
         if (result.Index is { } ix)
@@ -154,5 +154,4 @@ public static class FeatureOnboarding
 
     private static string Ms(double ms) => string.Create(CultureInfo.InvariantCulture, $"{ms:0.00} ms/account");
 
-    private static string Times(double ratio) => string.Create(CultureInfo.InvariantCulture, $"{ratio:0.00}×");
 }
