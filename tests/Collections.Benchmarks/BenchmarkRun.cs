@@ -141,6 +141,14 @@ public static class BenchmarkRun
                     host, (lender, prefix) => Onboarding(lender, prefix), settings.SearchAccounts, settings.SearchRounds, settings.BatchSize, settings.ParallelBatches, ct);
                 report.Add("search", search, SearchAndQueue.Rows(search));
             }
+
+            if (settings.Runs(Scenario.Dashboard))
+            {
+                var dashboard = await DashboardCost.RunAsync(
+                    FreshHost, prefix => Onboarding("LD", prefix), settings.DashboardAccounts, settings.Quick ? TimeSpan.FromSeconds(3) : TimeSpan.FromSeconds(20),
+                    settings.Quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(20), settings.BatchSize, settings.ParallelBatches, ct);
+                report.Add("dashboard", dashboard, DashboardCost.Rows(dashboard));
+            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

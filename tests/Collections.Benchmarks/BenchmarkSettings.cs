@@ -19,6 +19,7 @@ public enum Scenario
     // Same-run comparisons of our own settings (A/B), numbered apart from the scenarios above.
     Features = 1024,
     Search = 2048,
+    Dashboard = 4096,
     All = Grain | Rest | Read | Http | Storm | Baseline,
 }
 
@@ -28,7 +29,7 @@ public sealed record BenchmarkSettings(
     int BatchSize, int ParallelBatches, int HttpBatch, int HttpParallel,
     double ReadRate, TimeSpan ReadDuration, TimeSpan ReadWarmup, TimeSpan Rest, CollectionMode Collection, bool StormWarm, TimeSpan? StormLead,
     int BaselineConcurrency, int BaselineWorkers, Scenario Scenarios, Provider Provider, string? HostDll, string? Output,
-    IReadOnlyDictionary<string, string> HostEnvironment, int FeatureAccounts, int SearchAccounts, int SearchRounds)
+    IReadOnlyDictionary<string, string> HostEnvironment, int FeatureAccounts, int SearchAccounts, int SearchRounds, int DashboardAccounts)
 {
     public bool Runs(Scenario scenario) => (Scenarios & scenario) != 0;
 }
@@ -36,6 +37,8 @@ public sealed record BenchmarkSettings(
 /// <summary>The command line.</summary>
 public static class BenchmarkCommand
 {
+    private const string DefaultScenarios = "grain,rest,read,http,storm,baseline";
+
     public static RootCommand Create(Func<BenchmarkSettings, CancellationToken, Task<int>> run)
     {
         var accounts = new Option<int?>("--accounts") { Description = "Accounts onboarded through the grain path, idle for memory at rest, read at random [default 1,000,000; --quick 2,000]" };
@@ -56,11 +59,10 @@ public static class BenchmarkCommand
         var stormLead = new Option<int?>("--storm-lead") { Description = "Seconds from the storm host's start to the due instant [default: from the measured onboarding rate]" };
         var baselineConcurrency = new Option<int>("--baseline-concurrency") { Description = "Accounts onboarded at once through the peer", DefaultValueFactory = _ => 64 };
         var baselineWorkers = new Option<int>("--baseline-workers") { Description = "Hangfire worker threads", DefaultValueFactory = _ => 20 };
-        var scenarios = new Option<string>("--scenarios")
+        var scenarios = new Option<string?>("--scenarios")
         {
-            Description = "Comma-separated subset of grain,rest,read,http,storm,baseline and the same-run comparisons features (onboarding A/B: debtor check, " +
-                "lender webhook, account index) and search (account search pages and the work queue's next + release, 1,000 accounts vs --search-accounts)",
-            DefaultValueFactory = _ => "grain,rest,read,http,storm,baseline",
+            Description = "Comma-separated subset of grain,rest,read,http,storm,baseline (the default; --quick adds search) and the same-run comparisons features (onboarding A/B: debtor check, " +
+                "lender webhook, account index) and search (account search pages and the work queue's next + release, 1,000 accounts vs --search-accounts) and dashboard (the Orleans dashboard off / on / on and viewed: onboarding, grain calls, idle CPU)",
         };
         var provider = new Option<Provider>("--provider")
         {
@@ -77,6 +79,7 @@ public static class BenchmarkCommand
         var featureAccounts = new Option<int?>("--feature-accounts") { Description = "Accounts per variant of the onboarding A/B per feature (features) [default min(--accounts, 20,000); --quick 300]" };
         var searchAccounts = new Option<int?>("--search-accounts") { Description = "Accounts of the large lender in search (the small one has 1,000) [default min(--accounts, 100,000); --quick 2,000]" };
         var searchRounds = new Option<int?>("--search-rounds") { Description = "Requests of each kind per lender in search: two pages per filter combination, next + release [default 100; --quick 10]" };
+        var dashboardAccounts = new Option<int?>("--dashboard-accounts") { Description = "Accounts per setting of the dashboard cost (dashboard) [default min(--accounts, 100,000); --quick 300]" };
         var output = new Option<string?>("--output") { Description = "Directory for results.md, results.json and the hosts' logs [default artifacts/benchmarks/<time>]" };
 
         var root = new RootCommand(
@@ -84,7 +87,7 @@ public static class BenchmarkCommand
             "and a PostgreSQL + Hangfire peer baseline, each against its own redis-server / PostgreSQL / host processes started here.")
         {
             accounts, quick, httpAccounts, stormAccounts, baselineAccounts, baselineStorm, batchSize, parallelBatches, httpBatch, httpParallel,
-            readRate, readSeconds, restSeconds, collection, stormWarm, stormLead, baselineConcurrency, baselineWorkers, scenarios, provider, hostDll, hostEnv, output, featureAccounts, searchAccounts, searchRounds,
+            readRate, readSeconds, restSeconds, collection, stormWarm, stormLead, baselineConcurrency, baselineWorkers, scenarios, provider, hostDll, hostEnv, output, featureAccounts, searchAccounts, searchRounds, dashboardAccounts,
         };
         root.SetAction((result, cancellationToken) =>
         {
@@ -92,7 +95,7 @@ public static class BenchmarkCommand
             var n = result.GetValue(accounts) ?? (q ? 2_000 : 1_000_000);
             var storm = result.GetValue(stormAccounts) ?? (q ? 2_000 : 100_000);
             var selected = Scenario.None;
-            foreach (var name in result.GetValue(scenarios)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            foreach (var name in (result.GetValue(scenarios) ?? (q ? DefaultScenarios + ",search" : DefaultScenarios)).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
                 selected |= Enum.Parse<Scenario>(name, ignoreCase: true);
             }
@@ -108,7 +111,8 @@ public static class BenchmarkCommand
                 result.GetValue(baselineConcurrency), result.GetValue(baselineWorkers), selected, result.GetValue(provider), result.GetValue(hostDll), result.GetValue(output),
                 (result.GetValue(hostEnv) ?? []).Select(e => e.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "", StringComparer.Ordinal),
                 result.GetValue(featureAccounts) ?? (q ? 300 : Math.Min(n, 20_000)),
-                result.GetValue(searchAccounts) ?? (q ? 2_000 : Math.Min(n, 100_000)), result.GetValue(searchRounds) ?? (q ? 10 : 100));
+                result.GetValue(searchAccounts) ?? (q ? 2_000 : Math.Min(n, 100_000)), result.GetValue(searchRounds) ?? (q ? 10 : 100),
+                result.GetValue(dashboardAccounts) ?? (q ? 300 : Math.Min(n, 100_000)));
             return run(settings, cancellationToken);
         });
         return root;
