@@ -55,9 +55,16 @@ public static class BenchmarkRun
                 report.Add("startup", host.Memory().Rss);
                 var portfolio = Onboarding("LG", "G");
                 Log.Step($"1. Onboarding {settings.Accounts:N0} accounts through the account grain (Orleans client)");
+                var requestsBefore = await StoreRequests.CountAsync(host, ct);
                 var grain = await GrainOnboarding.RunAsync(host, portfolio, 0, settings.Accounts, settings.BatchSize, settings.ParallelBatches, "grain onboarding", ct);
                 measuredRate = grain.Rate;
                 report.Add(grain);
+                if (await StoreRequests.CountAsync(host, ct) - requestsBefore is { } requests)
+                {
+                    report.Add("store-requests", requests, [new("1. Onboarding, grain path",
+                        $"{settings.Provider} requests per account (Redis commands processed, or the host's Azure Table and Blob requests)",
+                        (requests / settings.Accounts).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture))]);
+                }
                 Log.Info($"grain onboarding: {grain.Rate:N0} accounts/s, peak host RSS {Format.Bytes(grain.PeakRss)}");
                 if (settings.Runs(Scenario.Rest))
                 {
