@@ -6,6 +6,7 @@ using Collections.Benchmarks.Reporting;
 using Collections.Benchmarks.Workload;
 using Collections.Contracts;
 using Collections.Grains.Index;
+using WebhookReceiver = Collections.Testing.WebhookReceiver;
 
 namespace Collections.Benchmarks.Scenarios;
 
@@ -21,7 +22,7 @@ public sealed record FeatureResult(int Accounts, IReadOnlyList<FeatureVariant> V
 /// store and host, in the order base, debtor check, lender webhook, base again (the two bases bracket the
 /// others and show the run's noise). The debtor check is on for accounts with a <c>customerId</c> (two
 /// accounts per person here) and off without one; the webhook variant subscribes the lender to every
-/// event type at a receiver in this process that answers 200. The account index has no switch (every
+/// event type at the tests' webhook receiver in this process, which answers 200. The account index has no switch (every
 /// commit files its summary), so its share is measured by writing the base run's summaries again, alone,
 /// into a fresh Redis with the store the host uses.
 /// </summary>
@@ -48,7 +49,7 @@ public static class FeatureOnboarding
         {
             Log.Step($"6. Onboarding A/B ({name}): {accounts:N0} accounts, {what}");
             await using var host = await freshHost($"features-{variants.Count}");
-            await using var sink = webhook ? await WebhookSink.StartAsync(cancellationToken) : null;
+            await using var sink = webhook ? await WebhookReceiver.StartAsync() : null;
             if (sink is not null)
             {
                 await SubscribeAsync(host, sink.Url, cancellationToken);
@@ -57,7 +58,7 @@ public static class FeatureOnboarding
             var onboarding = await GrainOnboarding.RunAsync(
                 host, portfolio($"F{variants.Count}", debtors ? i => string.Create(CultureInfo.InvariantCulture, $"C{i / 2:D8}") : null),
                 0, accounts, batchSize, parallelBatches, $"features/{name}", cancellationToken);
-            var during = sink?.Posts ?? 0;
+            var during = sink?.Received.Count ?? 0;
             var drained = sink is null ? 0 : await DrainAsync(sink, cancellationToken);
             variants.Add(new(name, what, onboarding, during, drained));
             Log.Info($"{name}: {onboarding.Rate:N0} accounts/s{(sink is null ? "" : $", webhook posts received {during:N0} during onboarding, {drained:N0} after")}");
@@ -71,16 +72,16 @@ public static class FeatureOnboarding
     }
 
     /// <summary>Waits (at most 30 s) until the receiver has had no post for 5 s; the posts received by then.</summary>
-    private static async Task<long> DrainAsync(WebhookSink sink, CancellationToken cancellationToken)
+    private static async Task<long> DrainAsync(WebhookReceiver sink, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        var (seen, quietSince) = (sink.Posts, DateTime.UtcNow);
+        var (seen, quietSince) = (sink.Received.Count, DateTime.UtcNow);
         while (DateTime.UtcNow < deadline && DateTime.UtcNow - quietSince < TimeSpan.FromSeconds(5))
         {
             await Task.Delay(500, cancellationToken);
-            if (sink.Posts != seen)
+            if (sink.Received.Count != seen)
             {
-                (seen, quietSince) = (sink.Posts, DateTime.UtcNow);
+                (seen, quietSince) = (sink.Received.Count, DateTime.UtcNow);
             }
         }
 
