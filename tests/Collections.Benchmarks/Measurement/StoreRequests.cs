@@ -10,13 +10,24 @@ namespace Collections.Benchmarks.Measurement;
 /// </summary>
 public static class StoreRequests
 {
-    public static async Task<double?> CountAsync(HostUnderTest host, CancellationToken cancellationToken)
+    private static readonly string[] ScriptCommands = ["cmdstat_eval", "cmdstat_evalsha", "cmdstat_eval_ro", "cmdstat_evalsha_ro"];
+
+    /// <summary>
+    /// Requests so far; on Redis also the script calls among them (the commands a script runs count in
+    /// Redis's total as well, so round trips lie between the two).
+    /// </summary>
+    public static async Task<(double Requests, double Scripts)?> CountAsync(HostUnderTest host, CancellationToken cancellationToken)
     {
         if (host.Redis is { } redis)
         {
             await using var connection = await redis.ConnectAsync();
-            var stats = (await connection.GetServer("127.0.0.1", redis.Port).InfoAsync("stats")).SelectMany(g => g);
-            return double.Parse(stats.First(p => p.Key == "total_commands_processed").Value, CultureInfo.InvariantCulture);
+            var server = connection.GetServer("127.0.0.1", redis.Port);
+            var stats = (await server.InfoAsync("stats")).SelectMany(g => g);
+            var commands = (await server.InfoAsync("commandstats")).SelectMany(g => g);
+            // cmdstat_evalsha:calls=12,usec=…
+            var scripts = commands.Where(p => ScriptCommands.Contains(p.Key))
+                .Sum(p => double.Parse(p.Value.Split(',')[0].Split('=')[1], CultureInfo.InvariantCulture));
+            return (double.Parse(stats.First(p => p.Key == "total_commands_processed").Value, CultureInfo.InvariantCulture), scripts);
         }
 
         if (host.Azurite is null)
@@ -27,8 +38,8 @@ public static class StoreRequests
         using var http = new HttpClient { BaseAddress = host.Http };
         var metrics = await http.GetStringAsync("/metrics", cancellationToken);
         // name{labels} value [timestamp]
-        return metrics.Split('\n')
+        return (metrics.Split('\n')
             .Where(line => line.StartsWith("collections_storage_azure_requests_total", StringComparison.Ordinal))
-            .Sum(line => double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture));
+            .Sum(line => double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture)), 0);
     }
 }

@@ -222,7 +222,7 @@ public static class SearchAndQueue
         var sizes = $"{Format.Count(result.SmallAccounts)} → {Format.Count(result.LargeAccounts)} accounts";
         foreach (var f in result.Filters)
         {
-            yield return new(s, $"GET …/accounts?{f.Query}: page p50 / p99, {sizes} ({f.Small.Count} pages each; items per page {f.SmallItems:0} → {f.LargeItems:0}){(f.Errors > 0 ? $"; {f.Errors} errors" : "")}",
+            yield return new(s, $"GET …/accounts?{f.Query}: page p50 / p99, {sizes} (pages {f.Small.Count} → {f.Large.Count}: a second page when the first had a next; items per page {f.SmallItems:0} → {f.LargeItems:0}){(f.Errors > 0 ? $"; {f.Errors} errors" : "")}",
                 $"{Format.Ms(f.Small.P50)} / {Format.Ms(f.Small.P99)} → {Format.Ms(f.Large.P50)} / {Format.Ms(f.Large.P99)}",
                 Ratio: $"p50 {Format.Factor(f.Large.P50 / f.Small.P50)}, p99 {Format.Factor(f.Large.P99 / f.Small.P99)}");
         }
