@@ -44,8 +44,8 @@ public static class BenchmarkRun
             // Business noon today: no debtor's local midnight (hence no threshold) falls during the run.
             var noon = new DateTimeOffset(today.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero);
             var zones = new[] { "Asia/Shanghai", "UTC", "America/New_York", "Europe/London" };
-            Portfolio Onboarding(string lender, string prefix) =>
-                new(lender, prefix, i => today.AddDays(-(1 + (i % 25))), i => zones[i % zones.Length]);
+            Portfolio Onboarding(string lender, string prefix, Func<int, string>? customerId = null) =>
+                new(lender, prefix, i => today.AddDays(-(1 + (i % 25))), i => zones[i % zones.Length], customerId);
 
             if (settings.Runs(Scenario.Ceiling) && settings.Provider == Provider.Redis)
             {
@@ -72,9 +72,20 @@ public static class BenchmarkRun
                 report.Add("startup", host.Memory().Rss);
                 var portfolio = Onboarding("LG", "G");
                 Log.Step($"1. Onboarding {settings.Accounts:N0} accounts through the account grain (Orleans client)");
+                var requestsBefore = await StoreRequests.CountAsync(host, ct);
                 var grain = await GrainOnboarding.RunAsync(host, portfolio, 0, settings.Accounts, settings.BatchSize, settings.ParallelBatches, "grain onboarding", ct);
                 measuredRate = grain.Rate;
                 report.Add(grain);
+                if ((requestsBefore, await StoreRequests.CountAsync(host, ct)) is ({ } before, { } after))
+                {
+                    var (requests, scripts) = ((after.Requests - before.Requests) / settings.Accounts, (after.Scripts - before.Scripts) / settings.Accounts);
+                    report.Add("store-requests", new { requests, scripts }, [new("1. Onboarding, grain path",
+                        settings.Provider == Provider.Redis
+                            ? "Redis commands per account, those that scripts run included (of them script calls)"
+                            : "Azure Storage requests per account (the host's Table and Blob requests)",
+                        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{requests:0.0}{(scripts > 0 ? $" ({scripts:0.0})" : "")}"))]);
+                }
+
                 Log.Info($"grain onboarding: {grain.Rate:N0} accounts/s, peak host RSS {Format.Bytes(grain.PeakRss)}");
                 if (settings.Runs(Scenario.Rest))
                 {
@@ -133,6 +144,38 @@ public static class BenchmarkRun
                 }
 
                 report.Add(new BaselineResult(settings.BaselineAccounts, elapsed, batches, calls, baselineFailed, server.Version, settings.BaselineConcurrency, settings.BaselineWorkers, peerStorm));
+            }
+
+            // A fresh store and host for each variant of a same-run comparison (disposing the host stops its store).
+            async Task<HostUnderTest> FreshHost(string name, IEnumerable<string>? hostSettings = null)
+            {
+                var redis = settings.Provider == Provider.Redis ? await RedisServer.StartAsync(resources, repo, $"redis-{name}", ct) : null;
+                return await HostUnderTest.StartAsync(resources, hostDll, $"host-{name}", settings.Provider, redis, noon, settings.HostEnvironment, ct, hostSettings);
+            }
+
+            if (settings.Runs(Scenario.Features))
+            {
+                var features = await FeatureOnboarding.RunAsync(
+                    name => FreshHost(name), settings.Provider == Provider.Redis ? name => RedisServer.StartAsync(resources, repo, $"redis-{name}", ct) : null,
+                    (prefix, customerId) => Onboarding(FeatureOnboarding.LenderId, prefix, customerId),
+                    settings.FeatureAccounts, settings.BatchSize, settings.ParallelBatches, ct);
+                report.Add("features", features, FeatureOnboarding.Rows(features));
+            }
+
+            if (settings.Runs(Scenario.Search))
+            {
+                await using var host = await FreshHost("search");
+                var search = await SearchAndQueue.RunAsync(
+                    host, (lender, prefix) => Onboarding(lender, prefix), settings.SearchAccounts, settings.SearchRounds, settings.BatchSize, settings.ParallelBatches, ct);
+                report.Add("search", search, SearchAndQueue.Rows(search));
+            }
+
+            if (settings.Runs(Scenario.Dashboard))
+            {
+                var dashboard = await DashboardCost.RunAsync(
+                    FreshHost, prefix => Onboarding("LD", prefix), settings.DashboardAccounts, settings.Quick ? TimeSpan.FromSeconds(3) : TimeSpan.FromSeconds(20),
+                    settings.Quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(20), settings.BatchSize, settings.ParallelBatches, ct);
+                report.Add("dashboard", dashboard, DashboardCost.Rows(dashboard));
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

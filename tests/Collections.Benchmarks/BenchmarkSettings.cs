@@ -17,6 +17,11 @@ public enum Scenario
     Baseline = 32,
     Ceiling = 64,
     All = Grain | Rest | Read | Http | Storm | Baseline | Ceiling,
+
+    // Same-run comparisons of our own settings (A/B), numbered apart from the scenarios above.
+    Features = 1024,
+    Search = 2048,
+    Dashboard = 4096,
 }
 
 /// <summary>Every knob of a run, resolved from the command line (with --quick's smaller defaults).</summary>
@@ -25,7 +30,7 @@ public sealed record BenchmarkSettings(
     int BatchSize, int ParallelBatches, int HttpBatch, int HttpParallel,
     double ReadRate, TimeSpan ReadDuration, TimeSpan ReadWarmup, TimeSpan Rest, CollectionMode Collection, bool StormWarm, TimeSpan? StormLead,
     int BaselineConcurrency, int BaselineWorkers, Scenario Scenarios, Provider Provider, string? HostDll, string? Output,
-    IReadOnlyDictionary<string, string> HostEnvironment)
+    IReadOnlyDictionary<string, string> HostEnvironment, int FeatureAccounts, int SearchAccounts, int SearchRounds, int DashboardAccounts)
 {
     public bool Runs(Scenario scenario) => (Scenarios & scenario) != 0;
 }
@@ -33,6 +38,8 @@ public sealed record BenchmarkSettings(
 /// <summary>The command line.</summary>
 public static class BenchmarkCommand
 {
+    private const string DefaultScenarios = "ceiling,grain,rest,read,http,storm,baseline";
+
     public static RootCommand Create(Func<BenchmarkSettings, CancellationToken, Task<int>> run)
     {
         var accounts = new Option<int?>("--accounts") { Description = "Accounts onboarded through the grain path, idle for memory at rest, read at random [default 1,000,000; --quick 2,000]" };
@@ -54,14 +61,27 @@ public static class BenchmarkCommand
         var stormLead = new Option<int?>("--storm-lead") { Description = "Seconds from the storm host's start to the due instant [default: from the measured onboarding rate]" };
         var baselineConcurrency = new Option<int>("--baseline-concurrency") { Description = "Accounts onboarded at once through the peer", DefaultValueFactory = _ => 64 };
         var baselineWorkers = new Option<int>("--baseline-workers") { Description = "Hangfire worker threads", DefaultValueFactory = _ => 20 };
-        var scenarios = new Option<string>("--scenarios") { Description = "Comma-separated subset of ceiling,grain,rest,read,http,storm,baseline", DefaultValueFactory = _ => "ceiling,grain,rest,read,http,storm,baseline" };
-        var provider = new Option<Provider>("--provider") { Description = "Storage of the host under test (Memory only to debug the harness)", DefaultValueFactory = _ => Provider.Redis };
+        var scenarios = new Option<string?>("--scenarios")
+        {
+            Description = "Comma-separated subset of ceiling,grain,rest,read,http,storm,baseline (the default; --quick adds search) and the same-run comparisons features (onboarding A/B: debtor check, " +
+                "lender webhook, account index) and search (account search pages and the work queue's next + release, 1,000 accounts vs --search-accounts) and dashboard (the Orleans dashboard off / on / on and viewed: onboarding, grain calls, idle CPU)",
+        };
+        var provider = new Option<Provider>("--provider")
+        {
+            Description = "Storage of the host under test: Redis, AzureStorage (an Azurite of the run's own, on disk: emulator figures, not Azure's; " +
+                "not for the storm, which reads Redis) or Memory (only to debug the harness)",
+            DefaultValueFactory = _ => Provider.Redis,
+        };
         var hostDll = new Option<string?>("--host-dll") { Description = "Collections.Host.dll to run [default: src/Collections.Host/bin/<this configuration>/net10.0]" };
         var hostEnv = new Option<string[]>("--host-env")
         {
             Description = "NAME=VALUE environment variable for the host processes, for diagnosis (e.g. DOTNET_PerfMapEnabled=1 for perf, DOTNET_gcServer=0); repeatable",
             AllowMultipleArgumentsPerToken = false,
         };
+        var featureAccounts = new Option<int?>("--feature-accounts") { Description = "Accounts per variant of the onboarding A/B per feature (features) [default min(--accounts, 20,000); --quick 300]" };
+        var searchAccounts = new Option<int?>("--search-accounts") { Description = "Accounts of the large lender in search (the small one has 1,000) [default min(--accounts, 100,000); --quick 2,000]" };
+        var searchRounds = new Option<int?>("--search-rounds") { Description = "Requests of each kind per lender in search: two pages per filter combination, next + release [default 100; --quick 10]" };
+        var dashboardAccounts = new Option<int?>("--dashboard-accounts") { Description = "Accounts per setting of the dashboard cost (dashboard) [default min(--accounts, 100,000); --quick 300]" };
         var output = new Option<string?>("--output") { Description = "Directory for results.md, results.json and the hosts' logs [default artifacts/benchmarks/<time>]" };
 
         var root = new RootCommand(
@@ -70,6 +90,7 @@ public static class BenchmarkCommand
         {
             accounts, quick, ceilingAccounts, httpAccounts, stormAccounts, baselineAccounts, baselineStorm, batchSize, parallelBatches, httpBatch, httpParallel,
             readRate, readSeconds, restSeconds, collection, stormWarm, stormLead, baselineConcurrency, baselineWorkers, scenarios, provider, hostDll, hostEnv, output,
+            featureAccounts, searchAccounts, searchRounds, dashboardAccounts,
         };
         root.SetAction((result, cancellationToken) =>
         {
@@ -77,7 +98,7 @@ public static class BenchmarkCommand
             var n = result.GetValue(accounts) ?? (q ? 2_000 : 1_000_000);
             var storm = result.GetValue(stormAccounts) ?? (q ? 2_000 : 100_000);
             var selected = Scenario.None;
-            foreach (var name in result.GetValue(scenarios)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            foreach (var name in (result.GetValue(scenarios) ?? (q ? DefaultScenarios + ",search" : DefaultScenarios)).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
                 selected |= Enum.Parse<Scenario>(name, ignoreCase: true);
             }
@@ -91,7 +112,10 @@ public static class BenchmarkCommand
                 TimeSpan.FromSeconds(result.GetValue(restSeconds) ?? (q ? 2 : 330)), result.GetValue(collection), result.GetValue(stormWarm),
                 result.GetValue(stormLead) is { } lead ? TimeSpan.FromSeconds(lead) : null,
                 result.GetValue(baselineConcurrency), result.GetValue(baselineWorkers), selected, result.GetValue(provider), result.GetValue(hostDll), result.GetValue(output),
-                (result.GetValue(hostEnv) ?? []).Select(e => e.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "", StringComparer.Ordinal));
+                (result.GetValue(hostEnv) ?? []).Select(e => e.Split('=', 2)).ToDictionary(p => p[0], p => p.Length > 1 ? p[1] : "", StringComparer.Ordinal),
+                result.GetValue(featureAccounts) ?? (q ? 300 : Math.Min(n, 20_000)),
+                result.GetValue(searchAccounts) ?? (q ? 2_000 : Math.Min(n, 100_000)), result.GetValue(searchRounds) ?? (q ? 10 : 100),
+                result.GetValue(dashboardAccounts) ?? (q ? 300 : Math.Min(n, 100_000)));
             return run(settings, cancellationToken);
         });
         root.Subcommands.Add(CeilingSiloCommand());

@@ -30,10 +30,13 @@ public sealed class AzuriteServer : IAsyncDisposable
     public int TablePort { get; }
 
     /// <summary>The connection string of this emulator (what <c>Collections:Storage:AzureStorage</c> takes).</summary>
-    public string ConnectionString =>
+    public string ConnectionString => ConnectionStringFor(BlobPort, QueuePort, TablePort);
+
+    /// <summary>The connection string of an emulator on loopback at these ports (the benchmark starts its own).</summary>
+    public static string ConnectionStringFor(int blobPort, int queuePort, int tablePort) =>
         $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={AccountKey};" +
-        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/{Account};QueueEndpoint=http://127.0.0.1:{QueuePort}/{Account};" +
-        $"TableEndpoint=http://127.0.0.1:{TablePort}/{Account};";
+        $"BlobEndpoint=http://127.0.0.1:{blobPort}/{Account};QueueEndpoint=http://127.0.0.1:{queuePort}/{Account};" +
+        $"TableEndpoint=http://127.0.0.1:{tablePort}/{Account};";
 
     public TableServiceClient Tables() => new(ConnectionString);
 

@@ -13,6 +13,7 @@ namespace Collections.Benchmarks.Infrastructure;
 public enum Provider
 {
     Redis,
+    AzureStorage,
     Memory,
 }
 
@@ -28,11 +29,12 @@ public sealed class HostUnderTest : IAsyncDisposable
     private readonly Uri? http;
     private int disposed;
 
-    private HostUnderTest(ChildProcess process, Uri? http, RedisServer? redis, string clusterId, IHost clientHost)
+    private HostUnderTest(ChildProcess process, Uri? http, RedisServer? redis, AzuriteStore? azurite, string clusterId, IHost clientHost)
     {
         Process = process;
         this.http = http;
         Redis = redis;
+        Azurite = azurite;
         ClusterId = clusterId;
         this.clientHost = clientHost;
         Client = clientHost.Services.GetRequiredService<IClusterClient>();
@@ -44,17 +46,28 @@ public sealed class HostUnderTest : IAsyncDisposable
 
     public RedisServer? Redis { get; }
 
+    /// <summary>The host's own Azurite with <see cref="Provider.AzureStorage"/> (started and stopped with it).</summary>
+    public AzuriteStore? Azurite { get; }
+
+    /// <summary>The process that stores the host's state (Redis or Azurite), for its CPU; the host itself on Memory.</summary>
+    public int StorePid => Redis?.Process.Pid ?? Azurite?.Process.Pid ?? Pid;
+
     public string ClusterId { get; }
 
     public IClusterClient Client { get; }
 
     public int Pid => Process.Pid;
 
-    /// <summary>Starts the host and waits until <c>/health/ready</c> answers 200, then connects an Orleans client to its gateway.</summary>
+    /// <summary>
+    /// Starts the host (with an Azurite of its own on <see cref="Provider.AzureStorage"/>; <paramref name="settings"/>
+    /// are further <c>--Key=Value</c> arguments) and waits until <c>/health/ready</c> answers 200, then connects an
+    /// Orleans client to its gateway.
+    /// </summary>
     public static async Task<HostUnderTest> StartAsync(
         Resources resources, string hostDll, string name, Provider provider, RedisServer? redis, DateTimeOffset? clockStart,
-        IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken, IEnumerable<string>? settings = null)
     {
+        var azurite = provider == Provider.AzureStorage ? await AzuriteStore.StartAsync(resources, $"azurite-{name}", cancellationToken) : null;
         var httpPort = Ports.Free();
         var siloPort = Ports.Free();
         var gatewayPort = Ports.Free();
@@ -76,10 +89,17 @@ public sealed class HostUnderTest : IAsyncDisposable
             args.Add($"--Collections:Storage:Redis={redis!.ConnectionString}");
         }
 
+        if (azurite is not null)
+        {
+            args.Add($"--Collections:Storage:AzureStorage={azurite.ConnectionString}");
+        }
+
         if (clockStart is { } start)
         {
             args.Add($"--Collections:Clock:Start={start.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)}");
         }
+
+        args.AddRange(settings ?? []);
 
         var process = resources.Own(ChildProcess.Start(
             name, "dotnet", args, Path.Combine(resources.Root, $"{name}.log"), Path.GetDirectoryName(hostDll), grace: TimeSpan.FromSeconds(3),
@@ -120,7 +140,7 @@ public sealed class HostUnderTest : IAsyncDisposable
             }
         }
 
-        var host = new HostUnderTest(process, http, redis, clusterId, await ConnectClientAsync(provider, redis, clusterId, gatewayPort, cancellationToken));
+        var host = new HostUnderTest(process, http, redis, azurite, clusterId, await ConnectClientAsync(provider, redis, clusterId, gatewayPort, cancellationToken));
         return resources.Own(host);
     }
 
@@ -159,7 +179,7 @@ public sealed class HostUnderTest : IAsyncDisposable
             await Task.Delay(100, cancellationToken);
         }
 
-        var host = new HostUnderTest(process, null, redis, clusterId, await ConnectClientAsync(Provider.Redis, redis, clusterId, gatewayPort, cancellationToken));
+        var host = new HostUnderTest(process, null, redis, null, clusterId, await ConnectClientAsync(Provider.Redis, redis, clusterId, gatewayPort, cancellationToken));
         return resources.Own(host);
 
         static string ReadShared(string path)
@@ -182,6 +202,7 @@ public sealed class HostUnderTest : IAsyncDisposable
             }
             else
             {
+                // Memory and Azure: the one gateway by its address (the client needs no Azure clustering package for that).
                 client.UseLocalhostClustering(gatewayPort, ServiceId, clusterId);
             }
         });
@@ -213,8 +234,17 @@ public sealed class HostUnderTest : IAsyncDisposable
             clientHost.Dispose();
         }
 
-        // Stopped now rather than at the end of the run, so that the next scenario has the machine to itself.
+        // Stopped now rather than at the end of the run, so that the next scenario has the machine to itself; its store too.
         await Process.DisposeAsync();
+        if (Redis is not null)
+        {
+            await Redis.DisposeAsync();
+        }
+
+        if (Azurite is not null)
+        {
+            await Azurite.DisposeAsync();
+        }
     }
 }
 

@@ -204,3 +204,62 @@ public sealed class PostgresServer
         }
     }
 }
+
+/// <summary>
+/// An Azurite (the Azure Storage emulator) of this run, for <c>--provider AzureStorage</c>: on free loopback
+/// ports with a fresh data directory on disk (not in memory, so that it writes as a store would), stopped and
+/// deleted with the run. Its figures are the emulator's, not Azure's.
+/// </summary>
+public sealed class AzuriteStore : IAsyncDisposable
+{
+    private AzuriteStore(ChildProcess process, string connectionString)
+    {
+        Process = process;
+        ConnectionString = connectionString;
+    }
+
+    public ChildProcess Process { get; }
+
+    public string ConnectionString { get; }
+
+    public static async Task<AzuriteStore> StartAsync(Resources resources, string name, CancellationToken cancellationToken)
+    {
+        var dir = resources.Directory(name);
+        var (blob, queue, table) = (Ports.Free(), Ports.Free(), Ports.Free());
+        string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
+        var process = resources.Own(ChildProcess.Start(
+            name, AzuriteServer.Executable(),
+            [
+                "--location", dir, "--skipApiVersionCheck", "--disableProductStyleUrl",
+                "--blobHost", "127.0.0.1", "--blobPort", Port(blob),
+                "--queueHost", "127.0.0.1", "--queuePort", Port(queue),
+                "--tableHost", "127.0.0.1", "--tablePort", Port(table),
+            ],
+            Path.Combine(resources.Root, $"{name}.log"), dir));
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        foreach (var port in new[] { blob, queue, table })
+        {
+            while (true)
+            {
+                using var client = new System.Net.Sockets.TcpClient();
+                try
+                {
+                    await client.ConnectAsync(System.Net.IPAddress.Loopback, port, cancellationToken);
+                    break;
+                }
+                catch (System.Net.Sockets.SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
+                {
+                    await Task.Delay(100, cancellationToken);
+                }
+                catch (System.Net.Sockets.SocketException ex)
+                {
+                    throw new InvalidOperationException($"azurite did not start:\n{process.Tail()}", ex);
+                }
+            }
+        }
+
+        return new AzuriteStore(process, AzuriteServer.ConnectionStringFor(blob, queue, table));
+    }
+
+    public ValueTask DisposeAsync() => Process.DisposeAsync();
+}

@@ -51,5 +51,8 @@ public static class Format
 
     public static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
 
+    /// <summary>A same-run ratio of two of our own figures, to two decimals (1.00× = no difference).</summary>
+    public static string Factor(double ratio) => double.IsNaN(ratio) || double.IsInfinity(ratio) ? "–" : string.Create(CultureInfo.InvariantCulture, $"{ratio:0.00}×");
+
     public static string Ratio(double ratio) => double.IsNaN(ratio) || double.IsInfinity(ratio) ? "–" : string.Create(CultureInfo.InvariantCulture, $"{ratio:0.0}×");
 }

@@ -32,6 +32,7 @@ public sealed class Report(BenchmarkSettings settings, string commandLine, Machi
     private StormResult? peerStorm;
     private BaselineResult? baseline;
     private long startupRss;
+    private readonly List<Row> comparisons = [];
 
     public TimeSpan Elapsed { get; set; }
 
@@ -80,6 +81,13 @@ public sealed class Report(BenchmarkSettings settings, string commandLine, Machi
     }
 
     public void Add(BaselineResult result) => raw["baseline"] = baseline = result;
+
+    /// <summary>A scenario that compares settings of our own within the run (A/B): its raw result and its rows, ratios included.</summary>
+    public void Add(string key, object result, IEnumerable<Row> rows)
+    {
+        raw[key] = result;
+        comparisons.AddRange(rows);
+    }
 
     public IReadOnlyList<Row> Rows()
     {
@@ -208,6 +216,7 @@ public sealed class Report(BenchmarkSettings settings, string commandLine, Machi
                 (bl.Storm is { } sb ? $", storm of {Format.Count(sb.Accounts)}" : "")));
         }
 
+        rows.AddRange(comparisons);
         return rows;
 
         Row Cpu(string scenario, OnboardingResult result)

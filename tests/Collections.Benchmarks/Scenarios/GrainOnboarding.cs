@@ -43,7 +43,7 @@ public static class GrainOnboarding
         long failed = 0, done = 0;
         string? firstError = null;
         await using var rss = new RssSampler(host.Pid);
-        var cpu = new CpuMeter(host.Pid, host.Redis?.Process.Pid ?? host.Pid);
+        var cpu = new CpuMeter(host.Pid, host.StorePid);
         var started = Stopwatch.GetTimestamp();
         using var progress = Progress.Every(TimeSpan.FromSeconds(5), () =>
         {

@@ -28,7 +28,7 @@ public static class HttpImport
         var totals = new Dictionary<string, long>(StringComparer.Ordinal) { ["created"] = 0, ["updated"] = 0, ["unchanged"] = 0, ["rejected"] = 0 };
         long done = 0, failed = 0;
         await using var rss = new RssSampler(host.Pid);
-        var cpu = new CpuMeter(host.Pid, host.Redis?.Process.Pid ?? host.Pid);
+        var cpu = new CpuMeter(host.Pid, host.StorePid);
         var started = Stopwatch.GetTimestamp();
         using var progress = Progress.Every(TimeSpan.FromSeconds(5), () =>
         {

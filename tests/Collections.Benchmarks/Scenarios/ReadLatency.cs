@@ -37,7 +37,7 @@ public static class ReadLatency
         await RunPhase(http, portfolio, accounts, rate, warmup, seed: 7, latencies: null, cancellationToken);
         var latencies = new Latencies((int)(rate * duration.TotalSeconds) + 16);
         await using var rss = new RssSampler(host.Pid);
-        var cpu = new CpuMeter(host.Pid, host.Redis?.Process.Pid ?? host.Pid);
+        var cpu = new CpuMeter(host.Pid, host.StorePid);
         var (sent, errors, elapsed) = await RunPhase(http, portfolio, accounts, rate, duration, seed: 42, latencies, cancellationToken);
         var used = cpu.Elapsed();
         return new ReadResult(rate, duration, sent, latencies.Summarize(), errors, sent / elapsed.TotalSeconds, accounts, rss.Max, warmup,

@@ -10,8 +10,9 @@ namespace Collections.Benchmarks.Workload;
 /// <summary>
 /// A synthetic portfolio: account i of a lender, the same record whether it is sent through the
 /// Orleans client or as an NDJSON line. Amounts and names vary with i deterministically (no RNG state).
+/// <paramref name="customerId"/>, when given, links accounts to debtors (null: each account its own debtor).
 /// </summary>
-public sealed class Portfolio(string lenderId, string prefix, Func<int, DateOnly> dueDate, Func<int, string> timeZone)
+public sealed class Portfolio(string lenderId, string prefix, Func<int, DateOnly> dueDate, Func<int, string> timeZone, Func<int, string>? customerId = null)
 {
     private static readonly string[] Surnames = ["Zhang", "Wang", "Li", "Zhao", "Chen", "Smith", "Garcia", "Nguyen", "Kim", "Müller"];
     private static readonly string[] Given = ["Wei", "Fang", "Min", "Jun", "Mary", "José", "Anh", "Ji-woo", "Lukas", "Ana"];
@@ -38,7 +39,8 @@ public sealed class Portfolio(string lenderId, string prefix, Func<int, DateOnly
             installment,
             null,
             new Debtor($"{Surnames[h % 10]} {Given[(h >> 8) % 10]}", $"+86138{h % 100_000_000:D8}", null, timeZone(i), null),
-            (int)((h >> 16) % 1000));
+            (int)((h >> 16) % 1000),
+            customerId?.Invoke(i));
     }
 
     /// <summary>The record as one NDJSON line of the import format (API.md field names), newline included.</summary>
@@ -60,6 +62,10 @@ public sealed class Portfolio(string lenderId, string prefix, Func<int, DateOnly
             json.WriteString("phone", r.Debtor.Phone);
             json.WriteString("timezone", r.Debtor.TimeZone);
             json.WriteNumber("score", r.Score!.Value);
+            if (r.CustomerId is not null)
+            {
+                json.WriteString("customerId", r.CustomerId);
+            }
             json.WriteEndObject();
         }
 
