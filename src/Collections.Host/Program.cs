@@ -65,6 +65,7 @@ app.MapTeamsApi();
 app.MapEventsApi();
 app.MapLenderComplaintsApi();
 app.MapPortalApi();
+app.MapPortalPage();
 
 if (app.Environment.IsDevelopment())
 {

@@ -73,6 +73,28 @@ public static class PortalSetup
         return app;
     }
 
+    /// <summary>The page's stylesheet: a file of its own, since the CSP allows no inline style or script.</summary>
+    public static void MapPortalPage(this WebApplication app) =>
+        app.MapGet($"{PagePath}/portal.css", () => TypedResults.Text(Stylesheet, "text/css; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
+
+    private const string Stylesheet = """
+        * { box-sizing: border-box; }
+        body { font-family: system-ui, "PingFang SC", "Microsoft YaHei", sans-serif; color: #1d2330; margin: 0; line-height: 1.5; font-size: 17px; }
+        header { display: flex; justify-content: space-between; align-items: center; padding: .7rem 1rem; background: #f3f5f9; border-bottom: 1px solid #d9dde5; }
+        main { padding: 1rem; max-width: 36rem; margin: 0 auto; }
+        h1 { font-size: 1.35rem; margin: .4rem 0; } h2 { font-size: 1.1rem; margin-top: 1.2rem; }
+        table { width: 100%; border-collapse: collapse; } th, td { text-align: left; padding: .3rem 0; border-bottom: 1px solid #e3e6ec; } td { text-align: right; font-variant-numeric: tabular-nums; }
+        label { display: block; margin-top: .6rem; font-weight: 600; }
+        input, textarea, button { font: inherit; width: 100%; padding: .6rem; margin-top: .2rem; border: 1px solid #b9c0cc; border-radius: 6px; }
+        input[type=radio], input[type=checkbox] { width: auto; margin-right: .4rem; }
+        button { background: #1f5fbf; color: #fff; border: 0; margin-top: .8rem; cursor: pointer; } button:disabled { background: #9aa6b8; }
+        details { border: 1px solid #d9dde5; border-radius: 8px; padding: .6rem .8rem; margin: .6rem 0; } summary { font-weight: 600; cursor: pointer; }
+        .muted { color: #5b6475; font-size: .95rem; } .next { background: #fff6e0; padding: .5rem .7rem; border-radius: 6px; }
+        .error { color: #b00020; } .done { color: #1b7a3a; border-left: 4px solid #1b7a3a; padding: .3rem .6rem; }
+        .account { border-bottom: 2px solid #d9dde5; padding-bottom: 1rem; margin-bottom: 1rem; }
+        a:focus, button:focus, input:focus, textarea:focus, summary:focus { outline: 3px solid #8fb4f0; outline-offset: 1px; }
+        """;
+
     public static bool IsPortal(PathString path) => path.StartsWithSegments(PagePath) || path.StartsWithSegments(ApiPath);
 
     /// <summary>The link token a portal path addresses (<c>/pay/{token}</c>, <c>/api/v1/portal/{token}/…</c>) when it has a token's shape.</summary>
