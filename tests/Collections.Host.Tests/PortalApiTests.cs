@@ -133,6 +133,15 @@ public sealed class PortalApiTests(HostFixture host)
         var types = feed.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("type").GetString()).ToList();
         Assert.Contains("PaymentIntentCreated", types);
         Assert.Contains("CallbackRequested", types);
+
+        // The lender's portfolio counts what the page did: one link, opened and passed once, and each action once.
+        await Eventually(async () =>
+        {
+            var portal = (await (await host.Admin.GetAsync($"/api/v1/lenders/{lender}/portfolio")).JsonAsync()).GetProperty("portal");
+            long Count(string name) => portal.TryGetProperty(name, out var n) ? n.GetInt64() : 0;
+            return (Count("linksSent"), Count("opened"), Count("verified"), Count("promises"), Count("plans"), Count("disputes"), Count("hardship"), Count("callbacks"), Count("paymentIntents"))
+                == (1, 1, 1, 1, 1, 1, 1, 1, 1);
+        });
     }
 
     [Fact]

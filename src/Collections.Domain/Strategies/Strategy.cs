@@ -51,8 +51,7 @@ public sealed record ContactPlanStep(
     [property: Id(1)] ContactChannel Channel,
     [property: Id(2)] ImmutableArray<int> DayOffsets,
     [property: Id(3)] int? EveryDays,
-    [property: Id(4)] string? Template = null,
-    [property: Id(5)] bool PortalLink = false)
+    [property: Id(4)] string? Template = null)
 {
     public string TemplateId => Template ?? DefaultTemplate(Stage, Channel);
 

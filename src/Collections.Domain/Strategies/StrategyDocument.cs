@@ -527,7 +527,7 @@ public static partial class StrategyDocument
                     continue;
                 }
 
-                RejectUnknown(item, itemPath, "stage", "channel", "dayOffsets", "everyDays", "template", "portalLink");
+                RejectUnknown(item, itemPath, "stage", "channel", "dayOffsets", "everyDays", "template");
                 string? template = null;
                 if (item["template"] is { } templateNode)
                 {
@@ -569,13 +569,7 @@ public static partial class StrategyDocument
 
                 if (stage is { } s && channel is { } c)
                 {
-                    var portalLink = item.ContainsKey("portalLink") && Bool(item, "portalLink", itemPath);
-                    if (portalLink && c is not (ContactChannel.Sms or ContactChannel.Email))
-                    {
-                        Error(itemPath + ".portalLink", $"puts a link in a text message: only on Sms or Email steps, not {c}");
-                    }
-
-                    steps.Add(new ContactPlanStep(s, c, offsets, everyDays, template, portalLink));
+                    steps.Add(new ContactPlanStep(s, c, offsets, everyDays, template));
                 }
             }
 
