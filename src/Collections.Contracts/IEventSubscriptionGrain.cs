@@ -74,7 +74,8 @@ public static class EventFeeds
 {
     /// <summary>The event types a lender's feed carries and a lender may subscribe to (API.md "Events out"), in the API's order.</summary>
     public static readonly ImmutableArray<string> LenderEventTypes =
-        ["StageEntered", "AccountPlaced", "PlacementRecalled", "PromiseBroken", "PlanBroken", "AccountClosed", "ContactViolation", "SegmentChanged"];
+        ["StageEntered", "AccountPlaced", "PlacementRecalled", "PromiseBroken", "PlanBroken", "AccountClosed", "ContactViolation", "SegmentChanged",
+         "CallbackRequested", "PaymentIntentCreated"];
 
     /// <summary>What an agency's feed carries: its assignments (with its view of the account) and their recalls.</summary>
     public static readonly ImmutableArray<string> AgencyEventTypes = ["PlacementAssigned", "PlacementRecalled"];

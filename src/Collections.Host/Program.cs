@@ -5,6 +5,7 @@ using Collections.Host.Configuration;
 using Collections.Host.ConsoleUi;
 using Collections.Host;
 using Collections.Host.Hosting;
+using Collections.Host.Portal;
 using Microsoft.AspNetCore.WebUtilities;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -25,6 +26,7 @@ builder.Services.AddExceptionHandler<ExceptionProblems>();
 builder.Services.AddApiKeyAuth();
 builder.Services.AddDashboardAuth();
 builder.Services.AddConsole();
+builder.Services.AddPortal();
 builder.Services.AddApiDocument();
 builder.Services.AddHealthChecks().AddCheck<ReadinessHealthCheck>("cluster", tags: ["ready"]);
 
@@ -41,6 +43,7 @@ app.UseStatusCodePages(context => context.HttpContext.Response.StatusCode switch
     var status => Problems.Write(context.HttpContext, status, ReasonPhrases.GetReasonPhrase(status),
         $"{context.HttpContext.Request.Method} {context.HttpContext.Request.Path} answered {status}; see /openapi/v1.json for the API."),
 });
+app.UsePortal();
 app.UseAuthentication();
 app.UseAuthorization();
 
@@ -61,6 +64,8 @@ app.MapAgenciesApi();
 app.MapTeamsApi();
 app.MapEventsApi();
 app.MapLenderComplaintsApi();
+app.MapPortalApi();
+app.MapPortalPage();
 
 if (app.Environment.IsDevelopment())
 {

@@ -117,6 +117,16 @@ public sealed class RoleMatrixTests(HostFixture host)
         ["ListAccountComplaints"] = Lender(Role.Auditor, Role.Collector),
         ["ResolveComplaint"] = Lender(),
         ["ListComplaints"] = Lender(Role.Auditor),
+        ["IssuePortalLink"] = Lender(Role.Collector),
+        ["RevokePortalLinks"] = Lender(Role.Collector),
+        ["VerifyPortal"] = new(Scope.Public, Everyone),
+        ["GetPortal"] = new(Scope.Public, Everyone),
+        ["PortalMakePromise"] = new(Scope.Public, Everyone),
+        ["PortalSubmitPlan"] = new(Scope.Public, Everyone),
+        ["PortalOpenDispute"] = new(Scope.Public, Everyone),
+        ["PortalReportHardship"] = new(Scope.Public, Everyone),
+        ["PortalRequestCallback"] = new(Scope.Public, Everyone),
+        ["PortalCreatePaymentIntent"] = new(Scope.Public, Everyone),
     };
 
     [Fact]

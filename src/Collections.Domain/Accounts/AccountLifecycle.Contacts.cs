@@ -300,7 +300,7 @@ public static partial class AccountLifecycle
     public static ContactContent ContentOf(AccountState state, PendingDispatch dispatch, DateTimeOffset now, Strategy rules)
     {
         rules = Effective(state, rules);
-        var next = state.Status == AccountStatus.Active ? NextStageFor(state, rules) : null;
+        var (next, nextOn) = NextStageIfUnpaid(state, rules);
         DateOnly? disputeBy = rules.Compliance.Profile != ComplianceProfile.US ? null
             : state.Contacts.ValidationNoticeId == dispatch.Id ? ValidationEndsOn(now, state.Zone, rules)
             : ValidationEndsOn(state, rules);
@@ -312,7 +312,7 @@ public static partial class AccountLifecycle
             state.Record.DueDate,
             Math.Max(0, state.DaysPastDue(now)),
             next,
-            next is { } stage ? state.Record.DueDate.AddDays(rules.Stages.For(stage)) : null,
+            nextOn,
             dispatch.Channel == ContactChannel.Letter ? state.Record.Debtor.Address : null,
             disputeBy);
     }

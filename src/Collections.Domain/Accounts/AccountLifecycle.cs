@@ -427,9 +427,10 @@ public static partial class AccountLifecycle
             AccountPlaced or PlacementAwaited or PlacementRecalled or PlacementReturned or AgencyContactRecorded
                 or PlacementPaymentCredited => ApplyOutsourcing(Existing(state), e),
             DocumentAdded or EvidenceExported or ComplaintReceived or ComplaintOverdue or ComplaintResolved => ApplyRecords(Existing(state), e),
+            PortalLinkIssued or PortalLinksRevoked or PortalVisited or CallbackRequested or PaymentIntentCreated => ApplyPortal(Existing(state), e),
             _ => throw Unhandled(e),
         };
-        return ObserveOutsourcing(next, e);
+        return ObservePortal(ObserveOutsourcing(next, e), e);
     }
 
     private static AccountState Opened(AccountOpened opened, AccountEvent e) => new()

@@ -4,7 +4,10 @@ using Orleans;
 
 namespace Collections.Domain.Accounts;
 
-/// <summary>The debtor's contact data (with the postal <see cref="Address"/> for letters); personal data that is never logged.</summary>
+/// <summary>
+/// The debtor's contact data (with the postal <see cref="Address"/> for letters, and the <see cref="Language"/>
+/// of their own page, <c>zh</c> or <c>en</c>); personal data that is never logged.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("collections.Debtor")]
 public sealed record Debtor(
     [property: Id(0)] string BorrowerName,
@@ -12,7 +15,8 @@ public sealed record Debtor(
     [property: Id(2)] string? Email,
     [property: Id(3)] string TimeZone,
     [property: Id(4)] string? Region,
-    [property: Id(5)] string? Address = null);
+    [property: Id(5)] string? Address = null,
+    [property: Id(6)] string? Language = null);
 
 /// <summary>
 /// One validated lender record (a line of an import or the body of a PUT). The lender's core system is

@@ -22,7 +22,7 @@ public static partial class AccountRecordParser
     [
         "accountRef", "product", "currency", "principal", "interest", "fees", "penalty", "dueDate",
         "installmentAmount", "pastDueAmount", "borrowerName", "phone", "email", "timezone", "region", "score",
-        "customerId", "address",
+        "customerId", "address", "language",
     ];
 
     private static readonly FrozenSet<string> KnownFields = Fields.ToFrozenSet(StringComparer.Ordinal);
@@ -186,6 +186,12 @@ public static partial class AccountRecordParser
             errors.Add(new("address", $"must be at most {MaxAddressLength} characters"));
         }
 
+        var language = Text("language");
+        if (language is not null && !Portal.PortalRules.Languages.Contains(language))
+        {
+            errors.Add(new("language", $"must be {string.Join(" or ", Portal.PortalRules.Languages)} (the debtor's page speaks it; absent: from the compliance profile)"));
+        }
+
         int? score = null;
         if (Text("score") is { } scoreText)
         {
@@ -212,7 +218,7 @@ public static partial class AccountRecordParser
             dueDate,
             installmentAmount,
             pastDueAmount,
-            new Debtor(borrowerName!, phone, email, timeZone, region, address),
+            new Debtor(borrowerName!, phone, email, timeZone, region, address, language),
             score,
             customerId);
         return new(record, []);

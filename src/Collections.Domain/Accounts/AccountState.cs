@@ -100,6 +100,9 @@ public sealed record AccountState
     /// <summary>Complaints about the account's collection, in the order they came in, resolved ones included.</summary>
     public ImmutableArray<Complaint> Complaints { get; init; } = [];
 
+    /// <summary>The debtor's own page on this account: links, visits, what the debtor did there.</summary>
+    public PortalActivity Portal { get; init; } = PortalActivity.None;
+
     /// <summary>
     /// The person's ledger as the debtor grain gave it for this decision (accounts with a customerId only);
     /// never stored: the debtor grain owns it.

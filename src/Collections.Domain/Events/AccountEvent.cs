@@ -64,6 +64,11 @@ public sealed record AccountEvent(long Seq, DateTimeOffset At, string Actor, Acc
 [JsonDerivedType(typeof(ComplaintReceived), nameof(ComplaintReceived))]
 [JsonDerivedType(typeof(ComplaintOverdue), nameof(ComplaintOverdue))]
 [JsonDerivedType(typeof(ComplaintResolved), nameof(ComplaintResolved))]
+[JsonDerivedType(typeof(PortalLinkIssued), nameof(PortalLinkIssued))]
+[JsonDerivedType(typeof(PortalLinksRevoked), nameof(PortalLinksRevoked))]
+[JsonDerivedType(typeof(PortalVisited), nameof(PortalVisited))]
+[JsonDerivedType(typeof(CallbackRequested), nameof(CallbackRequested))]
+[JsonDerivedType(typeof(PaymentIntentCreated), nameof(PaymentIntentCreated))]
 public abstract record AccountEventData
 {
     private static readonly FrozenDictionary<Type, string> Discriminators = typeof(AccountEventData)

@@ -22,7 +22,8 @@ public sealed record PortfolioContribution(
     [property: Id(6)] StrategyVariant Variant,
     [property: Id(7)] int? BucketIndex = null,
     [property: Id(8)] string? Violations = null,
-    [property: Id(9)] string? Complaints = null)
+    [property: Id(9)] string? Complaints = null,
+    [property: Id(10)] string? Portal = null)
 {
     /// <summary>Money is kept in ten-thousandths, the finest ISO 4217 minor unit, so sums stay exact integers.</summary>
     public const decimal UnitsPerMoney = 10_000m;
@@ -41,7 +42,20 @@ public sealed record PortfolioContribution(
             account.Strategy.Variant,
             bucket is null ? null : rules.Buckets.Select(b => b.Name).ToList().IndexOf(bucket),
             account.Violations.IsEmpty ? null : string.Join(';', account.Violations.OrderBy(v => v.Key, StringComparer.Ordinal).Select(v => $"{v.Key}={v.Value}")),
-            ComplaintsOf(account));
+            ComplaintsOf(account),
+            PortalOf(account.Portal));
+    }
+
+    /// <summary>The debtor's page on the account as counters (<c>linksSent=n</c> …, the non-zero ones joined by <c>;</c>); null when never used.</summary>
+    private static string? PortalOf(PortalActivity portal)
+    {
+        (string Name, int Count)[] counts =
+        [
+            ("linksSent", portal.LinksSent), ("opened", portal.Opened), ("verified", portal.Verified), ("promises", portal.Promises),
+            ("plans", portal.Plans), ("disputes", portal.Disputes), ("hardship", portal.Hardship), ("callbacks", portal.Callbacks),
+            ("paymentIntents", portal.PaymentIntents),
+        ];
+        return counts.All(c => c.Count == 0) ? null : string.Join(';', counts.Where(c => c.Count != 0).Select(c => $"{c.Name}={c.Count}"));
     }
 
     /// <summary>
@@ -123,6 +137,12 @@ public sealed record PortfolioContribution(
             {
                 var equals = complaint.LastIndexOf('=');
                 yield return ($"complaints|{complaint[..equals]}", long.Parse(complaint[(equals + 1)..], CultureInfo.InvariantCulture));
+            }
+
+            foreach (var used in (Portal ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var equals = used.LastIndexOf('=');
+                yield return ($"portal|{used[..equals]}", long.Parse(used[(equals + 1)..], CultureInfo.InvariantCulture));
             }
 
             if (Status == AccountStatus.Closed)

@@ -33,6 +33,12 @@ public sealed record PortfolioReport(
     /// <summary>Complaints by status (<c>Open</c>, <c>Overdue</c>, <c>Resolved</c>) and, of those naming an agency, by agency.</summary>
     public ComplaintCounts Complaints { get; init; } = new(new Dictionary<string, long>(), new Dictionary<string, long>());
 
+    /// <summary>
+    /// The debtor's page: links sent, opened (first time per link), verified (checks passed), and what debtors did
+    /// there alone — promises, plans, disputes, hardship, call-backs, payment intents.
+    /// </summary>
+    public IReadOnlyDictionary<string, long> Portal { get; init; } = new Dictionary<string, long>();
+
     public static PortfolioReport From(IReadOnlyDictionary<string, long> counters, IEnumerable<string> bucketOrder, string period)
     {
         long Count(string key) => counters.GetValueOrDefault(key);
@@ -76,6 +82,8 @@ public sealed record PortfolioReport(
         {
             Violations = Keys("violations|").Where(k => k.Length == 2 && Count($"violations|{k[1]}") != 0)
                 .ToDictionary(k => k[1], k => Count($"violations|{k[1]}")),
+            Portal = Keys("portal|").Where(k => k.Length == 2 && Count($"portal|{k[1]}") != 0)
+                .ToDictionary(k => k[1], k => Count($"portal|{k[1]}")),
             Complaints = new ComplaintCounts(
                 Keys("complaints|status|").Where(k => k.Length == 3 && Count($"complaints|status|{k[2]}") != 0)
                     .ToDictionary(k => k[2], k => Count($"complaints|status|{k[2]}")),

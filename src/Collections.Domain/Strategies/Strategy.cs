@@ -122,6 +122,17 @@ public sealed record ComplaintPolicy([property: Id(0)] int ResponseDays)
     public static readonly ComplaintPolicy Default = new(DefaultResponseDays);
 }
 
+/// <summary>How long a link to the debtor's own page opens: <see cref="LinkDays"/> days from its issue.</summary>
+[GenerateSerializer, Immutable, Alias("collections.PortalPolicy")]
+public sealed record PortalPolicy([property: Id(0)] int LinkDays)
+{
+    public const int DefaultLinkDays = 14;
+
+    public const int MaxLinkDays = 90;
+
+    public static readonly PortalPolicy Default = new(DefaultLinkDays);
+}
+
 /// <summary>
 /// A lender's collection strategy: everything that differs between lenders and products is data here,
 /// not code. <see cref="Challenger"/> is the variant (overrides applied), when one is configured.
@@ -150,6 +161,10 @@ public sealed record Strategy(
     /// <summary>The response deadline of complaints.</summary>
     [Id(12)]
     public ComplaintPolicy Complaints { get; init; } = ComplaintPolicy.Default;
+
+    /// <summary>The debtor's own page: how long its links open.</summary>
+    [Id(13)]
+    public PortalPolicy Portal { get; init; } = PortalPolicy.Default;
 
     /// <summary>The first segment an account of these figures belongs to, or null when none matches.</summary>
     public Segment? SegmentFor(int daysPastDue, decimal balance, int? score, Product product)

@@ -35,6 +35,7 @@ public static partial class StrategyDocument
                            "reminderDaysBefore": [1], "reminderChannel": "Sms" },
           "compliance": { "profile": "CN" },
           "complaints": { "responseDays": 15 },
+          "portal": { "linkDays": 14 },
           "challenger": { "percent": 0, "overrides": { } },
           "segments": [],
           "products": { }
@@ -131,7 +132,7 @@ public static partial class StrategyDocument
     private sealed class Reader(Dictionary<string, List<string>> errors)
     {
         private static readonly string[] Sections =
-            ["name", "stages", "buckets", "contactPlan", "placement", "legal", "negotiation", "compliance", "complaints", "challenger", "segments", "products"];
+            ["name", "stages", "buckets", "contactPlan", "placement", "legal", "negotiation", "compliance", "complaints", "portal", "challenger", "segments", "products"];
 
         /// <summary>The sections a segment may replace: the treatment, not the law (compliance) nor the reporting (buckets).</summary>
         private static readonly string[] SegmentSections = ["stages", "contactPlan", "placement", "legal", "negotiation"];
@@ -227,6 +228,9 @@ public static partial class StrategyDocument
             var complaintsSection = Object(doc, "complaints", prefix);
             RejectUnknown(complaintsSection, prefix + "complaints", "responseDays");
             var complaints = new ComplaintPolicy(Int(complaintsSection, "responseDays", prefix + "complaints", 1, 365) ?? 0);
+            var portalSection = Object(doc, "portal", prefix);
+            RejectUnknown(portalSection, prefix + "portal", "linkDays");
+            var portal = new PortalPolicy(Int(portalSection, "linkDays", prefix + "portal", 1, PortalPolicy.MaxLinkDays) ?? 0);
             if (errors.Count > before || name is null || stages is null)
             {
                 return null;
@@ -236,6 +240,7 @@ public static partial class StrategyDocument
                 new CompliancePolicy(profile) { Holidays = holidays, UnansweredDialsPerDay = unansweredDials }, 0, null)
             {
                 Complaints = complaints,
+                Portal = portal,
             };
             if (!withSegments)
             {

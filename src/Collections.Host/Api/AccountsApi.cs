@@ -5,6 +5,7 @@ using Collections.Domain.Accounts;
 using Collections.Grains.Telemetry;
 using Collections.Host.Auth;
 using Collections.Host.Import;
+using Collections.Host.Portal;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -72,6 +73,7 @@ public static class AccountsApi
         account.MapContactsApi();
         account.MapDocumentsApi();
         account.MapComplaintsApi();
+        account.MapPortalLinksApi();
         return accounts;
     }
 

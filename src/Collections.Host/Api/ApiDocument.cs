@@ -41,6 +41,7 @@ public static class ApiDocument
         ["Debtors"] = "One person's accounts at a lender (same customerId) and what belongs to the person: holds, today's contacts, wrong numbers.",
         ["Documents"] = "Documents on an account (contract, statements, letters, call recordings, court filings): uploaded as streams, immutable, proven by SHA-256.",
         ["Complaints"] = "Complaints about collection: intake, the response deadline the account watches, resolution, and the lender's lists by status.",
+        ["Debtor's page"] = "The debtor's own page (/pay/{token}) and the same as JSON for lenders' apps: links issued and revoked by the lender's side; the knowledge check (the phone's last four digits, five wrong answers lock the link); what is owed and what the debtor may do alone — promise, plan, dispute, hardship, call-back, pay now — audited as debtor@{linkId}. No API key: the link's token and the check's session are the credentials; rate-limited per token and per address (429). See docs/portal.md.",
     };
 
     public static IServiceCollection AddApiDocument(this IServiceCollection services) =>

@@ -29,6 +29,9 @@ public static class ConsoleSetup
             options.RootDirectory = "/ConsoleUi/Pages";
             options.Conventions.AuthorizeFolder("/", Policy);
             options.Conventions.AllowAnonymousToPage("/SignIn");
+
+            // The debtor's page: its link and knowledge check are the credentials (Portal/PortalSetup.cs).
+            options.Conventions.AllowAnonymousToFolder("/Portal");
         });
         services.AddAuthentication().AddCookie(Scheme, options =>
         {

@@ -1,0 +1,68 @@
+namespace Collections.Host.Portal;
+
+/// <summary>The debtor's page in Chinese and English: one table, so a string missing in one language is missing in sight.</summary>
+public static class PortalText
+{
+    private static readonly Dictionary<string, (string Zh, string En)> Texts = new(StringComparer.Ordinal)
+    {
+        ["title"] = ("我的还款", "My repayment"),
+        ["check.heading"] = ("请先确认身份", "First, confirm it is you"),
+        ["check.hint"] = ("请输入您在贷款机构登记的手机号码的后四位。", "Enter the last four digits of the phone number your lender has for you."),
+        ["check.label"] = ("手机号码后四位", "Last four digits of your phone"),
+        ["check.submit"] = ("继续", "Continue"),
+        ["check.wrong"] = ("号码不符。锁定前还可尝试 {0} 次。", "That does not match. {0} tries left before the link locks."),
+        ["check.format"] = ("请输入四位数字。", "Enter four digits."),
+        ["invalid.heading"] = ("链接无效", "This link is not valid"),
+        ["invalid.text"] = ("链接可能已过期或已被撤销。请联系您的贷款机构获取新链接。", "It may have expired or been revoked. Ask your lender for a new one."),
+        ["locked.heading"] = ("链接已锁定", "This link is locked"),
+        ["locked.text"] = ("连续五次回答错误，链接已锁定。请联系您的贷款机构获取新链接。", "Five wrong answers locked it. Ask your lender for a new one."),
+        ["owed"] = ("应还金额", "What you owe"),
+        ["principal"] = ("本金", "Principal"),
+        ["interest"] = ("利息", "Interest"),
+        ["fees"] = ("费用", "Fees"),
+        ["penalty"] = ("罚息", "Penalty"),
+        ["total"] = ("合计", "Total"),
+        ["arrears"] = ("逾期应还", "Overdue now"),
+        ["since"] = ("自 {0} 起逾期（{1} 天）", "Overdue since {0} ({1} days)"),
+        ["next"] = ("如未还款，{1} 起将进入「{0}」阶段。", "If nothing is paid, the account moves to {0} on {1}."),
+        ["arranged"] = ("已安排", "Already arranged"),
+        ["promise.open"] = ("承诺于 {1} 前还款 {0}", "Promise to pay {0} by {1}"),
+        ["plan.open"] = ("分期计划（{0}）", "Payment plan ({0})"),
+        ["what"] = ("您可以自行办理", "What you can do yourself"),
+        ["promise"] = ("承诺还款", "Promise to pay"),
+        ["amount"] = ("金额", "Amount"),
+        ["date"] = ("日期", "Date"),
+        ["promise.submit"] = ("提交承诺", "Promise"),
+        ["plan"] = ("申请分期", "Ask for a payment plan"),
+        ["plan.count"] = ("期数", "Installments"),
+        ["plan.first"] = ("首期日期", "First payment on"),
+        ["plan.waive"] = ("申请减免罚息（需贷款机构审批）", "Ask to waive the penalty (your lender approves it)"),
+        ["plan.submit"] = ("提交分期申请", "Ask for the plan"),
+        ["dispute"] = ("对欠款有异议", "This is not right"),
+        ["reason"] = ("原因", "Reason"),
+        ["dispute.submit"] = ("提交异议", "Dispute"),
+        ["hardship"] = ("我遇到经济困难", "I'm in financial difficulty"),
+        ["note"] = ("说明（可选）", "Note (optional)"),
+        ["hardship.submit"] = ("告知贷款机构", "Tell my lender"),
+        ["callback"] = ("预约回电", "Call me back"),
+        ["from"] = ("从", "From"),
+        ["to"] = ("到", "To"),
+        ["callback.submit"] = ("预约", "Ask for a call"),
+        ["pay"] = ("立即还款", "Pay now"),
+        ["pay.arrears"] = ("逾期金额 {0}", "The overdue amount, {0}"),
+        ["pay.balance"] = ("全部余额 {0}", "The whole balance, {0}"),
+        ["pay.settlement"] = ("结清优惠 {0}（{1} 前有效）", "The settlement offer, {0} (until {1})"),
+        ["pay.submit"] = ("去付款", "Go to payment"),
+        ["not.allowed"] = ("暂不可办理：{0}", "Not now: {0}"),
+        ["done.promise"] = ("已记录您的还款承诺。", "Your promise is recorded."),
+        ["done.plan"] = ("已收到您的分期申请。", "Your plan request is recorded."),
+        ["done.plan.pending"] = ("已收到您的分期申请，等待贷款机构审批。", "Your plan request waits for your lender's approval."),
+        ["done.dispute"] = ("已记录您的异议，催收暂停，等待核实。", "Your dispute is recorded; collection waits for its answer."),
+        ["done.hardship"] = ("已告知贷款机构，将审核您的情况。", "Your lender will review your situation."),
+        ["done.callback"] = ("已预约回电。", "Your call-back is booked."),
+        ["done.pay"] = ("支付已发起，贷款机构的支付服务将引导您完成付款。", "Payment started: your lender's payment service takes you from here."),
+    };
+
+    public static string Get(string language, string key) =>
+        Texts.TryGetValue(key, out var text) ? (language == "en" ? text.En : text.Zh) : key;
+}
