@@ -8,7 +8,7 @@ namespace Collections.Cli.Tests;
 [Collection(HostCollection.Name)]
 public sealed partial class ImportCommandTests(HostFixture host) : IDisposable
 {
-    private const string BadCsvLine = "BAD-1,installment,XXX,100.00,0,0,0,2026-01-01,,,Bad Currency,,,UTC,,,,";
+    private const string BadCsvLine = "BAD-1,installment,XXX,100.00,0,0,0,2026-01-01,,,Bad Currency,,,UTC,,,,,";
     private const string BadNdjsonLine = """{"accountRef":"BAD-2","currency":"CNY","principal":1.005,"dueDate":"2026-01-01","borrowerName":"Too Many Decimals"}""";
 
     private readonly List<string> files = [];

@@ -59,7 +59,8 @@ public abstract class AccountFileWriter : IDisposable
             Field(a.Region);
             Field(a.Score?.ToString(CultureInfo.InvariantCulture));
             Field(a.CustomerId);
-            Field(a.Address, last: true);
+            Field(a.Address);
+            Field(a.Language, last: true);
         }
 
         public override void Flush() => writer.Flush();
@@ -146,6 +147,7 @@ public abstract class AccountFileWriter : IDisposable
 
             json.WriteString("customerId", a.CustomerId);
             Optional("address", a.Address);
+            json.WriteString("language", a.Language);
 
             json.WriteEndObject();
             json.Flush();

@@ -106,7 +106,7 @@ public sealed class PortfolioGenerator
             account = account with
             {
                 CustomerId = person.CustomerId, BorrowerName = person.BorrowerName, Phone = person.Phone, Email = person.Email,
-                TimeZone = person.TimeZone, Region = person.Region, Address = person.Address,
+                TimeZone = person.TimeZone, Region = person.Region, Address = person.Address, Language = person.Language,
             };
         }
 
@@ -177,7 +177,8 @@ public sealed class PortfolioGenerator
             region,
             score,
             $"{RefPrefix}C{sequence:D8}",
-            address);
+            address,
+            china ? "zh" : "en");
     }
 
     /// <summary>A fixed-term loan repaid monthly: each missed installment adds its interest, a late fee and (in China) penalty interest.</summary>

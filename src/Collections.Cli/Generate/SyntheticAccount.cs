@@ -19,13 +19,14 @@ public sealed record SyntheticAccount(
     string? Region,
     int? Score,
     string CustomerId,
-    string? Address)
+    string? Address,
+    string Language)
 {
     /// <summary>The record fields in the order of a CSV header; the same names the API's parser knows.</summary>
     public static readonly IReadOnlyList<string> Fields =
     [
         "accountRef", "product", "currency", "principal", "interest", "fees", "penalty", "dueDate",
         "installmentAmount", "pastDueAmount", "borrowerName", "phone", "email", "timezone", "region", "score",
-        "customerId", "address",
+        "customerId", "address", "language",
     ];
 }

@@ -83,7 +83,11 @@ public static class PortalApi
     }
 
     private static void MapAction<TRequest>(RouteGroupBuilder portal, string path, Func<string, string?, TRequest, PortalService, Task<Results<Created<PortalPage>, Accepted<PortalPage>, ProblemHttpResult>>> handler, string name, string summary) =>
-        portal.MapPost(path, ([FromRoute] string token, [FromHeader(Name = PortalSessions.Header)] string? session, TRequest request, PortalService service) => handler(token, session, request, service))
+        portal.MapPost(path, ([FromRoute] string token, [FromHeader(Name = PortalSessions.Header)] string? session, TRequest? request, PortalService service, HttpContext http) =>
+                // A generic body type carries no nullability for minimal APIs to read, so they pass null for an empty body.
+                request is null
+                    ? Task.FromResult<Results<Created<PortalPage>, Accepted<PortalPage>, ProblemHttpResult>>(Problems.BadRequest($"The body is empty. {RequestBodies.Expected(http)}"))
+                    : handler(token, session, request, service))
             .WithName(name)
             .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status422UnprocessableEntity, StatusCodes.Status423Locked, StatusCodes.Status429TooManyRequests)
             .WithSummary(summary)
