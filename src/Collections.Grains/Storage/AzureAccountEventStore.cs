@@ -17,7 +17,8 @@ public sealed class AzureAccountEventStore : IAccountEventStore
 {
     public const string TableName = "CollectionsAccounts";
 
-    private const string SnapshotRow = "snapshot";
+    /// <summary>The row key of an account's snapshot; it sorts after the event rows (<c>e…</c>) of its partition.</summary>
+    public const string SnapshotRow = "snapshot";
 
     /// <summary>Events per row are packed up to this many characters (an entity holds at most 1 MiB).</summary>
     private const int RowChars = 200_000;
@@ -126,7 +127,7 @@ public sealed class AzureAccountEventStore : IAccountEventStore
         await foreach (var row in query)
         {
             var seq = row.GetInt64("First")!.Value;
-            foreach (var e in Unpack(AzureTables.GetText(row, "Events")!))
+            foreach (var e in EventsOf(row))
             {
                 if (seq++ > after)
                 {
@@ -217,9 +218,10 @@ public sealed class AzureAccountEventStore : IAccountEventStore
             : throw new ArgumentException($"An append of {events.Count} events needs {rows.Count} rows; one Azure Table transaction holds {MaxRows}.", nameof(events));
     }
 
-    /// <summary>The events of a row: each as its length, ':', and its text (no escaping, so no growth).</summary>
-    private static IEnumerable<string> Unpack(string text)
+    /// <summary>The events an event row holds, in order: each as its length, ':', and its text (no escaping, so no growth).</summary>
+    public static IEnumerable<string> EventsOf(TableEntity eventsRow)
     {
+        var text = AzureTables.GetText(eventsRow, "Events")!;
         for (var at = 0; at < text.Length;)
         {
             var colon = text.IndexOf(':', at);

@@ -45,6 +45,8 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public AzuriteServer Azurite => azurite ?? throw new InvalidOperationException("This cluster runs on Redis, not Azure Storage.");
 
+    public ClusterStore Store => redis is not null ? ClusterStore.Redis : ClusterStore.AzureStorage;
+
     public List<HostProcess> Silos { get; } = [];
 
     public string LogDirectory => directory;
