@@ -7,6 +7,7 @@ using Collections.Domain;
 using Collections.Domain.Accounts;
 using Collections.Domain.Strategies;
 using Collections.Grains.Contacts;
+using Collections.Grains.Portal;
 using Collections.Grains.Storage;
 using Collections.Grains.Time;
 using Microsoft.Extensions.DependencyInjection;
@@ -104,10 +105,13 @@ public sealed class WebhookListener : IDisposable
 /// <summary>
 /// A three-silo cluster whose contacts go to <see cref="Lender"/>'s webhook on loopback, with a strategy of
 /// one SMS on entering Early; accounts in Shanghai, business time 11:00 there (inside the window).
+/// <see cref="PortalLender"/>'s SMS carries a link to the debtor's page, on <see cref="PortalUrl"/>.
 /// </summary>
 public sealed class WebhookClusterFixture : IAsyncLifetime
 {
     public const string Lender = "L-hook";
+    public const string PortalLender = "L-hook-portal";
+    public static readonly Uri PortalUrl = new("https://pay.example.test");
     public const string Secret = "webhook-secret-for-tests-0123456789";
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 3, 2, 3, 0, 0, TimeSpan.Zero));
@@ -133,10 +137,12 @@ public sealed class WebhookClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<IAccountEventStore>(Store);
             silo.Services.AddSingleton(new BusinessClock(Time, Time.GetUtcNow(), Time.GetUtcNow(), 1));
             silo.Services.AddCollectionsGrains();
+            silo.Services.AddSingleton<IPortalAddress>(new ConfiguredPortalAddress(PortalUrl));
             silo.Services.Configure<ContactOptions>(o =>
             {
                 o.Gateway = ContactGatewayKind.Webhook;
                 o.Webhooks[Lender] = new WebhookEndpoint { Url = Webhook.Url, Secret = Secret };
+                o.Webhooks[PortalLender] = new WebhookEndpoint { Url = new Uri(Webhook.Url, "/portal-contacts"), Secret = Secret }; // a circuit of its own
                 o.RetryDelay = TimeSpan.FromMilliseconds(20);
                 o.AttemptTimeout = TimeSpan.FromSeconds(30);
             });
@@ -145,7 +151,12 @@ public sealed class WebhookClusterFixture : IAsyncLifetime
         await Cluster.DeployAsync();
         var strategy = StrategyDocument.Parse("""{"contactPlan":[{"stage":"Early","channel":"Sms","dayOffsets":[0]}]}""");
         await Cluster.Client.GetGrain<ILenderGrain>(Lender).PutStrategyAsync(strategy.NormalizedJson!);
+        var withLinks = StrategyDocument.Parse("""{"contactPlan":[{"stage":"Early","channel":"Sms","dayOffsets":[0],"portalLink":true}],"portal":{"linkDays":7}}""");
+        await Cluster.Client.GetGrain<ILenderGrain>(PortalLender).PutStrategyAsync(withLinks.NormalizedJson!);
     }
+
+    /// <summary>The page's public address, as a host's <c>Collections:Portal:PublicUrl</c> gives it.</summary>
+    private sealed record ConfiguredPortalAddress(Uri? PublicUrl) : IPortalAddress;
 
     public async Task DisposeAsync()
     {

@@ -12,32 +12,17 @@ namespace Collections.Host.Tests;
 /// in with its key and does its work; every page is checked for what it renders and for console errors.
 /// </summary>
 [Collection(HostCollection.Name)]
-public sealed class ConsoleTests(HostFixture host) : IAsyncLifetime
+public sealed class ConsoleTests(HostFixture host) : BrowserTest(host)
 {
-    private IPlaywright playwright = null!;
-    private IBrowser browser = null!;
-    private readonly List<string> consoleErrors = [];
-
-    public async Task InitializeAsync()
-    {
-        playwright = await Playwright.CreateAsync();
-        browser = await SystemChromium.LaunchAsync(playwright);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await browser.DisposeAsync();
-        playwright.Dispose();
-    }
 
     [Fact]
     public async Task Each_role_signs_in_with_its_key_and_sees_the_navigation_of_its_role()
     {
         var lender = NewId("L");
         var agency = NewId("AG");
-        Assert.Equal(HttpStatusCode.OK, (await host.Admin.PutAsync($"/api/v1/agencies/{agency}",
+        Assert.Equal(HttpStatusCode.OK, (await Host.Admin.PutAsync($"/api/v1/agencies/{agency}",
             Json($$"""{"name":"North Recovery","capacity":100,"lenders":["{{lender}}"],"commissionRate":0.2}"""))).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await host.Admin.PutAsync($"/api/v1/lenders/{lender}/teams/T1", Json("""{"name":"Early callers","stages":["Early"]}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Host.Admin.PutAsync($"/api/v1/lenders/{lender}/teams/T1", Json("""{"name":"Early callers","stages":["Early"]}"""))).StatusCode);
         var expected = new (string Key, string Role, string[] Links)[]
         {
             (HostFixture.AdminKey, "admin", ["Choose a lender or agency"]),
@@ -78,12 +63,12 @@ public sealed class ConsoleTests(HostFixture host) : IAsyncLifetime
         var first = await AccountAsync(lender, "Early", customer, principal: 1200m);
         var second = await AccountAsync(lender, "Early", customer, principal: 300m);
         var account = $"/api/v1/lenders/{lender}/accounts/{first}";
-        Assert.Equal(HttpStatusCode.Created, (await host.Admin.PostAsync($"{account}/contacts", Json("""{"channel":"Call","outcome":"WrongNumber"}"""))).StatusCode);
-        await (await host.Admin.PostAsync($"{account}/contacts", Json("""{"channel":"Call","outcome":"NoAnswer"}"""))).ProblemAsync(HttpStatusCode.Conflict);
-        Assert.Equal(HttpStatusCode.Created, (await host.Admin.PostAsync($"{account}/complaints", Json("""{"channel":"Phone","category":"WrongAmount","text":"the fees look wrong"}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await Host.Admin.PostAsync($"{account}/contacts", Json("""{"channel":"Call","outcome":"WrongNumber"}"""))).StatusCode);
+        await (await Host.Admin.PostAsync($"{account}/contacts", Json("""{"channel":"Call","outcome":"NoAnswer"}"""))).ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(HttpStatusCode.Created, (await Host.Admin.PostAsync($"{account}/complaints", Json("""{"channel":"Phone","category":"WrongAmount","text":"the fees look wrong"}"""))).StatusCode);
         using (var upload = new MultipartFormDataContent { { new StringContent("Contract"), "kind" }, { new ByteArrayContent("the signed contract"u8.ToArray()), "file", "contract.pdf" } })
         {
-            Assert.Equal(HttpStatusCode.Created, (await host.Admin.PostAsync($"{account}/documents", upload)).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await Host.Admin.PostAsync($"{account}/documents", upload)).StatusCode);
         }
 
         await IndexedAsync(lender, $"customerId={customer}", 2);
@@ -118,9 +103,9 @@ public sealed class ConsoleTests(HostFixture host) : IAsyncLifetime
         await page.WaitForURLAsync($"**/console/portfolio/{lender}");
         await page.GetByRole(AriaRole.Heading, new() { Name = "Accounts by stage" }).WaitForAsync();
         await page.GetByRole(AriaRole.Heading, new() { Name = "Agencies side by side" }).WaitForAsync();
-        Assert.Equal(HttpStatusCode.OK, (await host.Admin.PutAsync($"/api/v1/lenders/{lender}/strategy", Json("""{"name":"firm"}"""))).StatusCode);
-        Assert.Equal("standard", (await (await host.Admin.GetAsync($"/api/v1/lenders/{lender}/strategy?version=1")).JsonAsync()).GetProperty("name").GetString());
-        await (await host.Admin.GetAsync($"/api/v1/lenders/{lender}/strategy?version=3")).ProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.OK, (await Host.Admin.PutAsync($"/api/v1/lenders/{lender}/strategy", Json("""{"name":"firm"}"""))).StatusCode);
+        Assert.Equal("standard", (await (await Host.Admin.GetAsync($"/api/v1/lenders/{lender}/strategy?version=1")).JsonAsync()).GetProperty("name").GetString());
+        await (await Host.Admin.GetAsync($"/api/v1/lenders/{lender}/strategy?version=3")).ProblemAsync(HttpStatusCode.NotFound);
         await page.GetByRole(AriaRole.Link, new() { Name = "Strategy" }).ClickAsync();
         Assert.Equal("version 2 (current)", await page.Locator("h1 .muted").TextContentAsync());
         Assert.Contains("\"name\": \"firm\"", await page.GetByLabel("Strategy document").TextContentAsync(), StringComparison.Ordinal);
@@ -155,8 +140,8 @@ public sealed class ConsoleTests(HostFixture host) : IAsyncLifetime
     public async Task A_collector_takes_the_next_account_sees_the_lease_and_the_permission_and_records_a_call_and_a_promise()
     {
         var lender = NewId("L");
-        Assert.Equal(HttpStatusCode.OK, (await host.Admin.PutAsync($"/api/v1/lenders/{lender}/strategy", Json("""{"contactPlan":[]}"""))).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await host.Admin.PutAsync($"/api/v1/lenders/{lender}/teams/T1", Json("""{"name":"Early callers","stages":["Early"],"segments":[],"leaseMinutes":20}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Host.Admin.PutAsync($"/api/v1/lenders/{lender}/strategy", Json("""{"contactPlan":[]}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Host.Admin.PutAsync($"/api/v1/lenders/{lender}/teams/T1", Json("""{"name":"Early callers","stages":["Early"],"segments":[],"leaseMinutes":20}"""))).StatusCode);
         var accountRef = await AccountAsync(lender, "Early", customerId: null, principal: 900m);
 
         var page = await PageAsync();
@@ -207,7 +192,7 @@ public sealed class ConsoleTests(HostFixture host) : IAsyncLifetime
     {
         var lender = NewId("L");
         var accountRef = NewId("A");
-        Assert.Equal(HttpStatusCode.Created, (await host.Admin.PutAsync($"/api/v1/lenders/{lender}/accounts/{accountRef}", Json(
+        Assert.Equal(HttpStatusCode.Created, (await Host.Admin.PutAsync($"/api/v1/lenders/{lender}/accounts/{accountRef}", Json(
             $$"""{"currency":"CNY","principal":1000,"interest":100,"penalty":50,"dueDate":"{{Records.DueDaysAgo(10)}}","borrowerName":"Test Borrower","timezone":"{{MiddayZone()}}"}"""))).StatusCode);
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
 
@@ -232,15 +217,15 @@ public sealed class ConsoleTests(HostFixture host) : IAsyncLifetime
         await checker.Locator($"tr[data-account='{accountRef}']").GetByRole(AriaRole.Button, new() { Name = "Approve plan" }).ClickAsync();
         Assert.Equal($"Plan of {accountRef} approved.", await checker.GetByRole(AriaRole.Status).TextContentAsync());
         Assert.Equal(0, await checker.Locator($"tr[data-account='{accountRef}']").CountAsync());
-        var view = await (await host.Admin.GetAsync($"/api/v1/lenders/{lender}/accounts/{accountRef}")).JsonAsync();
+        var view = await (await Host.Admin.GetAsync($"/api/v1/lenders/{lender}/accounts/{accountRef}")).JsonAsync();
         Assert.Equal("Active", view.GetProperty("plan").GetProperty("status").GetString());
 
         // A settlement the admin offered is declined by the checker, who must say why.
         var offeredRef = NewId("A");
         var offered = $"/api/v1/lenders/{lender}/accounts/{offeredRef}";
-        Assert.Equal(HttpStatusCode.Created, (await host.Admin.PutAsync(offered, Json(
+        Assert.Equal(HttpStatusCode.Created, (await Host.Admin.PutAsync(offered, Json(
             $$"""{"currency":"CNY","principal":1000,"interest":100,"penalty":50,"dueDate":"{{Records.DueDaysAgo(10)}}","borrowerName":"Test Borrower","timezone":"{{MiddayZone()}}"}"""))).StatusCode);
-        Assert.Equal(HttpStatusCode.Accepted, (await host.Admin.PostAsync($"{offered}/settlements", Json($$"""{"amount":700,"expiresOn":"{{Day(today, 10)}}"}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await Host.Admin.PostAsync($"{offered}/settlements", Json($$"""{"amount":700,"expiresOn":"{{Day(today, 10)}}"}"""))).StatusCode);
         await checker.GotoAsync(Url($"/console/approvals/{lender}"));
         var settlement = checker.Locator($"tr[data-account='{offeredRef}']");
         await settlement.GetByRole(AriaRole.Button, new() { Name = "Decline settlement" }).ClickAsync();
@@ -259,9 +244,9 @@ public sealed class ConsoleTests(HostFixture host) : IAsyncLifetime
     {
         var lender = NewId("L");
         var agency = NewId("AG");
-        Assert.Equal(HttpStatusCode.OK, (await host.Admin.PutAsync($"/api/v1/agencies/{agency}",
+        Assert.Equal(HttpStatusCode.OK, (await Host.Admin.PutAsync($"/api/v1/agencies/{agency}",
             Json($$"""{"name":"North Recovery","capacity":100,"lenders":["{{lender}}"],"commissionRate":0.2}"""))).StatusCode);
-        host.ExpireAgencyCatalog();
+        Host.ExpireAgencyCatalog();
         var accountRef = await AccountAsync(lender, "Mid", customerId: null, principal: 1000m);
 
         var page = await PageAsync();
@@ -273,10 +258,10 @@ public sealed class ConsoleTests(HostFixture host) : IAsyncLifetime
         await page.GetByLabel("Outcome", new() { Exact = true }).SelectOptionAsync("NoAnswer");
         await page.GetByRole(AriaRole.Button, new() { Name = "Record the activity" }).ClickAsync();
         Assert.Equal("Call recorded: NoAnswer.", await page.GetByRole(AriaRole.Status).TextContentAsync());
-        var trail = await (await host.Admin.GetAsync($"/api/v1/lenders/{lender}/accounts/{accountRef}/events?limit=1000")).JsonAsync();
+        var trail = await (await Host.Admin.GetAsync($"/api/v1/lenders/{lender}/accounts/{accountRef}/events?limit=1000")).JsonAsync();
         Assert.Contains(trail.GetProperty("items").EnumerateArray(), e => e.GetProperty("type").GetString() == "AgencyContactRecorded" && e.GetProperty("actor").GetString() == $"agency:{agency}");
 
-        var recall = await host.Admin.PostAsync($"/api/v1/lenders/{lender}/accounts/{accountRef}/close", Json("""{"reason":"Recalled"}"""));
+        var recall = await Host.Admin.PostAsync($"/api/v1/lenders/{lender}/accounts/{accountRef}/close", Json("""{"reason":"Recalled"}"""));
         Assert.Equal(HttpStatusCode.OK, recall.StatusCode);
         Assert.Equal(404, (await page.ReloadAsync())!.Status);
         await page.GotoAsync(Url($"/console/agencies/{agency}"));
@@ -290,7 +275,7 @@ public sealed class ConsoleTests(HostFixture host) : IAsyncLifetime
         var lender = NewId("L");
         var accountRef = await AccountAsync(lender, "Early", customerId: null, principal: 500m);
         var agency = NewId("AG");
-        Assert.Equal(HttpStatusCode.OK, (await host.Admin.PutAsync($"/api/v1/agencies/{agency}",
+        Assert.Equal(HttpStatusCode.OK, (await Host.Admin.PutAsync($"/api/v1/agencies/{agency}",
             Json($$"""{"name":"North Recovery","capacity":100,"lenders":["{{lender}}"],"commissionRate":0.2}"""))).StatusCode);
         var cases = new (object Key, string Path)[]
         {
@@ -325,12 +310,12 @@ public sealed class ConsoleTests(HostFixture host) : IAsyncLifetime
     public async Task A_revoked_key_is_signed_out_at_its_next_page()
     {
         var lender = NewId("L");
-        var (id, key) = await host.IssueKeyAsync(new { role = "lender", lenderId = lender });
+        var (id, key) = await Host.IssueKeyAsync(new { role = "lender", lenderId = lender });
         var page = await PageAsync();
         await SignInAsync(page, key);
         await page.WaitForURLAsync("**/console/accounts");
 
-        Assert.Equal(HttpStatusCode.NoContent, (await host.Admin.DeleteAsync($"/api/v1/admin/api-keys/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Host.Admin.DeleteAsync($"/api/v1/admin/api-keys/{id}")).StatusCode);
         await page.ReloadAsync();
         Assert.EndsWith("/console/signin?ReturnUrl=%2Fconsole%2Faccounts", page.Url, StringComparison.Ordinal);
         AssertNoConsoleErrors();
@@ -339,7 +324,7 @@ public sealed class ConsoleTests(HostFixture host) : IAsyncLifetime
     [Fact]
     public async Task A_form_posted_without_the_anti_forgery_token_is_refused_and_console_pages_are_not_api_operations()
     {
-        using var client = host.Client(null);
+        using var client = Host.Client(null);
         var signIn = await client.PostAsync("/console/signin", new FormUrlEncodedContent([new("key", HostFixture.AdminKey)]));
         Assert.Equal(HttpStatusCode.BadRequest, signIn.StatusCode);
         Assert.Equal("text/html", signIn.Content.Headers.ContentType?.MediaType);
@@ -348,34 +333,9 @@ public sealed class ConsoleTests(HostFixture host) : IAsyncLifetime
         Assert.DoesNotContain("/console", document, StringComparison.Ordinal);
     }
 
-    private async Task<IPage> PageAsync()
-    {
-        var context = await browser.NewContextAsync(new() { BaseURL = host.BaseAddress.ToString() });
-        var page = await context.NewPageAsync();
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                consoleErrors.Add($"{page.Url}: {message.Text}");
-            }
-        };
-        page.PageError += (_, error) => consoleErrors.Add($"{page.Url}: {error}");
-        return page;
-    }
+    private string Url(string path) => new Uri(Host.BaseAddress, path).ToString();
 
-    private static async Task SignInAsync(IPage page, string key)
-    {
-        await page.GotoAsync("/console/signin");
-        await page.GetByLabel("API key").FillAsync(key);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/console/signin", StringComparison.Ordinal));
-    }
-
-    private void AssertNoConsoleErrors() => Assert.True(consoleErrors.Count == 0, string.Join('\n', consoleErrors));
-
-    private string Url(string path) => new Uri(host.BaseAddress, path).ToString();
-
-    private async Task<string> KeyAsync(object request) => (await host.IssueKeyAsync(request)).Key;
+    private async Task<string> KeyAsync(object request) => (await Host.IssueKeyAsync(request)).Key;
 
     /// <summary>An account in <paramref name="stage"/> whose debtor lives where it is midday now (inside every contact window).</summary>
     private async Task<string> AccountAsync(string lender, string stage, string? customerId, decimal principal)
@@ -383,7 +343,7 @@ public sealed class ConsoleTests(HostFixture host) : IAsyncLifetime
         var accountRef = NewId("A");
         var days = stage switch { "Early" => 10, "Mid" => 40, _ => throw new ArgumentOutOfRangeException(nameof(stage)) };
         var customer = customerId is null ? string.Empty : $"\"customerId\":\"{customerId}\",";
-        var response = await host.Admin.PutAsync($"/api/v1/lenders/{lender}/accounts/{accountRef}", Json(
+        var response = await Host.Admin.PutAsync($"/api/v1/lenders/{lender}/accounts/{accountRef}", Json(
             $$"""{ {{customer}} "currency":"CNY","principal":{{principal.ToString(CultureInfo.InvariantCulture)}},"dueDate":"{{Records.DueDaysAgo(days)}}","borrowerName":"Test Borrower","phone":"+8613800138000","timezone":"{{MiddayZone()}}"}"""));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal(stage, (await response.JsonAsync()).GetProperty("stage").GetString());
@@ -394,7 +354,7 @@ public sealed class ConsoleTests(HostFixture host) : IAsyncLifetime
     private async Task IndexedAsync(string lender, string query, int count)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while ((await host.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/lenders/{lender}/accounts?{query}")).GetProperty("items").GetArrayLength() < count)
+        while ((await Host.Admin.GetFromJsonAsync<JsonElement>($"/api/v1/lenders/{lender}/accounts?{query}")).GetProperty("items").GetArrayLength() < count)
         {
             Assert.True(DateTime.UtcNow < deadline, $"the search did not find {count} accounts for {query}");
             await Task.Delay(100);

@@ -314,7 +314,8 @@ public static partial class AccountLifecycle
             next,
             nextOn,
             dispatch.Channel == ContactChannel.Letter ? state.Record.Debtor.Address : null,
-            disputeBy);
+            disputeBy,
+            dispatch.PortalLink ? state.Contacts.Outbox.FirstOrDefault(p => p.Id == dispatch.Id)?.Link : null);
     }
 
     /// <summary>A promise is open, or a plan or a settlement is in force: the debtor is paying, so dunning pauses.</summary>
@@ -484,8 +485,9 @@ public static partial class AccountLifecycle
                 : planned.Step == ValidationNoticeStep ? $"ValidationNotice.{planned.Channel}"
                 : planned.Step < rules.ContactPlan.Length ? rules.ContactPlan[planned.Step].TemplateId
                 : ContactPlanStep.DefaultTemplate(planned.Stage, planned.Channel);
+            var portalLink = !reminder && planned.Step != ValidationNoticeStep && planned.Step < rules.ContactPlan.Length && rules.ContactPlan[planned.Step].PortalLink;
             pending.Add(verdict.Allowed
-                ? new ContactDispatchRequested(planned.Id, planned.Channel, planned.Stage, ContactIdempotencyKey(state, planned.Id), verdict.Rule, template)
+                ? new ContactDispatchRequested(planned.Id, planned.Channel, planned.Stage, ContactIdempotencyKey(state, planned.Id), verdict.Rule, template, portalLink)
                 : new ContactSuppressed(planned.Id, planned.Channel, planned.Stage, verdict.Rule, verdict.Detail));
         }
     }
@@ -524,7 +526,7 @@ public static partial class AccountLifecycle
             {
                 Planned = log.Planned.RemoveAll(p => p.Id == requested.ContactId),
                 LastOffsets = Handled(state, requested.ContactId, e.At),
-                Outbox = log.Outbox.Add(new PendingDispatch(requested.ContactId, requested.Channel, requested.Stage, requested.IdempotencyKey, e.At, requested.Template)),
+                Outbox = log.Outbox.Add(new PendingDispatch(requested.ContactId, requested.Channel, requested.Stage, requested.IdempotencyKey, e.At, requested.Template, requested.PortalLink)),
                 Recent = Remember(log.Recent, Attempt(state, requested.Channel, e.At, null), e.At),
             },
             ContactSent sent => Dispatched(log, sent.ContactId, ContactDispatchStatus.Sent) is var delivered && log.ValidationNoticeId == sent.ContactId

@@ -1,3 +1,4 @@
+using Collections.Domain.Contacts;
 using Collections.Domain.Events;
 using Collections.Domain.Portal;
 using Collections.Domain.Strategies;
@@ -38,9 +39,18 @@ public sealed record PortalActivity(
 /// </summary>
 public static partial class AccountLifecycle
 {
-    /// <summary>A link to the debtor's page opens for the strategy's <c>portal.linkDays</c>; it needs a phone on file for the knowledge check.</summary>
-    public static Decision IssuePortalLink(AccountState state, string linkId, DateTimeOffset now, Strategy rules)
+    /// <summary>
+    /// A link to the debtor's page opens for the strategy's <c>portal.linkDays</c>; it needs a phone on file for the
+    /// knowledge check. With <paramref name="contactId"/> it is the link a contact of the outbox carries (a step with
+    /// <c>portalLink</c>): one each time the contact is sent in a new activation, since the token is never kept.
+    /// </summary>
+    public static Decision IssuePortalLink(AccountState state, string linkId, DateTimeOffset now, Strategy rules, long? contactId = null)
     {
+        if (contactId is { } id && state.Contacts.Outbox.FirstOrDefault(p => p.Id == id) is not { PortalLink: true })
+        {
+            return Decision.Reject(RejectionKind.Conflict, $"contact {id} is not waiting to be sent with a link to the debtor's page");
+        }
+
         if (state.Status == AccountStatus.Closed)
         {
             return ClosedConflict(state, "a link to the debtor's page");
@@ -52,7 +62,7 @@ public static partial class AccountLifecycle
                 "the account has no phone number on file: the page asks the debtor for its last four digits before it shows anything; send the record with a phone first");
         }
 
-        return new Decision([new PortalLinkIssued(linkId, now.AddDays(rules.Portal.LinkDays))]);
+        return new Decision([new PortalLinkIssued(linkId, now.AddDays(rules.Portal.LinkDays), contactId)]);
     }
 
     /// <summary>Records the revocation of the links still open (none: nothing to record).</summary>
@@ -140,7 +150,14 @@ public static partial class AccountLifecycle
     /// <summary>The page's own events.</summary>
     private static AccountState ApplyPortal(AccountState state, AccountEvent e) => e.Data switch
     {
-        PortalLinkIssued => state with { Version = e.Seq, Portal = state.Portal with { LinksSent = state.Portal.LinksSent + 1 } },
+        PortalLinkIssued issued => state with
+        {
+            Version = e.Seq,
+            Portal = state.Portal with { LinksSent = state.Portal.LinksSent + 1 },
+            Contacts = issued.ContactId is { } contactId
+                ? state.Contacts with { Outbox = [.. state.Contacts.Outbox.Select(p => p.Id == contactId ? p with { Link = new IssuedLink(issued.LinkId, issued.ExpiresAt) } : p)] }
+                : state.Contacts,
+        },
         PortalLinksRevoked => state with { Version = e.Seq },
         PortalVisited { Verified: false } => state with { Version = e.Seq, Portal = state.Portal with { Opened = state.Portal.Opened + 1 } },
         PortalVisited => state with { Version = e.Seq, Portal = state.Portal with { Verified = state.Portal.Verified + 1 } },

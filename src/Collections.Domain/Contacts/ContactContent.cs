@@ -6,7 +6,8 @@ namespace Collections.Domain.Contacts;
 /// What a contact tells the debtor about the debt, as the seeds ask of a notice: the amounts owed item by
 /// item, the oldest due date and the days past due, what happens next if nothing is paid (the next stage
 /// and its date), the postal address for a letter, and the gateway's <see cref="Template"/>. Under the US
-/// profile it carries the end of the validation period (<see cref="DisputeBy"/>) once known.
+/// profile it carries the end of the validation period (<see cref="DisputeBy"/>) once known; with a step's
+/// <c>portalLink</c>, the link to the debtor's page it carries (<see cref="PortalLink"/>: its id and expiry, never the token).
 /// </summary>
 public sealed record ContactContent(
     string Template,
@@ -18,7 +19,8 @@ public sealed record ContactContent(
     Stage? NextStage,
     DateOnly? NextStageOn,
     string? Address,
-    DateOnly? DisputeBy)
+    DateOnly? DisputeBy,
+    IssuedLink? PortalLink = null)
 {
     /// <summary>The content without personal data (no address): the preview recorded in the audit trail.</summary>
     public string Summary()
@@ -34,6 +36,11 @@ public sealed record ContactContent(
         if (DisputeBy is { } by)
         {
             text += string.Create(CultureInfo.InvariantCulture, $"; dispute by {by:yyyy-MM-dd}");
+        }
+
+        if (PortalLink is { } link)
+        {
+            text += string.Create(CultureInfo.InvariantCulture, $"; with link {link.LinkId} to the debtor's page");
         }
 
         return text;

@@ -33,12 +33,19 @@ public sealed record PlannedContact(long Id, int Step, Stage Stage, ContactChann
 /// <summary>
 /// The outbox: a contact whose dispatch is recorded (<c>ContactDispatchRequested</c>) but whose result is
 /// not. It is sent, and re-sent after a failure or a lost silo, always with the same idempotency key.
+/// <see cref="PortalLink"/>: its message carries a link to the debtor's page; <see cref="Link"/> is the one
+/// issued for it last (its id and expiry — the token itself is never kept).
 /// </summary>
-public sealed record PendingDispatch(long Id, ContactChannel Channel, Stage Stage, string IdempotencyKey, DateTimeOffset RequestedAt, string? Template = null)
+public sealed record PendingDispatch(long Id, ContactChannel Channel, Stage Stage, string IdempotencyKey, DateTimeOffset RequestedAt, string? Template = null, bool PortalLink = false)
 {
+    public IssuedLink? Link { get; init; }
+
     /// <summary>The gateway's template id: the step's, or <c>{stage}.{channel}</c> for contacts recorded before templates.</summary>
     public string TemplateId => Template ?? Strategies.ContactPlanStep.DefaultTemplate(Stage, Channel);
 }
+
+/// <summary>A link to the debtor's page issued for a contact: its id, and until when it opens.</summary>
+public sealed record IssuedLink(string LinkId, DateTimeOffset ExpiresAt);
 
 /// <summary>A contact that left the outbox; kept (a bounded number) so that gateway results can be matched to it.</summary>
 public sealed record DispatchedContact(long Id, ContactChannel Channel, DateTimeOffset RequestedAt, ContactDispatchStatus Status)

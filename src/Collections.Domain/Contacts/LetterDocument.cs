@@ -8,7 +8,8 @@ namespace Collections.Domain.Contacts;
 /// contact's <see cref="ContactContent"/> alone, so the same facts always give the same bytes (and the same
 /// SHA-256) and a reader needs nothing but a text editor. It says what the gateway was told: the template,
 /// the date, the amounts item by item, the oldest due date and DPD, the next stage and its date, the
-/// dispute deadline when there is one, and the recipient block (name and postal address).
+/// dispute deadline when there is one, the link to the debtor's page when it carries one (by its id: the
+/// token is in the printed letter only), and the recipient block (name and postal address).
 /// </summary>
 public static class LetterDocument
 {
@@ -62,6 +63,11 @@ public static class LetterDocument
         if (content.DisputeBy is { } by)
         {
             Line($"You may dispute this debt, or any part of it, until {BusinessCalendar.Iso(by)}.");
+        }
+
+        if (content.PortalLink is { } link)
+        {
+            Line($"Your own page: the personal link printed on this letter (link {link.LinkId}) opens until {BusinessCalendar.Iso(DateOnly.FromDateTime(link.ExpiresAt.UtcDateTime))} (UTC).");
         }
 
         return text.ToString();

@@ -43,7 +43,8 @@ public sealed record Bucket([property: Id(0)] string Name, [property: Id(1)] int
 
 /// <summary>
 /// A contact cadence within a stage: fixed day offsets from stage entry, or every N days. <see cref="Template"/>
-/// names the message the gateway renders (<c>{stage}.{channel}</c> unless the strategy names one).
+/// names the message the gateway renders (<c>{stage}.{channel}</c> unless the strategy names one). With
+/// <see cref="PortalLink"/> each of its messages carries a new link to the debtor's own page (not on calls).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("collections.ContactPlanStep")]
 public sealed record ContactPlanStep(
@@ -51,8 +52,12 @@ public sealed record ContactPlanStep(
     [property: Id(1)] ContactChannel Channel,
     [property: Id(2)] ImmutableArray<int> DayOffsets,
     [property: Id(3)] int? EveryDays,
-    [property: Id(4)] string? Template = null)
+    [property: Id(4)] string? Template = null,
+    [property: Id(5)] bool PortalLink = false)
 {
+    /// <summary>The channels whose messages can carry a link: a call has no text to put it in.</summary>
+    public static bool CarriesLinks(ContactChannel channel) => channel is ContactChannel.Sms or ContactChannel.Email or ContactChannel.Letter;
+
     public string TemplateId => Template ?? DefaultTemplate(Stage, Channel);
 
     public static string DefaultTemplate(Stage stage, ContactChannel channel) => $"{stage}.{channel}";

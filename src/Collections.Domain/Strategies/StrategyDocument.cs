@@ -527,7 +527,7 @@ public static partial class StrategyDocument
                     continue;
                 }
 
-                RejectUnknown(item, itemPath, "stage", "channel", "dayOffsets", "everyDays", "template");
+                RejectUnknown(item, itemPath, "stage", "channel", "dayOffsets", "everyDays", "template", "portalLink");
                 string? template = null;
                 if (item["template"] is { } templateNode)
                 {
@@ -567,9 +567,15 @@ public static partial class StrategyDocument
                     everyDays = Int(item, "everyDays", itemPath, 1, 365);
                 }
 
+                var portalLink = item["portalLink"] is not null && Bool(item, "portalLink", itemPath);
+                if (portalLink && channel is { } spoken && !ContactPlanStep.CarriesLinks(spoken))
+                {
+                    Error(itemPath + ".portalLink", $"a {spoken} has no text to carry a link to the debtor's page; put portalLink on an Sms, Email or Letter step");
+                }
+
                 if (stage is { } s && channel is { } c)
                 {
-                    steps.Add(new ContactPlanStep(s, c, offsets, everyDays, template));
+                    steps.Add(new ContactPlanStep(s, c, offsets, everyDays, template, portalLink));
                 }
             }
 

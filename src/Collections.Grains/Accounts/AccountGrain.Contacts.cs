@@ -195,12 +195,21 @@ public sealed partial class AccountGrain : IAccountContactsGrain
     /// </summary>
     private async Task<ImmutableArray<(AccountEventData Data, string Actor)>?> SendAsync(AccountState account, PendingDispatch pending, CancellationToken turn)
     {
+        var portalUrl = await PortalUrlForAsync(pending);
+        if (portalUrl is not null)
+        {
+            // The link is recorded on the account (and named in the content): send from the state that has it.
+            account = state!;
+            pending = account.Contacts.Outbox.FirstOrDefault(p => p.Id == pending.Id) ?? pending;
+        }
+
         var now = clock.Now;
         var content = AccountLifecycle.ContentOf(account, pending, now, await AssignedRulesAsync(account));
         var letter = AccountLifecycle.KeepsLetter(account, pending) ? await StoreLetterAsync(AccountLifecycle.LetterOf(account, pending, content, now), turn) : null;
-        var result = await ContactGateway.SendAsync(MessageFor(account, pending, content), turn);
+        var result = await ContactGateway.SendAsync(MessageFor(account, pending, content, portalUrl), turn);
         if (result.Sent)
         {
+            portalUrls?.Remove(pending.Id);
             var sent = AccountLifecycle.RecordContactSent(account, pending.Id, result.Gateway, result.Reference, result.Preview, result.Result, clock.Now);
             metrics.ContactDispatchRound(pending.Channel, "sent");
             dispatchRounds?.Remove(pending.Id);
@@ -219,6 +228,7 @@ public sealed partial class AccountGrain : IAccountContactsGrain
 
         var reason = result.Permanent ? result.Error ?? "refused" : $"{result.Error ?? "failed"} ({rounds} rounds)";
         dispatchRounds.Remove(pending.Id);
+        portalUrls?.Remove(pending.Id);
         return [.. AccountLifecycle.RecordDispatchFailure(account, pending.Id, result.Gateway, reason).Events.Select(e => (e, System))];
     }
 
@@ -255,7 +265,7 @@ public sealed partial class AccountGrain : IAccountContactsGrain
     private async Task<Wake?> ContactWakeAsync(AccountState account) =>
         AccountLifecycle.ContactWake(account, await AssignedRulesAsync(account), clock.Now, wakeOptions.Value.RetryPeriod * clock.Speed);
 
-    private static ContactMessage MessageFor(AccountState account, PendingDispatch pending, ContactContent content)
+    private static ContactMessage MessageFor(AccountState account, PendingDispatch pending, ContactContent content, Uri? portalUrl)
     {
         var debtor = account.Record.Debtor;
         var owed = content.Owed;
@@ -273,7 +283,8 @@ public sealed partial class AccountGrain : IAccountContactsGrain
             $"/api/v1/lenders/{account.LenderId}/accounts/{account.AccountRef}/contacts/{pending.Id}/results",
             content.NextStage is { } next && content.NextStageOn is { } on ? new ContactNextStep(next, on) : null,
             content.DisputeBy,
-            content.Summary());
+            content.Summary(),
+            portalUrl);
     }
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Account {AccountKey} could not record or dispatch its contacts ({Error}); the wake retries")]

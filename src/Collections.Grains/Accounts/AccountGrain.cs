@@ -73,6 +73,9 @@ public sealed partial class AccountGrain(
     /// <summary>Failed sends per outbox contact in this activation.</summary>
     private Dictionary<long, int>? dispatchRounds;
 
+    /// <summary>The link to the debtor's page issued in this activation for an outbox contact, sent again with each round (only this activation knows the token).</summary>
+    private Dictionary<long, Uri>? portalUrls;
+
     /// <summary>The one-shot timer that sends the rest of the outbox in a turn of its own, while one is pending.</summary>
     private IGrainTimer? resumeOutbox;
 

@@ -20,7 +20,8 @@ public sealed record ContactNextStep(Stage Stage, DateOnly On);
 /// One contact to send, as a gateway receives it (and the webhook's JSON body). <see cref="IdempotencyKey"/>
 /// is the same on every send of the contact: the receiver must act on a key once. <see cref="DisputeBy"/> is
 /// the end of the US validation period; <see cref="Summary"/> the content without personal data, which is
-/// what the audit trail keeps as the preview.
+/// what the audit trail keeps as the preview. <see cref="PortalUrl"/> is the link to the debtor's own page a
+/// step with <c>portalLink</c> puts in the message: a secret of the debtor's, sent, never logged or kept.
 /// </summary>
 public sealed record ContactMessage(
     long ContactId,
@@ -36,7 +37,8 @@ public sealed record ContactMessage(
     string ResultsPath,
     ContactNextStep? Next,
     DateOnly? DisputeBy,
-    string Summary);
+    string Summary,
+    Uri? PortalUrl = null);
 
 /// <summary>
 /// What came of one send: accepted (with the gateway's reference, a preview of what went out, and a result

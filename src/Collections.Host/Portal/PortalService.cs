@@ -1,7 +1,7 @@
 using Collections.Contracts;
 using Collections.Domain.Accounts;
 using Collections.Domain.Portal;
-using Collections.Host.Auth;
+using Collections.Grains.Portal;
 
 namespace Collections.Host.Portal;
 
@@ -37,13 +37,13 @@ public sealed class PortalService(IGrainFactory grains, PortalSessions sessions)
     /// <summary>The link of <paramref name="token"/> if it opens; the first opening of a link is recorded on its account.</summary>
     public async Task<(OpenLink? Link, PortalDenial? Denial)> OpenAsync(string? token)
     {
-        if (!PortalSessions.IsToken(token))
+        if (!PortalTokens.IsToken(token))
         {
             return (null, PortalDenial.NotFound);
         }
 
-        var hash = ApiKeys.Hash(token!);
-        var id = ApiKeys.IdOf(hash);
+        var hash = PortalTokens.Hash(token!);
+        var id = PortalTokens.IdOf(hash);
         var access = await grains.GetGrain<IPortalLinkGrain>(id).OpenAsync(hash);
         if (access is not { Status: PortalLinkStatus.Active, Link: { } link })
         {
@@ -134,22 +134,20 @@ public sealed class PortalService(IGrainFactory grains, PortalSessions sessions)
 
     /// <summary>
     /// Issues a link on the account: recorded on it first (expiry from its strategy), then listed for revocation, then
-    /// created — so every link that works was audited and can be revoked. The token leaves only in the URL.
+    /// created (<see cref="PortalTokens.ActivateAsync"/>) — so every link that works was audited and can be revoked.
+    /// The token leaves only in the URL.
     /// </summary>
     public async Task<(Uri? Url, DateTimeOffset ExpiresAt, PortalIssueResult Result)> IssueAsync(string lenderId, string accountRef, string actor, Uri baseUrl)
     {
-        var token = PortalSessions.NewToken();
-        var hash = ApiKeys.Hash(token);
-        var id = ApiKeys.IdOf(hash);
+        var (token, hash, id) = PortalTokens.New();
         var result = await grains.GetGrain<IAccountPortalGrain>(AccountKey.For(lenderId, accountRef)).IssuePortalLinkAsync(id, actor);
         if (result.Issue is not { Link: var link })
         {
             return (null, default, result);
         }
 
-        await grains.GetGrain<IPortalLinksGrain>(PortalScope.For(lenderId, accountRef, link.CustomerId)).AddAsync(id, link.ExpiresAt);
-        await grains.GetGrain<IPortalLinkGrain>(id).CreateAsync(hash, link);
-        return (new Uri(baseUrl, $"/pay/{token}"), link.ExpiresAt, result);
+        await PortalTokens.ActivateAsync(grains, id, hash, link);
+        return (PortalTokens.UrlOf(baseUrl, token), link.ExpiresAt, result);
     }
 
     /// <summary>Revokes every open link of the account's person (and of the account alone, from before it had a customerId); null when there is no account.</summary>

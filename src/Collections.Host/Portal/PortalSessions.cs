@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
@@ -6,8 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Collections.Host.Portal;
 
 /// <summary>
-/// Link tokens and the short session a passed knowledge check opens. A token is 256 random bits, base64url; only
-/// its SHA-256 is stored, and the link's id is derived from the hash (as an API key's is). A session is the link's
+/// The short session a passed knowledge check opens (link tokens: <see cref="Grains.Portal.PortalTokens"/>). A session is the link's
 /// id sealed by ASP.NET Core Data Protection with an expiry (the cluster shares its keys, so any host accepts it);
 /// it is good for that link only.
 /// </summary>
@@ -18,12 +16,6 @@ public sealed class PortalSessions(IDataProtectionProvider protection, IOptions<
 
     private readonly ITimeLimitedDataProtector protector =
         protection.CreateProtector("Collections.Portal.Session").ToTimeLimitedDataProtector();
-
-    public static string NewToken() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
-
-    /// <summary>True when <paramref name="token"/> has the shape of a token (no grain is asked about anything else).</summary>
-    public static bool IsToken(string? token) =>
-        token is { Length: 43 } && token.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     public (string Session, DateTimeOffset ExpiresAt) Open(string linkId)
     {

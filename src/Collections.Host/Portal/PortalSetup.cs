@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Collections.Grains.Portal;
 using Collections.Host.Api;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +12,7 @@ namespace Collections.Host.Portal;
 /// </summary>
 public static class PortalSetup
 {
-    public const string PagePath = "/pay";
+    public const string PagePath = PortalTokens.PagePath;
     public const string ApiPath = "/api/v1/portal";
 
     /// <summary>
@@ -26,6 +27,7 @@ public static class PortalSetup
         services.AddOptionsWithValidateOnStart<PortalOptions>().BindConfiguration(PortalOptions.Section).ValidateDataAnnotations();
         services.AddSingleton<PortalSessions>();
         services.AddSingleton<PortalService>();
+        services.AddSingleton<IPortalAddress, ServerPortalAddress>();
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -110,7 +112,7 @@ public static class PortalSetup
 
         var end = value.IndexOf('/', 1);
         var token = end < 0 ? value[1..] : value[1..end];
-        return PortalSessions.IsToken(token) ? token : null;
+        return PortalTokens.IsToken(token) ? token : null;
     }
 
     private static FixedWindowRateLimiterOptions PerMinute(HttpContext context, Func<PortalOptions, int> limit) => new()
