@@ -25,6 +25,12 @@ public static class PortalText
         ["arrears"] = ("逾期应还", "Overdue now"),
         ["since"] = ("自 {0} 起逾期（{1} 天）", "Overdue since {0} ({1} days)"),
         ["next"] = ("如未还款，{1} 起将进入「{0}」阶段。", "If nothing is paid, the account moves to {0} on {1}."),
+        // What each stage means to the debtor, not the engine's name for it.
+        ["stage.Notice"] = ("逾期提醒", "overdue notice"),
+        ["stage.Early"] = ("早期催收", "early collection"),
+        ["stage.Mid"] = ("委外催收", "collection by an agency"),
+        ["stage.Legal"] = ("法律程序", "legal action"),
+        ["stage.ChargedOff"] = ("坏账核销", "charge-off"),
         ["arranged"] = ("已安排", "Already arranged"),
         ["promise.open"] = ("承诺于 {1} 前还款 {0}", "Promise to pay {0} by {1}"),
         ["plan.open"] = ("分期计划（{0}）", "Payment plan ({0})"),
