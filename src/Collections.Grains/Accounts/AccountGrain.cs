@@ -332,8 +332,8 @@ public sealed partial class AccountGrain(
             await ScheduleWakeAsync(next, wake);
         }
 
-        var serialized = append.Events.Select(AccountEventJson.Serialize).ToList();
-        var snapshot = AccountSnapshotJson.Serialize(next);
+        var serialized = append.Events.Select(e => (ReadOnlyMemory<byte>)AccountEventJson.SerializeToUtf8Bytes(e)).ToArray();
+        var snapshot = AccountSnapshotJson.SerializeToUtf8Bytes(next);
         if (!await gate.RunAsync(() => store.AppendAsync(Key, expected, serialized, snapshot)))
         {
             // Another activation wrote first (possible only around a silo failure): start over from storage.
