@@ -286,7 +286,7 @@ public sealed partial class AccountGrain(
     }
 
     /// <summary>
-    /// Appends what a side effect decided (a contact's dispatch result, a placement) as <paramref name="actor"/>'s,
+    /// Appends what a side effect decided (a placement, or why it waits) as <paramref name="actor"/>'s,
     /// with what it calls for, and tells the rest; no further side effect follows from it in this turn.
     /// </summary>
     private async Task AppendResultAsync(ImmutableArray<AccountEventData> decided, string actor)
