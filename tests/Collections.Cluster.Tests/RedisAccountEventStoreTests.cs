@@ -13,8 +13,8 @@ public abstract class AccountEventStoreContract
     [Fact]
     public async Task An_append_at_the_expected_version_stores_the_events_and_the_snapshot_together()
     {
-        Assert.True(await Store.AppendAsync("L1/A-1", 0, ["e1", "e2"], """{"version":2}"""));
-        Assert.True(await Store.AppendAsync("L1/A-1", 2, ["e3"], """{"version":3}"""));
+        Assert.True(await Store.AppendAsync("L1/A-1", 0, Utf8.Texts("e1", "e2"), Utf8.Text("""{"version":2}""")));
+        Assert.True(await Store.AppendAsync("L1/A-1", 2, Utf8.Texts("e3"), Utf8.Text("""{"version":3}""")));
 
         var snapshot = await Store.LoadAsync("L1/A-1");
         Assert.Equal(new StoredSnapshot(3, """{"version":3}"""), snapshot);
@@ -24,10 +24,10 @@ public abstract class AccountEventStoreContract
     [Fact]
     public async Task An_append_at_a_stale_version_writes_nothing()
     {
-        Assert.True(await Store.AppendAsync("L1/A-2", 0, ["e1"], "s1"));
+        Assert.True(await Store.AppendAsync("L1/A-2", 0, Utf8.Texts("e1"), Utf8.Text("s1")));
 
-        Assert.False(await Store.AppendAsync("L1/A-2", 0, ["other"], "s-other"));
-        Assert.False(await Store.AppendAsync("L1/A-2", 2, ["other"], "s-other"));
+        Assert.False(await Store.AppendAsync("L1/A-2", 0, Utf8.Texts("other"), Utf8.Text("s-other")));
+        Assert.False(await Store.AppendAsync("L1/A-2", 2, Utf8.Texts("other"), Utf8.Text("s-other")));
 
         Assert.Equal(new StoredSnapshot(1, "s1"), await Store.LoadAsync("L1/A-2"));
         Assert.Equal(["e1"], await Store.ReadEventsAsync("L1/A-2", 0, 10));
@@ -36,9 +36,9 @@ public abstract class AccountEventStoreContract
     [Fact]
     public async Task Concurrent_appends_at_the_same_version_let_exactly_one_win()
     {
-        Assert.True(await Store.AppendAsync("L1/A-3", 0, ["e1"], "s1"));
+        Assert.True(await Store.AppendAsync("L1/A-3", 0, Utf8.Texts("e1"), Utf8.Text("s1")));
 
-        var attempts = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Store.AppendAsync("L1/A-3", 1, [$"e2-{i}"], $"s2-{i}")));
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Store.AppendAsync("L1/A-3", 1, Utf8.Texts($"e2-{i}"), Utf8.Text($"s2-{i}"))));
 
         Assert.Single(attempts, won => won);
         var events = await Store.ReadEventsAsync("L1/A-3", 0, 10);
@@ -50,7 +50,7 @@ public abstract class AccountEventStoreContract
     public async Task Events_page_by_sequence_number_without_gaps_or_overlaps()
     {
         var events = Enumerable.Range(1, 2500).Select(i => JsonSerializer.Serialize(new { seq = i })).ToList();
-        Assert.True(await Store.AppendAsync("L1/A-4", 0, events, "s"));
+        Assert.True(await Store.AppendAsync("L1/A-4", 0, Utf8.Texts(events), Utf8.Text("s")));
 
         var read = new List<string>();
         for (long after = 0; ; after += 1000)
@@ -113,7 +113,7 @@ public sealed class RedisAccountEventStoreTests : AccountEventStoreContract, IAs
     [Fact]
     public async Task An_acknowledged_append_survives_a_crash_of_Redis()
     {
-        Assert.True(await store.AppendAsync("L1/A-6", 0, ["e1", "e2"], "s2"));
+        Assert.True(await store.AppendAsync("L1/A-6", 0, Utf8.Texts("e1", "e2"), Utf8.Text("s2")));
 
         await redis.KillAsync();
         await redis.StartProcessAsync();

@@ -15,7 +15,7 @@ public abstract class AccountEnumerationContract
         string[] keys = [$"{lender}/A-1", $"{lender}/A:2.x_y-z", $"{lender}/A-3"];
         foreach (var key in keys)
         {
-            Assert.True(await Store.AppendAsync(key, 0, ["{}"], "{}"));
+            Assert.True(await Store.AppendAsync(key, 0, Utf8.Texts("{}"), Utf8.Text("{}")));
         }
 
         var listed = new List<string>();

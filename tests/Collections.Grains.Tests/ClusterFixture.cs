@@ -190,10 +190,13 @@ public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
     public const string Name = "cluster";
 }
 
-/// <summary>An event store that can be told to fail an account's next appends, to show that a failed tick is retried.</summary>
+/// <summary>An event store that can be told to fail an account's next appends, to show that a failed tick is retried; it counts the appends that landed.</summary>
 public sealed class FaultyEventStore(IAccountEventStore inner) : IAccountEventStore
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> failures = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> appends = new();
+
+    public int Appends(string accountKey) => appends.GetValueOrDefault(accountKey);
 
     public void FailNextAppends(string accountKey, int count) => failures[accountKey] = count;
 
@@ -201,7 +204,7 @@ public sealed class FaultyEventStore(IAccountEventStore inner) : IAccountEventSt
 
     public Task<StoredSnapshot?> LoadAsync(string accountKey) => inner.LoadAsync(accountKey);
 
-    public Task<bool> AppendAsync(string accountKey, long expectedVersion, IReadOnlyList<string> events, string snapshotJson)
+    public async Task<bool> AppendAsync(string accountKey, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, ReadOnlyMemory<byte> snapshotJson)
     {
         if (failures.TryGetValue(accountKey, out var left) && left > 0)
         {
@@ -209,7 +212,13 @@ public sealed class FaultyEventStore(IAccountEventStore inner) : IAccountEventSt
             throw new IOException("Injected storage failure.");
         }
 
-        return inner.AppendAsync(accountKey, expectedVersion, events, snapshotJson);
+        var appended = await inner.AppendAsync(accountKey, expectedVersion, events, snapshotJson);
+        if (appended)
+        {
+            appends.AddOrUpdate(accountKey, 1, (_, count) => count + 1);
+        }
+
+        return appended;
     }
 
     public Task<IReadOnlyList<string>> ReadEventsAsync(string accountKey, long afterSeq, int limit) =>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Collections.Contracts;
 using Collections.Domain;
+using Collections.Domain.Accounts;
 using static Collections.Grains.Tests.Accounts;
 
 namespace Collections.Grains.Tests;
@@ -64,6 +65,35 @@ public sealed class ContactGrainTests(ClusterFixture fixture)
         Assert.All(await EventsAsync(grain, "ContactDispatchRequested"), e =>
             Assert.InRange(TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(e.GetProperty("at").GetDateTimeOffset(), Shanghai).DateTime), new TimeOnly(8, 0), new TimeOnly(21, 59)));
     }
+
+    [Fact]
+    public async Task The_results_of_the_contacts_one_turn_sends_are_stored_in_one_append_in_the_order_of_the_outbox()
+    {
+        // A zone where it is around noon: the Early call and letter both go out when the account opens.
+        var now = fixture.Time.GetUtcNow();
+        var zone = Zones.First(z => TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById(z)).Hour is >= 11 and < 17);
+        var accountRef = NewRef();
+        var grain = Grains.Grain(accountRef);
+        var record = Record(accountRef, fixture.Today.AddDays(-10));
+        await grain.UpsertAsync(record with { Debtor = record.Debtor with { TimeZone = zone, Address = "No. 1 Renmin Road, Shanghai" } }, Actor);
+
+        await fixture.Eventually(async () => (await EventsAsync(grain, "ContactSent")).Count == 2, "the call and the letter are sent");
+        var log = (await grain.GetEventsAsync(0, 1000))!.Items.Select(i => JsonDocument.Parse(i).RootElement).ToList();
+        var requested = log.Where(e => e.GetProperty("type").GetString() == "ContactDispatchRequested").ToList();
+        var sent = log.Where(e => e.GetProperty("type").GetString() == "ContactSent").ToList();
+
+        // The account's first append (opened, contacts requested), then one append of every result.
+        Assert.Equal(2, fixture.Store.Appends(AccountKey.For(Lender, accountRef)));
+        Assert.Equal(["Call", "Letter"], requested.Select(Channel).Order());
+        Assert.Equal(requested.Select(ContactId), sent.Select(ContactId));
+        Assert.Equal(Enumerable.Range(1, log.Count).Select(i => (long)i), log.Select(e => e.GetProperty("seq").GetInt64()));
+        Assert.True(log.IndexOf(requested[^1]) < log.IndexOf(sent[0]), "the results follow the requests");
+    }
+
+    /// <summary>Zones around the world, a few hours apart.</summary>
+    private static readonly string[] Zones = ["Pacific/Kiritimati", "Australia/Sydney", "Asia/Tokyo", "Asia/Kolkata", "Europe/Berlin", "America/Sao_Paulo", "America/New_York", "America/Los_Angeles", "Pacific/Honolulu"];
+
+    private static long ContactId(JsonElement e) => e.GetProperty("data").GetProperty("contactId").GetInt64();
 
     [Fact]
     public async Task During_a_dispute_the_planned_call_is_suppressed_with_the_rule_and_nothing_is_sent()

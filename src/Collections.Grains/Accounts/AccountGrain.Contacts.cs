@@ -140,15 +140,19 @@ public sealed partial class AccountGrain : IAccountContactsGrain
     }
 
     /// <summary>
-    /// Sends the outbox's contacts and appends each result; a transient failure leaves it for the next round,
-    /// and a failure to send or record at all is left to the wake (nothing is lost: what is in the outbox
-    /// is re-sent with the same idempotency key).
+    /// Sends the outbox's contacts and appends their results, all of one turn in one append; a transient
+    /// failure leaves a contact for the next round, and a failure to send or record at all is left to the
+    /// wake (nothing is lost: what is in the outbox is re-sent with the same idempotency key).
     /// </summary>
     /// <remarks>
     /// The sends of one turn share one <see cref="ContactOptions.DispatchTimeout"/> (itself shorter than
     /// Orleans' response timeout), however many contacts are due: a slow receiver never holds the account,
     /// or a caller waiting behind it, for longer. What the budget did not reach is sent in a turn of its own
     /// right after; a send cut short is not a failed round, only one not known to have happened.
+    /// Each result is completed from the state after the ones before it, as if appended alone, so the log
+    /// reads the same as one append per send; storing them once saves a write, a wake and the reports per
+    /// further send. A silo lost before that write re-sends them all with their keys, as it would re-send
+    /// the one in flight.
     /// </remarks>
     private async Task DispatchOutboxAsync()
     {
@@ -161,6 +165,9 @@ public sealed partial class AccountGrain : IAccountContactsGrain
         var budget = ContactSettings.DispatchTimeout;
         using var turn = new CancellationTokenSource(budget);
         var started = Stopwatch.GetTimestamp();
+        var results = ImmutableArray.CreateBuilder<AccountEvent>();
+        var after = state;
+        var unfinished = false;
         try
         {
             foreach (var pending in state.Contacts.Outbox)
@@ -168,23 +175,39 @@ public sealed partial class AccountGrain : IAccountContactsGrain
                 // A send that could not finish in what is left would only be cut short.
                 if (Stopwatch.GetElapsedTime(started) > budget * 0.9)
                 {
-                    ResumeOutboxSoon();
-                    return;
+                    unfinished = true;
+                    break;
                 }
 
-                if (await SendAsync(state!, pending, turn.Token) is { } sent)
+                if (await SendAsync(after, pending, turn.Token) is { IsEmpty: false } sent)
                 {
-                    await AppendResultAsync(sent);
+                    var completed = await CompleteWithPersonAsync(after, sent, await AssignedRulesAsync(after), await LatestAsync(after));
+                    results.AddRange(completed.Events);
+                    after = completed.State! with { Person = null };
                 }
             }
         }
         catch (OperationCanceledException) when (turn.IsCancellationRequested)
         {
-            ResumeOutboxSoon();
+            unfinished = true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogContactsBehind(logger, Key, ex.GetType().Name);
+        }
+
+        try
+        {
+            await RecordAsync(new Append(results.ToImmutable(), after));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogContactsBehind(logger, Key, ex.GetType().Name);
+        }
+
+        if (unfinished)
+        {
+            ResumeOutboxSoon();
         }
     }
 

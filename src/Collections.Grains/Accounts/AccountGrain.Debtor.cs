@@ -55,13 +55,13 @@ public sealed partial class AccountGrain
         return null;
     }
 
-    /// <summary>Completes an append with the person's ledger, reserving its calls and SMS with the debtor first.</summary>
+    /// <summary>Completes an append from <paramref name="from"/> with the person's ledger, reserving its calls and SMS with the debtor first.</summary>
     private async Task<Append> CompleteWithPersonAsync(
-        ImmutableArray<(AccountEventData Data, string Actor)> decided, Domain.Strategies.Strategy assigned, StrategyInForce latest)
+        AccountState? from, ImmutableArray<(AccountEventData Data, string Actor)> decided, Domain.Strategies.Strategy assigned, StrategyInForce latest)
     {
         var now = clock.Now;
-        var person = await PersonOfAsync(state);
-        var append = AccountLifecycle.Complete(state, decided, now, assigned, latest, person);
+        var person = await PersonOfAsync(from);
+        var append = AccountLifecycle.Complete(from, decided, now, assigned, latest, person);
         if (DebtorOf(append.State) is not { } debtor)
         {
             return append;
@@ -69,7 +69,7 @@ public sealed partial class AccountGrain
 
         for (var round = 0; round < MaxReservationRounds && await ReserveDispatchesAsync(debtor, append, assigned) is { } refreshed; round++)
         {
-            append = AccountLifecycle.Complete(state, decided, now, assigned, latest, refreshed);
+            append = AccountLifecycle.Complete(from, decided, now, assigned, latest, refreshed);
         }
 
         return append;

@@ -289,14 +289,10 @@ public sealed partial class AccountGrain(
     }
 
     /// <summary>
-    /// Appends what a side effect decided (a contact's dispatch result, a placement) as <paramref name="actor"/>'s,
+    /// Appends what a side effect decided (a placement, or why it waits) as <paramref name="actor"/>'s,
     /// with what it calls for, and tells the rest; no further side effect follows from it in this turn.
     /// </summary>
-    private Task AppendResultAsync(ImmutableArray<AccountEventData> decided, string actor) =>
-        AppendResultAsync([.. decided.Select(e => (e, actor))]);
-
-    /// <summary><see cref="AppendResultAsync(ImmutableArray{AccountEventData}, string)"/> with each event's own actor (a contact sent and the letter kept of it).</summary>
-    private async Task AppendResultAsync(ImmutableArray<(AccountEventData Data, string Actor)> decided)
+    private async Task AppendResultAsync(ImmutableArray<AccountEventData> decided, string actor)
     {
         if (decided.IsEmpty)
         {
@@ -304,7 +300,7 @@ public sealed partial class AccountGrain(
         }
 
         var account = state!;
-        await AppendAsync(decided, await AssignedRulesAsync(account), await LatestAsync(account));
+        await AppendAsync([.. decided.Select(e => (e, actor))], await AssignedRulesAsync(account), await LatestAsync(account));
     }
 
     /// <summary>
@@ -315,9 +311,15 @@ public sealed partial class AccountGrain(
     /// only after it (a crash in between leaves the old, earlier wake).
     /// </summary>
     private async Task<Append> AppendAsync(
-        ImmutableArray<(AccountEventData Data, string Actor)> decided, Domain.Strategies.Strategy assigned, StrategyInForce latest)
+        ImmutableArray<(AccountEventData Data, string Actor)> decided, Domain.Strategies.Strategy assigned, StrategyInForce latest) =>
+        await RecordAsync(await CompleteWithPersonAsync(state, decided, assigned, latest));
+
+    /// <summary>
+    /// Stores an append completed from the current state (one or several completions chained, see
+    /// <see cref="DispatchOutboxAsync"/>), applies it and tells the rest, as <see cref="AppendAsync"/> describes.
+    /// </summary>
+    private async Task<Append> RecordAsync(Append append)
     {
-        var append = await CompleteWithPersonAsync(decided, assigned, latest);
         if (append.IsEmpty)
         {
             return append;
@@ -333,8 +335,8 @@ public sealed partial class AccountGrain(
             await ScheduleWakeAsync(next, wake);
         }
 
-        var serialized = append.Events.Select(AccountEventJson.Serialize).ToList();
-        var snapshot = AccountSnapshotJson.Serialize(next);
+        var serialized = append.Events.Select(e => (ReadOnlyMemory<byte>)AccountEventJson.SerializeToUtf8Bytes(e)).ToArray();
+        var snapshot = AccountSnapshotJson.SerializeToUtf8Bytes(next);
         if (!await gate.RunAsync(() => store.AppendAsync(Key, expected, serialized, snapshot)))
         {
             // Another activation wrote first (possible only around a silo failure): start over from storage.

@@ -60,10 +60,13 @@ public sealed class AzureAccountEventStore : IAccountEventStore
         return current is null ? null : new StoredSnapshot(current.Value.Version, current.Value.State);
     }
 
-    public async Task<bool> AppendAsync(string accountKey, long expectedVersion, IReadOnlyList<string> events, string snapshotJson)
+    public async Task<bool> AppendAsync(string accountKey, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, ReadOnlyMemory<byte> snapshotJson)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(expectedVersion);
-        var rows = Pack(accountKey, expectedVersion, events, snapshotJson);
+
+        // Table properties are strings.
+        var state = Encoding.UTF8.GetString(snapshotJson.Span);
+        var rows = Pack(accountKey, expectedVersion, [.. events.Select(e => Encoding.UTF8.GetString(e.Span))], state);
 
         // A new account is added without a read; a known one is written at the ETag this process has.
         (long Version, ETag ETag)? known = etags.TryGetValue(accountKey, out var cached) ? cached : null;
@@ -82,7 +85,7 @@ public sealed class AzureAccountEventStore : IAccountEventStore
             }
 
             var snapshot = new TableEntity(PartitionKey(accountKey), SnapshotRow) { ["Version"] = expectedVersion + events.Count };
-            AzureTables.SetText(snapshot, "State", snapshotJson);
+            AzureTables.SetText(snapshot, "State", state);
             TableTransactionAction write = known is { } at
                 ? new(TableTransactionActionType.UpdateReplace, snapshot, at.ETag)
                 : new(TableTransactionActionType.Add, snapshot);

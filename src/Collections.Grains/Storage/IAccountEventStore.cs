@@ -15,9 +15,10 @@ public interface IAccountEventStore
     /// <summary>
     /// Appends <paramref name="events"/> (sequence numbers <paramref name="expectedVersion"/> + 1 …) and
     /// stores <paramref name="snapshotJson"/>, only if the log still has <paramref name="expectedVersion"/>
-    /// events. Returns false, and writes nothing, when it does not.
+    /// events. Returns false, and writes nothing, when it does not. Events and snapshot come as UTF-8 JSON,
+    /// the bytes the serializer writes and Redis stores, and are read back as text.
     /// </summary>
-    Task<bool> AppendAsync(string accountKey, long expectedVersion, IReadOnlyList<string> events, string snapshotJson);
+    Task<bool> AppendAsync(string accountKey, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, ReadOnlyMemory<byte> snapshotJson);
 
     /// <summary>Up to <paramref name="limit"/> events with sequence numbers above <paramref name="afterSeq"/>, in order.</summary>
     Task<IReadOnlyList<string>> ReadEventsAsync(string accountKey, long afterSeq, int limit);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 
 namespace Collections.Grains.Storage;
 
@@ -30,7 +31,7 @@ public sealed class InMemoryAccountEventStore : IAccountEventStore
         }
     }
 
-    public Task<bool> AppendAsync(string accountKey, long expectedVersion, IReadOnlyList<string> events, string snapshotJson)
+    public Task<bool> AppendAsync(string accountKey, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, ReadOnlyMemory<byte> snapshotJson)
     {
         var log = logs.GetOrAdd(accountKey, _ => new Log());
         lock (log)
@@ -40,8 +41,8 @@ public sealed class InMemoryAccountEventStore : IAccountEventStore
                 return Task.FromResult(false);
             }
 
-            log.Events.AddRange(events);
-            log.Snapshot = snapshotJson;
+            log.Events.AddRange(events.Select(e => Encoding.UTF8.GetString(e.Span)));
+            log.Snapshot = Encoding.UTF8.GetString(snapshotJson.Span);
             return Task.FromResult(true);
         }
     }

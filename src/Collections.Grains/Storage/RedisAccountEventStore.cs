@@ -66,7 +66,7 @@ public sealed class RedisAccountEventStore : IAccountEventStore
         return snapshot is null ? null : new StoredSnapshot((long)parts[0], snapshot);
     }
 
-    public async Task<bool> AppendAsync(string accountKey, long expectedVersion, IReadOnlyList<string> events, string snapshotJson)
+    public async Task<bool> AppendAsync(string accountKey, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, ReadOnlyMemory<byte> snapshotJson)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(expectedVersion);
         var args = new RedisValue[events.Count + 2];

@@ -22,7 +22,7 @@ public sealed class TracedAccountEventStore(IAccountEventStore inner) : IAccount
         return snapshot;
     }
 
-    public async Task<bool> AppendAsync(string accountKey, long expectedVersion, IReadOnlyList<string> events, string snapshotJson)
+    public async Task<bool> AppendAsync(string accountKey, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, ReadOnlyMemory<byte> snapshotJson)
     {
         using var activity = Start("append");
         activity?.SetTag("collections.storage.events", events.Count);

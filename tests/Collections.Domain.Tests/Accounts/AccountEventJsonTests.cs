@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Collections.Domain.Accounts;
 using Collections.Domain.Events;
@@ -32,6 +33,20 @@ public class AccountEventJsonTests
             {
                 Assert.Equal(e.Data, back.Data);
             }
+        }
+    }
+
+    [Fact]
+    public void The_bytes_a_store_writes_are_the_UTF8_of_the_stored_JSON_text_so_earlier_events_read_alike()
+    {
+        var record = Records.Account().With("borrowerName", "李雷 “Lei”").With("address", "北京市 <1> & 2").Build();
+        var account = AccountHarness.Opened(record, record.AtDpd(20));
+        account.Pay("P-é", 100.00m, record.AtDpd(21));
+
+        Assert.NotEmpty(account.History);
+        foreach (var e in account.History)
+        {
+            Assert.Equal(Encoding.UTF8.GetBytes(AccountEventJson.Serialize(e)), AccountEventJson.SerializeToUtf8Bytes(e));
         }
     }
 

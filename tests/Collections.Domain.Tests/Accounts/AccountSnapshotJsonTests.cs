@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Collections.Domain.Accounts;
 using Collections.Domain.Tests.Support;
@@ -45,6 +46,16 @@ public class AccountSnapshotJsonTests
 
             // The full domain JSON of what was read equals the state's: nothing left out was lost.
             Assert.Equal(JsonSerializer.Serialize(state, DomainJson.Options), JsonSerializer.Serialize(back, DomainJson.Options));
+        }
+    }
+
+    [Fact]
+    public void The_bytes_a_store_writes_are_the_UTF8_of_the_compact_snapshot_text()
+    {
+        var named = Records.Account().With("borrowerName", "李雷 “Lei”").Build();
+        foreach (var state in States().Append(AccountHarness.Opened(named, named.AtDpd(5)).State))
+        {
+            Assert.Equal(Encoding.UTF8.GetBytes(AccountSnapshotJson.Serialize(state)), AccountSnapshotJson.SerializeToUtf8Bytes(state));
         }
     }
 
