@@ -170,7 +170,15 @@ public sealed partial class AccountGrain : IAccountContactsGrain
         var unfinished = false;
         try
         {
-            foreach (var pending in state.Contacts.Outbox)
+            // Links to the debtor's page are recorded (an append each) before anything is sent, so that every
+            // result of the turn completes from a state that already has them.
+            foreach (var pending in state.Contacts.Outbox.Where(p => p.PortalLink))
+            {
+                await PortalUrlForAsync(pending);
+            }
+
+            after = state!;
+            foreach (var pending in after.Contacts.Outbox)
             {
                 // A send that could not finish in what is left would only be cut short.
                 if (Stopwatch.GetElapsedTime(started) > budget * 0.9)
@@ -218,13 +226,8 @@ public sealed partial class AccountGrain : IAccountContactsGrain
     /// </summary>
     private async Task<ImmutableArray<(AccountEventData Data, string Actor)>?> SendAsync(AccountState account, PendingDispatch pending, CancellationToken turn)
     {
-        var portalUrl = await PortalUrlForAsync(pending);
-        if (portalUrl is not null)
-        {
-            // The link is recorded on the account (and named in the content): send from the state that has it.
-            account = state!;
-            pending = account.Contacts.Outbox.FirstOrDefault(p => p.Id == pending.Id) ?? pending;
-        }
+        // Issued and recorded before the turn's sends (DispatchOutboxAsync); a link that could not be issued is null.
+        var portalUrl = pending.PortalLink ? portalUrls?.GetValueOrDefault(pending.Id) : null;
 
         var now = clock.Now;
         var content = AccountLifecycle.ContentOf(account, pending, now, await AssignedRulesAsync(account));
