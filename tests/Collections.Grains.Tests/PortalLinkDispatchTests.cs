@@ -65,6 +65,11 @@ public sealed class PortalLinkDispatchTests(WebhookClusterFixture fixture)
         var log = string.Join('\n', (await fixture.Store.ReadEventsAsync(AccountKey.For(Lender, accountRef), 0, 500)));
         Assert.DoesNotContain(token, log, StringComparison.Ordinal);
 
+        // The turn's one append was stored on top of the link's: the account goes on taking commands.
+        var visit = await Client.GetGrain<IAccountPortalGrain>(AccountKey.For(Lender, accountRef)).RecordPortalVisitAsync(linkId, verified: true);
+        Assert.True(visit.RejectionKind is null, visit.Error);
+        Assert.Single(await EventsAsync(accountRef, "PortalVisited"));
+
         var access = await Client.GetGrain<IPortalLinkGrain>(linkId).OpenAsync(hash);
         Assert.Equal((PortalLinkStatus.Active, accountRef, Lender), (access.Status, access.Link?.AccountRef, access.Link?.LenderId));
 
