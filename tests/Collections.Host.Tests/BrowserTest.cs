@@ -34,6 +34,9 @@ public abstract class BrowserTest(HostFixture host) : IAsyncLifetime
         var context = await Browser.NewContextAsync(phone
             ? new() { BaseURL = Host.BaseAddress.ToString(), ViewportSize = new() { Width = 390, Height = 844 }, IsMobile = true, HasTouch = true }
             : new() { BaseURL = Host.BaseAddress.ToString() });
+        // Several hosts and browsers share a 2-core CI machine while these tests run: Playwright's 30 s default was
+        // once exceeded there by a page load that takes under a second on its own.
+        context.SetDefaultTimeout(90_000);
         var page = await context.NewPageAsync();
         page.Console += (_, message) =>
         {

@@ -122,31 +122,6 @@ public sealed class DocumentsApiTests(HostFixture host)
     }
 
     [Fact]
-    public async Task A_50_MB_upload_is_streamed_to_storage_without_raising_managed_memory_by_its_size()
-    {
-        var (lender, accountRef) = await AccountAsync();
-        const long size = (50L * 1024 * 1024) - (64 * 1024);
-        var before = GC.GetTotalMemory(forceFullCollection: true);
-        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-        var stream = new GeneratedStream(size, lengthKnown: true);
-
-        // A plain client: the test client's redirect handler holds a request body in memory to be able to resend it.
-        using var client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
-        client.DefaultRequestHeaders.Add("X-Api-Key", HostFixture.AdminKey);
-        var created = await client.PostAsync($"/api/v1/lenders/{lender}/accounts/{accountRef}/documents", Form("CallRecording", stream, "call.wav"));
-
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        var document = await created.JsonAsync();
-        Assert.Equal(size, document.GetProperty("size").GetInt64());
-        Assert.Equal(stream.Sha256(), document.GetProperty("sha256").GetString());
-        var peakRise = stream.PeakHeap - before;
-        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-        Console.WriteLine($"50 MB upload: live managed heap rose at most {peakRise / 1024 / 1024} MiB while streaming; {allocated / 1024 / 1024} MiB allocated (and collected) in the process meanwhile");
-        Assert.True(peakRise < size / 4, $"the live managed heap rose by {peakRise} bytes during a {size}-byte upload");
-        Assert.True(GC.GetTotalMemory(forceFullCollection: true) - before < size / 4, "the upload left its bytes on the managed heap");
-    }
-
-    [Fact]
     public async Task An_agency_adds_recordings_and_letters_on_its_placement_and_sees_the_lenders_documents_and_nothing_of_other_accounts()
     {
         var lender = NewId("L");
@@ -286,6 +261,47 @@ public sealed class DocumentsApiTests(HostFixture host)
             stream.CopyTo(copy);
             return copy.ToArray();
         });
+    }
+}
+
+/// <summary>
+/// The live managed heap is the whole process's: this test runs alone, on its own host, after the others, so that
+/// no test in parallel holds memory while it samples.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AloneCollection : ICollectionFixture<HostFixture>
+{
+    public const string Name = "alone";
+}
+
+[Collection(AloneCollection.Name)]
+public sealed class LargeUploadTests(HostFixture host)
+{
+    [Fact]
+    public async Task A_50_MB_upload_is_streamed_to_storage_without_raising_managed_memory_by_its_size()
+    {
+        var lender = NewId("L");
+        var accountRef = NewId("A");
+        Assert.Equal(HttpStatusCode.Created, (await host.Admin.PutAsync($"/api/v1/lenders/{lender}/accounts/{accountRef}", Json(DocumentsApiTests.Account(DocumentsApiTests.NoticeDpd)))).StatusCode);
+        const long size = (50L * 1024 * 1024) - (64 * 1024);
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var stream = new GeneratedStream(size, lengthKnown: true);
+
+        // A plain client: the test client's redirect handler holds a request body in memory to be able to resend it.
+        using var client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        client.DefaultRequestHeaders.Add("X-Api-Key", HostFixture.AdminKey);
+        var created = await client.PostAsync($"/api/v1/lenders/{lender}/accounts/{accountRef}/documents", DocumentsApiTests.Form("CallRecording", stream, "call.wav"));
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var document = await created.JsonAsync();
+        Assert.Equal(size, document.GetProperty("size").GetInt64());
+        Assert.Equal(stream.Sha256(), document.GetProperty("sha256").GetString());
+        var peakRise = stream.PeakHeap - before;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        Console.WriteLine($"50 MB upload: live managed heap rose at most {peakRise / 1024 / 1024} MiB while streaming; {allocated / 1024 / 1024} MiB allocated (and collected) in the process meanwhile");
+        Assert.True(peakRise < size / 4, $"the live managed heap rose by {peakRise} bytes during a {size}-byte upload");
+        Assert.True(GC.GetTotalMemory(forceFullCollection: true) - before < size / 4, "the upload left its bytes on the managed heap");
     }
 }
 
