@@ -8,7 +8,11 @@ using Collections.Host.Hosting;
 using Collections.Host.Portal;
 using Microsoft.AspNetCore.WebUtilities;
 
-var builder = WebApplication.CreateBuilder(args);
+// Configuration files are read once, at start. Reloading them on change puts a recursive file watcher on the
+// content root, where the file-system document store keeps its files by default (./data/documents): every
+// letter kept woke it, 4 % of a silo's CPU in a million-account import (BENCHMARKS.md). A later
+// --hostBuilder:reloadConfigOnChange=true on the command line turns reloading back on.
+var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
 
 builder.AddBusinessClock().AddWakeRetry().AddCollectionsOrleans().AddCollectionsTelemetry();
 

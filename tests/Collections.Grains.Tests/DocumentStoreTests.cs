@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Collections.Domain.Accounts;
 using Collections.Grains.Documents;
 using Collections.Testing;
 using Microsoft.Extensions.Options;
@@ -27,6 +28,28 @@ public abstract class DocumentStoreContract
         using var read = new MemoryStream();
         await opened!.CopyToAsync(read);
         Assert.Equal(bytes, read.ToArray());
+    }
+
+    [Fact]
+    public async Task Bytes_in_memory_are_stored_like_a_stream_of_them_and_many_at_once_each_once()
+    {
+        var letters = Enumerable.Range(0, 40).Select(i => System.Text.Encoding.UTF8.GetBytes($"Letter {i}: 您的账户已逾期 {Guid.NewGuid()}")).ToList();
+
+        // Each letter put twice at once from memory, then once more as a stream: one document each.
+        var stored = await Task.WhenAll(letters.Concat(letters).Select(l => Store.PutAsync(l, CancellationToken.None)));
+        var streamed = await Task.WhenAll(letters.Select(l => Store.PutAsync(new MemoryStream(l), long.MaxValue, CancellationToken.None)));
+
+        for (var i = 0; i < letters.Count; i++)
+        {
+            var sha256 = Convert.ToHexStringLower(SHA256.HashData(letters[i]));
+            Assert.Equal(new StoredContent(sha256, letters[i].Length, sha256), stored[i]);
+            Assert.Equal(stored[i], stored[i + letters.Count]);
+            Assert.Equal(stored[i], streamed[i]);
+            await using var opened = await Store.OpenAsync(sha256, CancellationToken.None);
+            using var read = new MemoryStream();
+            await opened!.CopyToAsync(read);
+            Assert.Equal(letters[i], read.ToArray());
+        }
     }
 
     [Fact]

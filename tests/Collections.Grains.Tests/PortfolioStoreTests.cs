@@ -47,6 +47,24 @@ public abstract class PortfolioStoreContract
     }
 
     [Fact]
+    public async Task Reports_of_many_accounts_at_once_each_land_once()
+    {
+        var lender = $"L-{Guid.NewGuid():N}";
+        var early = Contribution(Stage.Early, "M1");
+        var mid = Contribution(Stage.Mid, "M2");
+
+        var opened = await Task.WhenAll(Enumerable.Range(0, 300).Select(i => Store.ReportAsync(lender, $"A-{i}", null, early, "2026-03")));
+        var moved = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => Store.ReportAsync(lender, $"A-{i}", early, mid, "2026-03")));
+        var stale = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => Store.ReportAsync(lender, $"A-{i}", null, early, "2026-03")));
+
+        Assert.All(opened.Concat(moved), r => Assert.True(r.Applied));
+        Assert.All(stale, r => Assert.Equal((false, mid), r));
+        var counters = await Store.ReadCountersAsync(lender);
+        Assert.Equal(200, counters["stage|Early"]);
+        Assert.Equal(100, counters["stage|Mid"]);
+    }
+
+    [Fact]
     public async Task Replaying_a_report_is_applied_once()
     {
         var lender = $"L-{Guid.NewGuid():N}";

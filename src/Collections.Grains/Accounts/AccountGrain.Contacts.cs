@@ -259,13 +259,9 @@ public sealed partial class AccountGrain : IAccountContactsGrain
     }
 
     /// <summary>Stores a letter's text in the document store: its storage id, size and SHA-256.</summary>
-    private async Task<StoredContent> StoreLetterAsync(string letter, CancellationToken cancellationToken)
-    {
-        using var text = new MemoryStream(Encoding.UTF8.GetBytes(letter), writable: false);
-
-        // The engine's letters are a few kilobytes; Collections:Documents:MaxBytes bounds what people upload.
-        return await DocumentStore.PutAsync(text, long.MaxValue, cancellationToken);
-    }
+    /// <remarks>The engine's letters are a few kilobytes; Collections:Documents:MaxBytes bounds what people upload.</remarks>
+    private Task<StoredContent> StoreLetterAsync(string letter, CancellationToken cancellationToken) =>
+        DocumentStore.PutAsync(Encoding.UTF8.GetBytes(letter), cancellationToken);
 
     /// <summary>
     /// Sends what the outbox still holds in a turn of its own, at once: after an activation (a silo lost

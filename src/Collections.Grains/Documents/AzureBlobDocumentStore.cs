@@ -72,6 +72,26 @@ public sealed partial class AzureBlobDocumentStore(BlobServiceClient blobs, stri
         }
     }
 
+    /// <summary>Hashed first, then one upload straight to its address, refused by the service if the same bytes are there.</summary>
+    public async Task<StoredContent> PutAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(content.Span));
+        await created.Value;
+        try
+        {
+            await container.GetBlobClient(NameOf(sha256)).UploadAsync(
+                BinaryData.FromBytes(content),
+                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
+                cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409 || ex.ErrorCode == BlobErrorCode.BlobAlreadyExists)
+        {
+            // Stored already.
+        }
+
+        return new StoredContent(sha256, content.Length, sha256);
+    }
+
     public async Task<Stream?> OpenAsync(string storageId, CancellationToken cancellationToken)
     {
         if (!Sha256Hex().IsMatch(storageId))

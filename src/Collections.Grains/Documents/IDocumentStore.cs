@@ -14,6 +14,12 @@ public interface IDocumentStore
     /// </summary>
     Task<StoredContent> PutAsync(Stream content, long maxBytes, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stores content already in memory (the engine's own letters, a few kilobytes): hashed first, so content
+    /// stored before costs no write, and written once under its address with no staging copy.
+    /// </summary>
+    Task<StoredContent> PutAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
+
     /// <summary>The content stored under <paramref name="storageId"/>, to be read to its end; null when it is not there.</summary>
     Task<Stream?> OpenAsync(string storageId, CancellationToken cancellationToken);
 }

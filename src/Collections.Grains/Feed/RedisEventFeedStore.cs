@@ -1,4 +1,5 @@
 using System.Globalization;
+using Collections.Grains.Storage;
 using StackExchange.Redis;
 
 namespace Collections.Grains.Feed;
@@ -11,7 +12,7 @@ namespace Collections.Grains.Feed;
 public sealed class RedisEventFeedStore(IConnectionMultiplexer redis, string keyPrefix, TimeSpan retention) : IEventFeedStore
 {
     // KEYS: stream, watermarks. ARGV: account, through, retention (ms), then seq/json pairs.
-    private const string PublishScript =
+    private static readonly BatchedScript PublishScript = new(
         """
         local published = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
         local t = redis.call('TIME')
@@ -23,7 +24,9 @@ public sealed class RedisEventFeedStore(IConnectionMultiplexer redis, string key
         end
         if tonumber(ARGV[2]) > published then redis.call('HSET', KEYS[2], ARGV[1], ARGV[2]) end
         return published
-        """;
+        """);
+
+    private readonly RedisScriptBatcher batcher = new(redis);
 
     private IDatabase Db => redis.GetDatabase();
 
@@ -36,7 +39,7 @@ public sealed class RedisEventFeedStore(IConnectionMultiplexer redis, string key
             args.Add(item.Json);
         }
 
-        await Db.ScriptEvaluateAsync(PublishScript, [StreamKey(feed), WatermarksKey(feed)], [.. args]);
+        await batcher.EvaluateAsync(PublishScript, [StreamKey(feed), WatermarksKey(feed)], [.. args]);
     }
 
     public async Task<long> PublishedThroughAsync(string feed, string accountKey)

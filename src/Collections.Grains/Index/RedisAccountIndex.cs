@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Collections.Contracts;
+using Collections.Grains.Storage;
 using StackExchange.Redis;
 
 namespace Collections.Grains.Index;
@@ -24,7 +25,7 @@ public sealed class RedisAccountIndex(IConnectionMultiplexer redis, string keyPr
 {
     // KEYS: the account's hash, the lender's set of all refs. ARGV: ref, version, json, set-key prefix,
     // then field/value pairs for every term ('' = none). Returns 1 when written, 0 when older or equal.
-    private const string UpsertScript =
+    private static readonly BatchedScript UpsertScript = new(
         """
         local stored = tonumber(redis.call('HGET', KEYS[1], 'version') or '-1')
         if stored > tonumber(ARGV[2]) then return 0 end
@@ -40,9 +41,11 @@ public sealed class RedisAccountIndex(IConnectionMultiplexer redis, string keyPr
         redis.call('HSET', KEYS[1], 'version', ARGV[2], 'json', ARGV[3], unpack(ARGV, 5))
         redis.call('ZADD', KEYS[2], 0, ARGV[1])
         return 1
-        """;
+        """);
 
     private const int Batch = 200;
+
+    private readonly RedisScriptBatcher batcher = new(redis);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
@@ -58,7 +61,7 @@ public sealed class RedisAccountIndex(IConnectionMultiplexer redis, string keyPr
             args.Add(terms[i] ?? string.Empty);
         }
 
-        await Db.ScriptEvaluateAsync(UpsertScript, [AccountKey(lenderId, summary.AccountRef), AllKey(lenderId)], [.. args]);
+        await batcher.EvaluateAsync(UpsertScript, [AccountKey(lenderId, summary.AccountRef), AllKey(lenderId)], [.. args]);
     }
 
     public async Task<AccountSummaryPage> SearchAsync(string lenderId, AccountQuery query)

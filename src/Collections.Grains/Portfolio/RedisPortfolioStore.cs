@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Collections.Domain;
 using Collections.Domain.Portfolio;
+using Collections.Grains.Storage;
 using StackExchange.Redis;
 
 namespace Collections.Grains.Portfolio;
@@ -16,7 +17,7 @@ public sealed class RedisPortfolioStore(IConnectionMultiplexer redis, string key
 {
     // KEYS: contributions, counters. ARGV: account, expected JSON ('' = none), next JSON, then counter/delta pairs.
     // Returns {1} when applied (or already applied), {0, stored} when the stored contribution differs.
-    private const string ReportScript =
+    private static readonly BatchedScript ReportScript = new(
         """
         local stored = redis.call('HGET', KEYS[1], ARGV[1]) or ''
         if stored == ARGV[3] then return {1} end
@@ -24,10 +25,12 @@ public sealed class RedisPortfolioStore(IConnectionMultiplexer redis, string key
         redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
         for i = 4, #ARGV, 2 do redis.call('HINCRBY', KEYS[2], ARGV[i], ARGV[i + 1]) end
         return {1}
-        """;
+        """);
 
     // Lenders this process has already added to the lenders set: one SADD per lender and process.
     private readonly ConcurrentDictionary<string, bool> listed = new(StringComparer.Ordinal);
+
+    private readonly RedisScriptBatcher batcher = new(redis);
 
     private IDatabase Db => redis.GetDatabase();
 
@@ -53,7 +56,7 @@ public sealed class RedisPortfolioStore(IConnectionMultiplexer redis, string key
         }
 
         var keys = new RedisKey[] { ContributionsKey(lenderId), CountersKey(lenderId) };
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(ReportScript, keys, [.. args]))!;
+        var result = (RedisResult[])(await batcher.EvaluateAsync(ReportScript, keys, [.. args]))!;
         return (long)result[0] == 1 ? (true, next) : (false, Parse((RedisValue)result[1]));
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Collections.Contracts;
 using Collections.Domain;
 using Collections.Domain.Queues;
+using Collections.Grains.Storage;
 using StackExchange.Redis;
 
 namespace Collections.Grains.Queues;
@@ -24,7 +25,7 @@ public sealed class RedisWorkQueueStore(IConnectionMultiplexer redis, string key
     public const int MaxScan = 2_000;
 
     // KEYS: entries, counts, leases. ARGV: prefix, account, entry JSON ('' = remove), stage, segment, member, callable-at ms (0 = now).
-    private const string SetScript =
+    private static readonly BatchedScript SetScript = new(
         """
         local old = redis.call('HGET', KEYS[1], ARGV[2])
         if old == ARGV[3] then return 0 end
@@ -56,7 +57,7 @@ public sealed class RedisWorkQueueStore(IConnectionMultiplexer redis, string key
           end
         end
         return 1
-        """;
+        """);
 
     // KEYS: entries, leases. ARGV: prefix, now ms, limit, max scan, stage count n, n stages, then the segments (none = all).
     private const string CandidatesScript =
@@ -129,6 +130,8 @@ public sealed class RedisWorkQueueStore(IConnectionMultiplexer redis, string key
         return 0
         """;
 
+    private readonly RedisScriptBatcher batcher = new(redis);
+
     private IDatabase Db => redis.GetDatabase();
 
     public async Task SetAsync(string lenderId, string accountRef, WorkQueueEntry? entry)
@@ -141,7 +144,7 @@ public sealed class RedisWorkQueueStore(IConnectionMultiplexer redis, string key
                 prefix, accountRef, JsonSerializer.Serialize(StoredEntry.From(entry)), entry.Stage.ToString(), entry.Segment ?? string.Empty,
                 WorkQueueOrder.Member(entry), entry.CallableAt?.ToUnixTimeMilliseconds() ?? 0,
             ];
-        await Db.ScriptEvaluateAsync(SetScript, [$"{prefix}:entries", $"{prefix}:counts", $"{prefix}:leases"], args);
+        await batcher.EvaluateAsync(SetScript, [$"{prefix}:entries", $"{prefix}:counts", $"{prefix}:leases"], args);
     }
 
     public async Task<IReadOnlyList<WorkQueueEntry>> CandidatesAsync(string lenderId, IReadOnlyList<Stage> stages, IReadOnlyList<string> segments, DateTimeOffset now, int limit)

@@ -13,7 +13,7 @@ public sealed class RedisAccountEventStore : IAccountEventStore
 {
     // ARGV[1] = expected version, ARGV[2] = snapshot, ARGV[3..] = events. RPUSH in chunks because Lua's
     // unpack is limited by the C stack (a few thousand values).
-    private const string AppendScript =
+    private static readonly BatchedScript AppendScript = new(
         """
         local length = redis.call('LLEN', KEYS[1])
         if length ~= tonumber(ARGV[1]) then
@@ -24,17 +24,18 @@ public sealed class RedisAccountEventStore : IAccountEventStore
         end
         redis.call('SET', KEYS[2], ARGV[2])
         return length + #ARGV - 2
-        """;
+        """);
 
     // The snapshot and the log's length in one atomic read, so a load never pairs a snapshot with
     // the length of a later (or earlier) append.
-    private const string LoadScript =
+    private static readonly BatchedScript LoadScript = new(
         """
         return { redis.call('LLEN', KEYS[1]), redis.call('GET', KEYS[2]) }
-        """;
+        """);
 
     private readonly IConnectionMultiplexer redis;
     private readonly string keyPrefix;
+    private readonly RedisScriptBatcher batcher;
 
     /// <param name="redis">A connection shared with the rest of the silo.</param>
     /// <param name="keyPrefix">Prefix of every key (the Orleans service id), so that several services can share one Redis.</param>
@@ -48,6 +49,7 @@ public sealed class RedisAccountEventStore : IAccountEventStore
 
         this.redis = redis;
         this.keyPrefix = keyPrefix;
+        batcher = new(redis);
     }
 
     private IDatabase Database => redis.GetDatabase();
@@ -60,7 +62,7 @@ public sealed class RedisAccountEventStore : IAccountEventStore
 
     public async Task<StoredSnapshot?> LoadAsync(string accountKey)
     {
-        var result = await Database.ScriptEvaluateAsync(LoadScript, [EventsKey(accountKey), SnapshotKey(accountKey)]);
+        var result = await batcher.EvaluateAsync(LoadScript, [EventsKey(accountKey), SnapshotKey(accountKey)], []);
         var parts = (RedisResult[])result!;
         var snapshot = (string?)parts[1];
         return snapshot is null ? null : new StoredSnapshot((long)parts[0], snapshot);
@@ -77,7 +79,7 @@ public sealed class RedisAccountEventStore : IAccountEventStore
             args[i + 2] = events[i];
         }
 
-        var result = (long)await Database.ScriptEvaluateAsync(AppendScript, [EventsKey(accountKey), SnapshotKey(accountKey)], args);
+        var result = (long)await batcher.EvaluateAsync(AppendScript, [EventsKey(accountKey), SnapshotKey(accountKey)], args);
         return result >= 0;
     }
 

@@ -83,6 +83,9 @@ public sealed class HostUnderTest : IAsyncDisposable
             $"--Collections:Cluster:SiloPort={siloPort}",
             $"--Collections:Cluster:GatewayPort={gatewayPort}",
             "--Collections:Clock:Speed=1",
+
+            // Letters kept as documents go to the run's own directory (removed with it), not the build output.
+            $"--Collections:Documents:Path={Path.Combine(resources.Root, $"documents-{name}")}",
         ];
         if (provider == Provider.Redis)
         {
