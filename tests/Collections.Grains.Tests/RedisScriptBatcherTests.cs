@@ -41,7 +41,7 @@ public sealed class RedisScriptBatcherTests(RedisFixture redis) : IClassFixture<
         }
 
         var evals = await EvalsAsync() - before;
-        Assert.InRange(evals, 2_000 / RedisScriptBatcher.DefaultMaxBatch, 500);
+        Assert.InRange(evals, 2_000 / RedisScriptBatcher.MaxBatch, 500);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -41,6 +42,17 @@ public sealed partial class DashboardTests(ProductionHosts hosts) : IClassFixtur
         Assert.Equal(2500, options.CounterUpdateIntervalMs);
     }
 
+    [Fact]
+    public void The_dashboards_export_of_orleans_metrics_runs_at_the_same_interval_not_every_second()
+    {
+        // Microsoft.Orleans.Dashboard keeps this interval internal (DashboardExportInterval says why the host sets it);
+        // if this fails after a package update, the property moved: look again at how the dashboard exports metrics.
+        var hostType = typeof(Orleans.Dashboard.DashboardOptions).Assembly.GetType("Orleans.Dashboard.DashboardHost");
+        var interval = hostType?.GetProperty("ExportIntervalMilliseconds", BindingFlags.Instance | BindingFlags.NonPublic);
+        Assert.NotNull(interval);
+
+        Assert.Equal(2500, interval.GetValue(hosts.WithDashboard.Services.GetRequiredService(hostType!)));
+    }
 
     [Fact]
     public async Task Outside_development_a_browser_without_a_sign_in_is_sent_to_the_login_page()

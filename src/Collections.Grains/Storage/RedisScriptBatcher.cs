@@ -19,15 +19,16 @@ namespace Collections.Grains.Storage;
 /// here are idempotent (version or compare-and-set guarded), so their callers' retries are safe even when
 /// part of a batch was applied before the failure.
 /// </remarks>
-public sealed class RedisScriptBatcher(IConnectionMultiplexer redis, int maxBatch = RedisScriptBatcher.DefaultMaxBatch)
+public sealed class RedisScriptBatcher(IConnectionMultiplexer redis)
 {
     /// <summary>Calls per EVAL: bounds the time one batch holds Redis (a few milliseconds).</summary>
-    public const int DefaultMaxBatch = 128;
+    public const int MaxBatch = 128;
 
     /// <summary>EVALs of one group in flight at once: one fills while the other is in Redis.</summary>
     private const int MaxInFlight = 2;
 
     private readonly ConcurrentDictionary<(BatchedScript Script, int Slot), Group> groups = new();
+
     /// <summary>0 until known, then 1 for a single node or 2 for a Redis Cluster (an int: written by any caller's thread).</summary>
     private volatile int topology;
 
@@ -93,8 +94,8 @@ public sealed class RedisScriptBatcher(IConnectionMultiplexer redis, int maxBatc
                     return;
                 }
 
-                batch = new(Math.Min(group.Waiting.Count, maxBatch));
-                while (batch.Count < maxBatch && group.Waiting.TryDequeue(out var next))
+                batch = new(Math.Min(group.Waiting.Count, MaxBatch));
+                while (batch.Count < MaxBatch && group.Waiting.TryDequeue(out var next))
                 {
                     batch.Add(next);
                 }

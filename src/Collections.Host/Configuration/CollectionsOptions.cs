@@ -145,14 +145,15 @@ public sealed class CollectionsDashboardOptions
     public const string Section = "Collections:Dashboard";
 
     /// <summary>
-    /// Whether the Orleans dashboard runs at all. Its collector pulls statistics from every grain
-    /// activation each second, which a large portfolio may not want to pay for.
+    /// Whether the Orleans dashboard runs at all. Viewed or not, it costs each silo a walk of its live
+    /// activations every <see cref="CounterUpdateIntervalMs"/> (BENCHMARKS.md, issue 18).
     /// </summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>
-    /// The dashboard's counter refresh (Orleans' own default is 1 s). While someone views the dashboard each
-    /// refresh walks every activation of every silo; at rest each silo only samples its own statistics.
+    /// The dashboard's counter refresh and its export of Orleans' metrics (the package's own default for both is
+    /// 1 s). Each export walks every live activation of the silo, viewed or not; while someone views the
+    /// dashboard, each refresh also asks every silo for statistics of every activation.
     /// </summary>
     [Range(1000, 3_600_000, ErrorMessage = "Collections:Dashboard:CounterUpdateIntervalMs must be between 1000 and 3600000.")]
     public int CounterUpdateIntervalMs { get; set; } = 10_000;

@@ -196,9 +196,10 @@ public static class OrleansHosting
         {
             silo.AddDashboard();
 
-            // While someone views the dashboard, each counter refresh walks every activation of every silo
-            // (at rest, each silo only samples its own runtime statistics): every 10 s rather than Orleans'
-            // 1 s unless Collections:Dashboard:CounterUpdateIntervalMs says otherwise.
+            // While someone views the dashboard, each counter refresh walks every activation of every silo, and
+            // viewed or not, its export of Orleans' own metrics walks them too (DashboardExportInterval): both
+            // every 10 s rather than the package's 1 s unless Collections:Dashboard:CounterUpdateIntervalMs says otherwise.
+            DashboardExportInterval.Apply(silo.Services);
             silo.Services.AddOptions<Orleans.Dashboard.DashboardOptions>().Configure<IOptions<CollectionsDashboardOptions>>((orleans, ours) =>
                 (orleans.CounterUpdateIntervalMs, orleans.HistoryLength) = (ours.Value.CounterUpdateIntervalMs, ours.Value.HistoryLength));
         }
