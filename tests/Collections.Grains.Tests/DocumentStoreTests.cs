@@ -80,6 +80,30 @@ public sealed class FileSystemDocumentStoreTests : DocumentStoreContract, IDispo
 
     protected override IDocumentStore Store { get; }
 
+    [Fact]
+    public async Task A_stored_document_is_a_read_only_file_named_by_its_sha256_and_no_temporary_file_is_left()
+    {
+        var letter = System.Text.Encoding.UTF8.GetBytes($"Letter: 您的账户已逾期 {Guid.NewGuid()}");
+        var upload = System.Text.Encoding.UTF8.GetBytes($"Upload {Guid.NewGuid()}");
+
+        var stored = await Task.WhenAll(
+            Store.PutAsync(letter, CancellationToken.None),
+            Store.PutAsync(letter, CancellationToken.None),
+            Store.PutAsync(new MemoryStream(upload), long.MaxValue, CancellationToken.None));
+
+        foreach (var document in stored)
+        {
+            var path = Path.Combine(root, document.Sha256[..2], document.Sha256);
+            Assert.True(new FileInfo(path).IsReadOnly, $"{path} is writable");
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.None, File.GetUnixFileMode(path) & (UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite));
+            }
+        }
+
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(root, "incoming")));
+    }
+
     public void Dispose()
     {
         foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))

@@ -1,3 +1,4 @@
+using System.Text;
 using Collections.Grains.Feed;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -53,7 +54,7 @@ public abstract class EventFeedStoreContract
     }
 
     protected static FeedItem Item(string accountKey, long seq) =>
-        new(seq, $$"""{"id":"{{accountKey}}:{{seq}}","type":"StageEntered","lenderId":"L1","accountRef":"{{accountKey[3..]}}","at":"2026-03-01T00:00:00+00:00","data":null}""");
+        new(seq, Encoding.UTF8.GetBytes($$"""{"id":"{{accountKey}}:{{seq}}","type":"StageEntered","lenderId":"L1","accountRef":"{{accountKey[3..]}}","at":"2026-03-01T00:00:00+00:00","data":null}"""));
 
     protected static string IdOf(string json) => System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("id").GetString()!;
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Collections.Contracts;
 using Collections.Domain;
 using Collections.Domain.Events;
@@ -44,6 +45,40 @@ public sealed class EventFeedTests(ClusterFixture fixture)
 
         Assert.Empty(await PublishedAsync(key));
         Assert.Equal(0, await fixture.Feed.PublishedThroughAsync(EventFeeds.Lender(Lender), key));
+    }
+
+    [Fact]
+    public async Task A_feed_item_carries_the_logged_event_with_its_data_as_logged_but_for_the_type()
+    {
+        var accountRef = NewRef();
+        var key = AccountKey.For(Lender, accountRef);
+        var grain = fixture.Client.Grain(accountRef);
+        await grain.UpsertAsync(Record(accountRef, fixture.Today.AddDays(-5)), "lender:test");
+        await grain.CloseAsync(ClosedReason.Sold, "lender:test");
+
+        var logged = (await grain.GetEventsAsync(0, 1000))!.Items
+            .Select(json => JsonNode.Parse(json)!.AsObject())
+            .Where(e => EventFeeds.LenderEventTypes.Contains((string)e["type"]!))
+            .ToList();
+        var published = (await fixture.Feed.ReadAsync(EventFeeds.Lender(Lender), null, 100_000))
+            .Select(e => JsonNode.Parse(e.Json)!.AsObject())
+            .Where(e => ((string)e["id"]!).StartsWith(key + ":", StringComparison.Ordinal))
+            .ToList();
+
+        Assert.Contains(logged, e => (string)e["type"]! == "StageEntered");
+        Assert.Contains(logged, e => (string)e["type"]! == "AccountClosed");
+        Assert.Equal(logged.Count, published.Count);
+        foreach (var (log, item) in logged.Zip(published))
+        {
+            Assert.Equal($"{key}:{(long)log["seq"]!}", (string)item["id"]!);
+            Assert.Equal((string)log["type"]!, (string)item["type"]!);
+            Assert.Equal(Lender, (string)item["lenderId"]!);
+            Assert.Equal(accountRef, (string)item["accountRef"]!);
+            Assert.Equal((DateTimeOffset)log["at"]!, (DateTimeOffset)item["at"]!);
+            var data = log["data"]!.DeepClone().AsObject();
+            data.Remove("type");
+            Assert.True(JsonNode.DeepEquals(data, item["data"]), $"{item["data"]} differs from the logged {data}");
+        }
     }
 
     private async Task<List<(string Id, string Type)>> PublishedAsync(string accountKey)

@@ -1,7 +1,8 @@
+using System.Buffers;
 using System.Collections.Frozen;
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Collections.Contracts;
 using Collections.Domain;
 using Collections.Domain.Events;
@@ -99,36 +100,40 @@ public sealed partial class AccountGrain
         return events;
     }
 
-    private FeedItem LenderItem(AccountEvent e)
-    {
-        var data = JsonSerializer.SerializeToNode(e.Data, DomainJson.Options)!.AsObject();
-        data.Remove("type");
-        return Item(e, e.Type, data);
-    }
+    private FeedItem LenderItem(AccountEvent e) => Item(e, e.Type, e.Data);
 
     /// <summary>An assignment carries the agency's view of the account while the placement lasts (what it would read from the API).</summary>
-    private FeedItem AgencyItem(AccountEvent e, string type)
+    private FeedItem AgencyItem(AccountEvent e, string type) =>
+        Item(e, type, type == "PlacementAssigned" && state!.Outsourcing.Current?.Id == e.Seq ? AgencyView(state) : e.Data);
+
+    /// <summary>
+    /// The delivery document, written straight to UTF-8: <c>data</c> is serialized as its own type, so an
+    /// event's data carries no <c>type</c> discriminator (the item's <c>type</c> says it) and is otherwise
+    /// the log's. No JSON DOM in between.
+    /// </summary>
+    private FeedItem Item(AccountEvent e, string type, object data)
     {
-        JsonNode data = type == "PlacementAssigned" && state!.Outsourcing.Current?.Id == e.Seq
-            ? JsonSerializer.SerializeToNode(AgencyView(state), DomainJson.Options)!
-            : JsonSerializer.SerializeToNode(e.Data, DomainJson.Options)!;
-        data.AsObject().Remove("type");
-        return Item(e, type, data);
+        var buffer = FeedItemBuffer ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", string.Create(CultureInfo.InvariantCulture, $"{Key}:{e.Seq}"));
+            writer.WriteString("type", type);
+            writer.WriteString("lenderId", state!.LenderId);
+            writer.WriteString("accountRef", state.AccountRef);
+            writer.WriteString("at", e.At);
+            writer.WritePropertyName("data");
+            JsonSerializer.Serialize(writer, data, data.GetType(), DomainJson.Options);
+            writer.WriteEndObject();
+        }
+
+        return new FeedItem(e.Seq, buffer.WrittenSpan.ToArray());
     }
 
-    private FeedItem Item(AccountEvent e, string type, JsonNode data)
-    {
-        var item = new JsonObject
-        {
-            ["id"] = $"{Key}:{e.Seq}",
-            ["type"] = type,
-            ["lenderId"] = state!.LenderId,
-            ["accountRef"] = state.AccountRef,
-            ["at"] = e.At,
-            ["data"] = data,
-        };
-        return new FeedItem(e.Seq, item.ToJsonString(DomainJson.Options));
-    }
+    /// <summary>Reused by <see cref="Item"/> on each thread (written and copied out within one synchronous call).</summary>
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? FeedItemBuffer;
 
     [LoggerMessage(EventId = 1051, Level = LogLevel.Warning, Message = "Account {AccountKey} could not publish its events to the feed; the wake retries it")]
     private static partial void LogFeedBehind(ILogger logger, Exception exception, string accountKey);

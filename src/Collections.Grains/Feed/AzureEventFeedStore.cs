@@ -227,7 +227,7 @@ public sealed class AzureEventFeedStore : IEventFeedStore
                     foreach (var item in part)
                     {
                         var entry = new TableEntity(partition, EntryRow(++last)) { ["N"] = last, ["At"] = now };
-                        AzureTables.SetText(entry, "Json", item.Json);
+                        AzureTables.SetText(entry, "Json", item.Text);
                         actions.Add(new(TableTransactionActionType.Add, entry));
                     }
                 }

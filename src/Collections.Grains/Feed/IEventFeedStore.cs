@@ -1,7 +1,13 @@
+using System.Text;
+
 namespace Collections.Grains.Feed;
 
-/// <summary>One event published to a feed: its position in its account's log and its delivery JSON.</summary>
-public sealed record FeedItem(long Seq, string Json);
+/// <summary>One event published to a feed: its position in its account's log and its delivery JSON, as UTF-8.</summary>
+public sealed record FeedItem(long Seq, ReadOnlyMemory<byte> Json)
+{
+    /// <summary>The delivery JSON as text, for the stores that keep text.</summary>
+    public string Text => Encoding.UTF8.GetString(Json.Span);
+}
 
 /// <summary>An event read from a feed, with the cursor that reads on after it.</summary>
 public sealed record FeedEntry(string Cursor, string Json);

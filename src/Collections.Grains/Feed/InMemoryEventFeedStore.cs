@@ -17,7 +17,7 @@ public sealed class InMemoryEventFeedStore(TimeProvider time, IOptions<FeedOptio
             var published = f.Published.GetValueOrDefault(accountKey);
             foreach (var item in items.Where(i => i.Seq > published))
             {
-                f.Entries.Add((++f.Last, now, item.Json));
+                f.Entries.Add((++f.Last, now, item.Text));
             }
 
             f.Published[accountKey] = Math.Max(published, through);

@@ -44,6 +44,8 @@ public sealed class HostUnderTest : IAsyncDisposable
 
     public Uri Http => http ?? throw new InvalidOperationException($"{Process.Name} serves no HTTP.");
 
+    public bool ServesHttp => http is not null;
+
     public RedisServer? Redis { get; }
 
     /// <summary>The host's own Azurite with <see cref="Provider.AzureStorage"/> (started and stopped with it).</summary>

@@ -127,6 +127,11 @@ public sealed class Report(BenchmarkSettings settings, string commandLine, Machi
 
             rows.Add(Cpu(s, g));
             AddRedis(s, g);
+            if (g.Runtime is { } runtime)
+            {
+                rows.Add(new(s, "host .NET runtime per account (its /metrics)", runtime.Describe()));
+            }
+
             rows.Add(new(s, "peak host RSS (VmHWM)", Format.Bytes(g.PeakRss)));
             rows.Add(new(s, "Redis memory after (used / RSS)", $"{Format.Bytes(g.RedisUsed)} / {Format.Bytes(g.RedisRss)}"));
             rows.Add(new(s, "failed calls", Format.Count(g.Failed), baseline is { } b3 ? Format.Count(b3.Failed) : "", Status: g.Failed == 0 ? "" : "**errors**"));
@@ -206,6 +211,10 @@ public sealed class Report(BenchmarkSettings settings, string commandLine, Machi
                 $"{Format.Count(rd.Sent)} / {Format.Rate(rd.AchievedRate)} / {Format.Count(rd.Errors)}"));
             rows.Add(new(s, "CPU per request: host + Redis",
                 string.Create(CultureInfo.InvariantCulture, $"{rd.HostCpuPerRequestMs:0.00} + {rd.RedisCpuPerRequestMs:0.00} ms ({rd.HostCpuPerRequestMs * rd.Rate / 10:0}% of a core at {rd.Rate:N0}/s)")));
+            if (rd.Runtime is { } runtime)
+            {
+                rows.Add(new(s, "host .NET runtime per request (its /metrics)", runtime.Describe()));
+            }
         }
 
         if (baseline is { } bl)

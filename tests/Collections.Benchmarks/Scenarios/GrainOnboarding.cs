@@ -17,6 +17,9 @@ public sealed record OnboardingResult(
     /// <summary>Redis commands, bytes and memory per account, when the scenario ran on Redis.</summary>
     public RedisCost? Redis { get; init; }
 
+    /// <summary>The host's allocation, GC and thread-pool work per account, when the host serves <c>/metrics</c>.</summary>
+    public RuntimeCost? Runtime { get; init; }
+
     public double Rate => Accounts / Elapsed.TotalSeconds;
 }
 
@@ -37,6 +40,7 @@ public static class GrainOnboarding
     {
         call ??= (client, i) => client.GetGrain<IAccountGrain>(portfolio.Key(i)).UpsertAsync(portfolio.Record(i), Actor);
         var redisBefore = host.Redis is { } r ? await r.StatsAsync() : null;
+        var runtimeBefore = await RuntimeCounters.ReadAsync(host, cancellationToken);
         var batches = new Latencies(count / batchSize + 1);
         var calls = new Latencies(count);
         var outcomes = new long[Enum.GetValues<UpsertOutcome>().Length];
@@ -71,6 +75,7 @@ public static class GrainOnboarding
         var (rssAfter, peak) = host.Memory();
         var (redisUsed, redisRss) = host.Redis is { } redis ? await redis.MemoryAsync() : (0, 0);
         var redisCost = host.Redis is { } after ? (await after.StatsAsync()).Since(redisBefore!, count) : null;
+        var runtimeCost = runtimeBefore is null ? null : (await RuntimeCounters.ReadAsync(host, cancellationToken))!.Since(runtimeBefore, count, elapsed);
         if (firstError is not null)
         {
             Console.Error.WriteLine($"{label}: {failed:N0} calls failed; first: {firstError}");
@@ -82,6 +87,7 @@ public static class GrainOnboarding
         {
             Cpu = cpu.Elapsed(),
             Redis = redisCost,
+            Runtime = runtimeCost,
         };
 
         async Task One(int i)

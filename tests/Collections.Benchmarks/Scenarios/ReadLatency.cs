@@ -7,7 +7,11 @@ namespace Collections.Benchmarks.Scenarios;
 
 public sealed record ReadResult(
     double Rate, TimeSpan Duration, int Sent, Summary Latency, int Errors, double AchievedRate, int Accounts, long PeakRss, TimeSpan Warmup,
-    double HostCpuPerRequestMs, double RedisCpuPerRequestMs);
+    double HostCpuPerRequestMs, double RedisCpuPerRequestMs)
+{
+    /// <summary>The host's allocation, GC and thread-pool work per request during the measured phase.</summary>
+    public RuntimeCost? Runtime { get; init; }
+}
 
 /// <summary>
 /// Scenario 4: <c>GET /api/v1/lenders/{lenderId}/accounts/{accountRef}</c> of accounts chosen uniformly
@@ -37,11 +41,16 @@ public static class ReadLatency
         await RunPhase(http, portfolio, accounts, rate, warmup, seed: 7, latencies: null, cancellationToken);
         var latencies = new Latencies((int)(rate * duration.TotalSeconds) + 16);
         await using var rss = new RssSampler(host.Pid);
+        var runtimeBefore = await RuntimeCounters.ReadAsync(host, cancellationToken);
         var cpu = new CpuMeter(host.Pid, host.StorePid);
         var (sent, errors, elapsed) = await RunPhase(http, portfolio, accounts, rate, duration, seed: 42, latencies, cancellationToken);
         var used = cpu.Elapsed();
+        var runtime = (await RuntimeCounters.ReadAsync(host, cancellationToken))!.Since(runtimeBefore!, Math.Max(1, sent), elapsed);
         return new ReadResult(rate, duration, sent, latencies.Summarize(), errors, sent / elapsed.TotalSeconds, accounts, rss.Max, warmup,
-            used[0] * 1000 / Math.Max(1, sent), used[1] * 1000 / Math.Max(1, sent));
+            used[0] * 1000 / Math.Max(1, sent), used[1] * 1000 / Math.Max(1, sent))
+        {
+            Runtime = runtime,
+        };
     }
 
     private static async Task<(int Sent, int Errors, TimeSpan Elapsed)> RunPhase(
