@@ -10,6 +10,10 @@ public abstract class AccountEventStoreContract
 {
     protected abstract IAccountEventStore Store { get; }
 
+    /// <summary>A loaded snapshot as (version, text), to compare with what was appended.</summary>
+    protected static (long Version, string State)? Read(StoredSnapshot? snapshot) =>
+        snapshot is null ? null : (snapshot.Version, Utf8.Decode(snapshot.StateJson));
+
     [Fact]
     public async Task An_append_at_the_expected_version_stores_the_events_and_the_snapshot_together()
     {
@@ -17,7 +21,7 @@ public abstract class AccountEventStoreContract
         Assert.True(await Store.AppendAsync("L1/A-1", 2, Utf8.Texts("e3"), Utf8.Text("""{"version":3}""")));
 
         var snapshot = await Store.LoadAsync("L1/A-1");
-        Assert.Equal(new StoredSnapshot(3, """{"version":3}"""), snapshot);
+        Assert.Equal((3L, """{"version":3}"""), Read(snapshot));
         Assert.Equal(["e1", "e2", "e3"], await Store.ReadEventsAsync("L1/A-1", 0, 10));
     }
 
@@ -29,7 +33,7 @@ public abstract class AccountEventStoreContract
         Assert.False(await Store.AppendAsync("L1/A-2", 0, Utf8.Texts("other"), Utf8.Text("s-other")));
         Assert.False(await Store.AppendAsync("L1/A-2", 2, Utf8.Texts("other"), Utf8.Text("s-other")));
 
-        Assert.Equal(new StoredSnapshot(1, "s1"), await Store.LoadAsync("L1/A-2"));
+        Assert.Equal((1L, "s1"), Read(await Store.LoadAsync("L1/A-2")));
         Assert.Equal(["e1"], await Store.ReadEventsAsync("L1/A-2", 0, 10));
     }
 
@@ -120,7 +124,7 @@ public sealed class RedisAccountEventStoreTests : AccountEventStoreContract, IAs
         await using var again = await redis.ConnectAsync();
         var reopened = new RedisAccountEventStore(again, "svc");
 
-        Assert.Equal(new StoredSnapshot(2, "s2"), await reopened.LoadAsync("L1/A-6"));
+        Assert.Equal((2L, "s2"), Read(await reopened.LoadAsync("L1/A-6")));
         Assert.Equal(["e1", "e2"], await reopened.ReadEventsAsync("L1/A-6", 0, 10));
     }
 }

@@ -21,8 +21,9 @@ public static class AccountSnapshotJson
     /// <summary>The same document as <see cref="Serialize"/>, as the UTF-8 bytes a store writes (no UTF-16 copy on the way).</summary>
     public static byte[] SerializeToUtf8Bytes(AccountState state) => JsonSerializer.SerializeToUtf8Bytes(state, Options);
 
-    public static AccountState Deserialize(string json) =>
-        JsonSerializer.Deserialize<AccountState>(json, Options) ?? throw new JsonException("An account snapshot is empty.");
+    /// <summary>Reads a stored snapshot from its UTF-8 bytes (a store's own form: no UTF-16 copy on the way).</summary>
+    public static AccountState Deserialize(ReadOnlySpan<byte> utf8Json) =>
+        JsonSerializer.Deserialize<AccountState>(utf8Json, Options) ?? throw new JsonException("An account snapshot is empty.");
 
     private static JsonSerializerOptions Create()
     {

@@ -93,7 +93,7 @@ public sealed partial class AccountGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var snapshot = await gate.RunAsync(() => store.LoadAsync(Key));
-        state = snapshot is null ? null : AccountSnapshotJson.Deserialize(snapshot.StateJson);
+        state = snapshot is null ? null : AccountSnapshotJson.Deserialize(snapshot.StateJson.Span);
         if (state is not null && state.Version != snapshot!.Version)
         {
             throw new InvalidOperationException($"Account {Key}: snapshot version {state.Version} does not match the log ({snapshot.Version}).");

@@ -55,7 +55,7 @@ public sealed partial class AccountIndexGrain(
                 return 0;
             }
 
-            var account = AccountSnapshotJson.Deserialize(snapshot.StateJson);
+            var account = AccountSnapshotJson.Deserialize(snapshot.StateJson.Span);
 
             var rules = await strategies.RulesAsync(account.LenderId, account.Strategy);
             await index.UpsertAsync(account.LenderId, AccountSummaries.Of(account, clock.Now, rules));

@@ -57,7 +57,7 @@ public sealed class AzureAccountEventStore : IAccountEventStore
     public async Task<StoredSnapshot?> LoadAsync(string accountKey)
     {
         var current = await ReadSnapshotAsync(accountKey);
-        return current is null ? null : new StoredSnapshot(current.Value.Version, current.Value.State);
+        return current is null ? null : new StoredSnapshot(current.Value.Version, Encoding.UTF8.GetBytes(current.Value.State));
     }
 
     public async Task<bool> AppendAsync(string accountKey, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, ReadOnlyMemory<byte> snapshotJson)

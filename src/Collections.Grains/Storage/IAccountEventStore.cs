@@ -1,7 +1,7 @@
 namespace Collections.Grains.Storage;
 
-/// <summary>An account's snapshot as stored beside its log, and the log's length.</summary>
-public sealed record StoredSnapshot(long Version, string StateJson);
+/// <summary>An account's snapshot as stored beside its log (UTF-8 JSON, as the serializer reads it), and the log's length.</summary>
+public sealed record StoredSnapshot(long Version, ReadOnlyMemory<byte> StateJson);
 
 /// <summary>
 /// The append-only audit log of accounts with a snapshot of the state beside it. Appending events and

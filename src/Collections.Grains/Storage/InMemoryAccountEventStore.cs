@@ -13,7 +13,7 @@ public sealed class InMemoryAccountEventStore : IAccountEventStore
     {
         public List<string> Events { get; } = [];
 
-        public string? Snapshot { get; set; }
+        public byte[]? Snapshot { get; set; }
     }
 
     private readonly ConcurrentDictionary<string, Log> logs = new(StringComparer.Ordinal);
@@ -42,7 +42,7 @@ public sealed class InMemoryAccountEventStore : IAccountEventStore
             }
 
             log.Events.AddRange(events.Select(e => Encoding.UTF8.GetString(e.Span)));
-            log.Snapshot = Encoding.UTF8.GetString(snapshotJson.Span);
+            log.Snapshot = snapshotJson.ToArray();
             return Task.FromResult(true);
         }
     }

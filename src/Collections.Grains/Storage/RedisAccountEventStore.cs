@@ -64,7 +64,8 @@ public sealed class RedisAccountEventStore : IAccountEventStore
     {
         var result = await batcher.EvaluateAsync(LoadScript, [EventsKey(accountKey), SnapshotKey(accountKey)], []);
         var parts = (RedisResult[])result!;
-        var snapshot = (string?)parts[1];
+        // The bytes as Redis sent them: the snapshot is deserialized from UTF-8, never decoded to a string first.
+        var snapshot = (byte[]?)parts[1];
         return snapshot is null ? null : new StoredSnapshot((long)parts[0], snapshot);
     }
 

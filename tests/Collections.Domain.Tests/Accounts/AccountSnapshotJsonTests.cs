@@ -42,7 +42,7 @@ public class AccountSnapshotJsonTests
         foreach (var state in States())
         {
             var compact = AccountSnapshotJson.Serialize(state);
-            var back = AccountSnapshotJson.Deserialize(compact);
+            var back = AccountSnapshotJson.Deserialize(Encoding.UTF8.GetBytes(compact));
 
             // The full domain JSON of what was read equals the state's: nothing left out was lost.
             Assert.Equal(JsonSerializer.Serialize(state, DomainJson.Options), JsonSerializer.Serialize(back, DomainJson.Options));
@@ -81,7 +81,7 @@ public class AccountSnapshotJsonTests
         {
             var earlier = JsonSerializer.Serialize(state, DomainJson.Options);
 
-            var back = AccountSnapshotJson.Deserialize(earlier);
+            var back = AccountSnapshotJson.Deserialize(Encoding.UTF8.GetBytes(earlier));
 
             Assert.Equal(earlier, JsonSerializer.Serialize(back, DomainJson.Options));
         }
