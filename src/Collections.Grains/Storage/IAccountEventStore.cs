@@ -16,7 +16,7 @@ public interface IAccountEventStore
     /// Appends <paramref name="events"/> (sequence numbers <paramref name="expectedVersion"/> + 1 …) and
     /// stores <paramref name="snapshotJson"/>, only if the log still has <paramref name="expectedVersion"/>
     /// events. Returns false, and writes nothing, when it does not. Events and snapshot come as UTF-8 JSON,
-    /// the bytes the serializer writes and Redis stores, and are read back as text.
+    /// the bytes the serializer writes and Redis stores; events are read back as text, the snapshot as those bytes.
     /// </summary>
     Task<bool> AppendAsync(string accountKey, long expectedVersion, IReadOnlyList<ReadOnlyMemory<byte>> events, ReadOnlyMemory<byte> snapshotJson);
 

@@ -7,7 +7,7 @@ namespace Collections.Benchmarks.Measurement;
 /// The host's .NET runtime counters, read from its <c>/metrics</c> (OpenTelemetry's runtime instrumentation)
 /// before and after a scenario: what the scenario allocated, how long the GC stopped the host and how often,
 /// and how many work items the thread pool ran. Allocation per operation hardly depends on the machine's
-/// load, so it tells two builds apart where CPU seconds (±15 % from run to run here) cannot.
+/// load, so it tells two builds apart where CPU seconds (±15–40 % from run to run here) cannot.
 /// </summary>
 public sealed record RuntimeCounters(double Allocated, double PauseSeconds, double Gen0, double Gen1, double Gen2, double WorkItems, double Contentions)
 {
@@ -19,15 +19,8 @@ public sealed record RuntimeCounters(double Allocated, double PauseSeconds, doub
             return null;
         }
 
-        using var http = new HttpClient { BaseAddress = host.Http, Timeout = TimeSpan.FromSeconds(30) };
-        var samples = (await http.GetStringAsync("/metrics", cancellationToken)).Split('\n')
-            .Where(line => line.StartsWith("dotnet_", StringComparison.Ordinal))
-            .ToList();
-
-        // name{labels} value [timestamp]
-        double Sum(string name, string? label = null) => samples
-            .Where(line => line.StartsWith(name + "{", StringComparison.Ordinal) && (label is null || line.Contains(label, StringComparison.Ordinal)))
-            .Sum(line => double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture));
+        var samples = await PrometheusText.ScrapeAsync(host.Http, cancellationToken);
+        double Sum(string name, string? label = null) => PrometheusText.Sum(samples, name, label);
 
         return new(
             Sum("dotnet_gc_heap_total_allocated_bytes_total"),

@@ -35,11 +35,6 @@ public static class StoreRequests
             return null;
         }
 
-        using var http = new HttpClient { BaseAddress = host.Http };
-        var metrics = await http.GetStringAsync("/metrics", cancellationToken);
-        // name{labels} value [timestamp]
-        return (metrics.Split('\n')
-            .Where(line => line.StartsWith("collections_storage_azure_requests_total", StringComparison.Ordinal))
-            .Sum(line => double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture)), 0);
+        return (PrometheusText.Sum(await PrometheusText.ScrapeAsync(host.Http, cancellationToken), "collections_storage_azure_requests_total"), 0);
     }
 }
