@@ -22,9 +22,6 @@ public sealed partial class FileSystemDocumentStore(IOptions<DocumentOptions> op
     /// <summary>Directories this process has made sure of: a letter per account would otherwise check its two each time.</summary>
     private readonly ConcurrentDictionary<string, bool> directories = new(StringComparer.Ordinal);
 
-    /// <summary>A new file, created read-only on Unix (the mode applies to later opens; this handle may write).</summary>
-    private static readonly FileStreamOptions ReadOnlyNew = NewFileOptions();
-
     public async Task<StoredContent> PutAsync(Stream content, long maxBytes, CancellationToken cancellationToken)
     {
         var temporary = Temporary();
@@ -33,7 +30,7 @@ public sealed partial class FileSystemDocumentStore(IOptions<DocumentOptions> op
         long size = 0;
         try
         {
-            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, FileOptions.Asynchronous))
+            await using (var file = CreateReadOnly(temporary, FileOptions.Asynchronous))
             {
                 int read;
                 while ((read = await content.ReadAsync(buffer.AsMemory(0, BufferSize), cancellationToken)) > 0)
@@ -52,7 +49,12 @@ public sealed partial class FileSystemDocumentStore(IOptions<DocumentOptions> op
             }
 
             var sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
-            MoveOnce(temporary, sha256);
+            var target = PathOf(sha256);
+            if (!File.Exists(target))
+            {
+                Rename(temporary, target);
+            }
+
             return new StoredContent(sha256, size, sha256);
         }
         finally
@@ -79,14 +81,9 @@ public sealed partial class FileSystemDocumentStore(IOptions<DocumentOptions> op
             var temporary = Temporary();
             try
             {
-                using (var file = new FileStream(temporary, ReadOnlyNew))
+                using (var file = CreateReadOnly(temporary, FileOptions.None))
                 {
                     RandomAccess.Write(file.SafeFileHandle, content.Span, 0);
-                }
-
-                if (OperatingSystem.IsWindows())
-                {
-                    File.SetAttributes(temporary, FileAttributes.ReadOnly);
                 }
 
                 Rename(temporary, target);
@@ -117,26 +114,18 @@ public sealed partial class FileSystemDocumentStore(IOptions<DocumentOptions> op
     /// <summary>A new temporary file's name under <c>incoming</c> (on the store's own file system, so the move is a rename).</summary>
     private string Temporary() => Path.Combine(EnsureDirectory(Path.Combine(root, "incoming")), $"{Guid.NewGuid():N}.part");
 
-    /// <summary>Moves a complete temporary file to its content address and makes it read-only, unless that is already there.</summary>
-    private void MoveOnce(string temporary, string sha256)
-    {
-        var target = PathOf(sha256);
-        if (File.Exists(target))
-        {
-            return;
-        }
-
-        File.SetAttributes(temporary, FileAttributes.ReadOnly);
-        Rename(temporary, target);
-    }
-
-    /// <summary>Renames a complete (read-only) temporary file to its content address, made sure of once per directory.</summary>
+    /// <summary>Renames a complete temporary file to its content address (its directory made sure of once), where it is read-only.</summary>
     private void Rename(string temporary, string target)
     {
         EnsureDirectory(Path.GetDirectoryName(target)!);
         try
         {
             File.Move(temporary, target);
+            if (OperatingSystem.IsWindows())
+            {
+                // Unix files are created read-only (CreateReadOnly); Windows has no such mode.
+                File.SetAttributes(target, FileAttributes.ReadOnly);
+            }
         }
         catch (IOException) when (File.Exists(target))
         {
@@ -156,15 +145,16 @@ public sealed partial class FileSystemDocumentStore(IOptions<DocumentOptions> op
         return path;
     }
 
-    private static FileStreamOptions NewFileOptions()
+    /// <summary>A new file to write, created read-only on Unix (the mode applies to later opens; this handle may write).</summary>
+    private static FileStream CreateReadOnly(string path, FileOptions options)
     {
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0 };
+        var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0, Options = options };
         if (!OperatingSystem.IsWindows())
         {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+            create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
         }
 
-        return options;
+        return new FileStream(path, create);
     }
 
     [GeneratedRegex("^[0-9a-f]{64}$")]
